@@ -1,0 +1,1 @@
+# bench/: benchmarks that print ratios against a baseline measured in the same run.

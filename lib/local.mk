@@ -1,0 +1,1 @@
+# lib/: small helpers shared by the daemons (logging, HTTP auth, event-loop glue).

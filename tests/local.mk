@@ -1,0 +1,16 @@
+# tests/: CUnit unit tests of the store and integration tests.
+noinst_LIBRARIES += tests/libtestutil.a
+tests_libtestutil_a_SOURCES = tests/testutil.c tests/testutil.h
+TEST_LIBS = tests/libtestutil.a $(STORE_LIBS) $(CUNIT_LIBS)
+
+unit_tests += tests/test_registry tests/test_txn tests/test_audit tests/test_compliance \
+	tests/test_concurrency tests/test_crash tests/test_corrupt
+check_PROGRAMS += tests/test_registry tests/test_txn tests/test_audit tests/test_compliance \
+	tests/test_concurrency tests/test_crash tests/test_corrupt
+tests_test_registry_LDADD = $(TEST_LIBS)
+tests_test_txn_LDADD = $(TEST_LIBS)
+tests_test_audit_LDADD = $(TEST_LIBS)
+tests_test_compliance_LDADD = $(TEST_LIBS)
+tests_test_concurrency_LDADD = $(TEST_LIBS)
+tests_test_crash_LDADD = $(TEST_LIBS)
+tests_test_corrupt_LDADD = $(TEST_LIBS)
