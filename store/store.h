@@ -327,7 +327,6 @@ enum store_action {
 	STORE_ACT_LOCK,
 	STORE_ACT_UNLOCK,
 	STORE_ACT_FACTORY,
-	STORE_ACT_STATE,
 };
 const char *store_action_name(enum store_action a);
 

@@ -1,0 +1,366 @@
+/* Validation and canonical text of setting values, plus the store's names and error texts.
+ * The one place where a value is judged: every way in calls store_value_check() through the store. */
+#include "config.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "internal.h"
+
+const char *store_strerror(int err)
+{
+	switch (err) {
+	case STORE_OK: return "success";
+	case STORE_E_UNKNOWN: return "unknown setting";
+	case STORE_E_NOT_WRITABLE: return "setting is not writable";
+	case STORE_E_TYPE: return "value of the wrong type";
+	case STORE_E_VALUE: return "invalid value";
+	case STORE_E_INCONSISTENT: return "inconsistent values";
+	case STORE_E_LOCKED: return "locked by the provider";
+	case STORE_E_INVALID: return "invalid request";
+	case STORE_E_NOMEM: return "out of memory";
+	case STORE_E_IO: return "store input/output error";
+	case STORE_E_CORRUPT: return "store is corrupt";
+	case STORE_E_BUSY: return "store is busy";
+	case STORE_E_EXISTS: return "store already exists";
+	case STORE_E_NOT_FOUND: return "not found";
+	case STORE_E_SCHEMA: return "store written by a newer version";
+	case STORE_E_PROFILE: return "invalid factory profile";
+	case STORE_E_DENIED: return "verification failed";
+	default: return "unknown error";
+	}
+}
+
+static const char *const source_names[] = {
+	[STORE_SRC_FACTORY] = "factory", [STORE_SRC_WUI] = "wui", [STORE_SRC_CLI] = "cli",
+	[STORE_SRC_SNMP] = "snmp", [STORE_SRC_TR069] = "tr069", [STORE_SRC_BOOT] = "boot",
+	[STORE_SRC_KEYPAD] = "keypad",
+};
+
+const char *store_source_name(enum store_source src)
+{
+	if ((unsigned)src >= sizeof(source_names) / sizeof(source_names[0]))
+		return NULL;
+	return source_names[src];
+}
+
+enum store_source store_source_from_name(const char *name)
+{
+	for (size_t i = 1; name && i < sizeof(source_names) / sizeof(source_names[0]); i++)
+		if (strcmp(source_names[i], name) == 0)
+			return (enum store_source)i;
+	return 0;
+}
+
+static const char *const action_names[] = {
+	[STORE_ACT_SET] = "set", [STORE_ACT_SAVE] = "save", [STORE_ACT_DISCARD] = "discard",
+	[STORE_ACT_BOOT] = "boot", [STORE_ACT_LOCK] = "lock", [STORE_ACT_UNLOCK] = "unlock",
+	[STORE_ACT_FACTORY] = "factory",
+};
+
+const char *store_action_name(enum store_action a)
+{
+	if ((unsigned)a >= sizeof(action_names) / sizeof(action_names[0]) || !action_names[a])
+		return "unknown";
+	return action_names[a];
+}
+
+const char *store_rule_status_name(enum store_rule_status s)
+{
+	switch (s) {
+	case STORE_RULE_PASS: return "pass";
+	case STORE_RULE_FAIL: return "fail";
+	case STORE_RULE_NA: return "n/a";
+	}
+	return "unknown";
+}
+
+const char *store_charset_name(enum store_charset cs)
+{
+	switch (cs) {
+	case STORE_CS_PRINTABLE: return "printable ASCII";
+	case STORE_CS_USERNAME: return "printable ASCII without space : \" \\";
+	case STORE_CS_DIGITS: return "digits 0-9";
+	case STORE_CS_DIALLIST: return "dial strings of 0-9 * # + separated by commas";
+	case STORE_CS_URL: return "an http:// or https:// URL";
+	case STORE_CS_DATETIME: return "a UTC time YYYY-MM-DDThh:mm:ssZ";
+	}
+	return "unknown";
+}
+
+char *store_strdup(const char *s)
+{
+	return s ? strdup(s) : NULL;
+}
+
+char *store_printf(const char *fmt, ...)
+{
+	va_list ap;
+	char *out = NULL;
+	va_start(ap, fmt);
+	if (vasprintf(&out, fmt, ap) < 0)
+		out = NULL;
+	va_end(ap);
+	return out;
+}
+
+int store_msg(char *buf, size_t len, int code, const char *fmt, ...)
+{
+	if (buf && len) {
+		va_list ap;
+		va_start(ap, fmt);
+		vsnprintf(buf, len, fmt, ap);
+		va_end(ap);
+	}
+	return code;
+}
+
+/* A bounded, printable rendering of untrusted input for messages. */
+static void quote_input(char *out, size_t outlen, const char *in)
+{
+	size_t o = 0;
+	const size_t limit = 40;
+	size_t i;
+	for (i = 0; in[i] && o + 5 < outlen && i < limit; i++) {
+		unsigned char c = (unsigned char)in[i];
+		if (c >= 0x20 && c < 0x7f && c != '\'')
+			out[o++] = (char)c;
+		else
+			o += (size_t)snprintf(out + o, outlen - o, "\\x%02x", c);
+	}
+	if (in[i] && o + 4 < outlen) {
+		memcpy(out + o, "...", 3);
+		o += 3;
+	}
+	out[o < outlen ? o : outlen - 1] = '\0';
+}
+
+static bool is_username_char(unsigned char c)
+{
+	return c > 0x20 && c < 0x7f && c != ':' && c != '"' && c != '\\';
+}
+
+static bool valid_diallist(const char *v)
+{
+	size_t tok = 0;
+	if (!*v)
+		return true;
+	for (const char *p = v;; p++) {
+		if (*p == ',' || *p == '\0') {
+			if (tok == 0 || tok > 32)
+				return false;
+			tok = 0;
+			if (*p == '\0')
+				return true;
+			continue;
+		}
+		if (!isdigit((unsigned char)*p) && *p != '*' && *p != '#' && *p != '+')
+			return false;
+		tok++;
+	}
+}
+
+static bool valid_url(const char *v)
+{
+	const char *host;
+	if (!*v)
+		return true;
+	if (strncasecmp(v, "https://", 8) == 0)
+		host = v + 8;
+	else if (strncasecmp(v, "http://", 7) == 0)
+		host = v + 7;
+	else
+		return false;
+	if (*host == '\0' || *host == '/' || *host == ':' || *host == '?' || *host == '#')
+		return false;
+	for (const char *p = v; *p; p++)
+		if ((unsigned char)*p <= 0x20 || (unsigned char)*p >= 0x7f || *p == '"' || *p == '<' ||
+		    *p == '>' || *p == '\\')
+			return false;
+	return true;
+}
+
+static bool digits_in(const char *p, int n, int lo, int hi)
+{
+	int v = 0;
+	for (int i = 0; i < n; i++) {
+		if (!isdigit((unsigned char)p[i]))
+			return false;
+		v = v * 10 + (p[i] - '0');
+	}
+	return v >= lo && v <= hi;
+}
+
+static bool valid_datetime(const char *v)
+{
+	/* YYYY-MM-DDThh:mm:ssZ */
+	static const int mdays[] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+	int month, day;
+	if (strlen(v) != 20 || v[4] != '-' || v[7] != '-' || v[10] != 'T' || v[13] != ':' ||
+	    v[16] != ':' || v[19] != 'Z')
+		return false;
+	if (!digits_in(v, 4, 1, 9999) || !digits_in(v + 5, 2, 1, 12) || !digits_in(v + 8, 2, 1, 31) ||
+	    !digits_in(v + 11, 2, 0, 23) || !digits_in(v + 14, 2, 0, 59) ||
+	    !digits_in(v + 17, 2, 0, 59))
+		return false;
+	month = (v[5] - '0') * 10 + (v[6] - '0');
+	day = (v[8] - '0') * 10 + (v[9] - '0');
+	return day <= mdays[month - 1];
+}
+
+static int check_charset(const struct store_setting *s, const char *v, char *msg, size_t msglen)
+{
+	bool secret = s->type == STORE_TYPE_SECRET;
+	switch (s->charset) {
+	case STORE_CS_URL:
+		if (!valid_url(v))
+			return store_msg(msg, msglen, STORE_E_VALUE, "%s: not %s", s->key,
+					 store_charset_name(s->charset));
+		return STORE_OK;
+	case STORE_CS_DATETIME:
+		if (!valid_datetime(v))
+			return store_msg(msg, msglen, STORE_E_VALUE, "%s: not %s", s->key,
+					 store_charset_name(s->charset));
+		return STORE_OK;
+	case STORE_CS_DIALLIST:
+		if (!valid_diallist(v))
+			return store_msg(msg, msglen, STORE_E_VALUE, "%s: not %s (at most 32 each)",
+					 s->key, store_charset_name(s->charset));
+		return STORE_OK;
+	default:
+		break;
+	}
+	for (size_t i = 0; v[i]; i++) {
+		unsigned char c = (unsigned char)v[i];
+		bool ok;
+		switch (s->charset) {
+		case STORE_CS_DIGITS: ok = isdigit(c); break;
+		case STORE_CS_USERNAME: ok = is_username_char(c); break;
+		default: ok = c >= 0x20 && c < 0x7f; break;
+		}
+		if (ok)
+			continue;
+		if (secret)
+			return store_msg(msg, msglen, STORE_E_VALUE,
+					 "%s: only %s allowed (character %zu is not)", s->key,
+					 store_charset_name(s->charset), i + 1);
+		if (c >= 0x20 && c < 0x7f)
+			return store_msg(msg, msglen, STORE_E_VALUE,
+					 "%s: character '%c' at position %zu is not allowed (%s only)",
+					 s->key, c, i + 1, store_charset_name(s->charset));
+		return store_msg(msg, msglen, STORE_E_VALUE,
+				 "%s: byte 0x%02x at position %zu is not allowed (%s only)", s->key, c,
+				 i + 1, store_charset_name(s->charset));
+	}
+	return STORE_OK;
+}
+
+static int check_text(const struct store_setting *s, const char *v, char *msg, size_t msglen)
+{
+	size_t len = strlen(v);
+	if (len == 0 && (s->flags & STORE_F_EMPTY_OK))
+		return STORE_OK;
+	if (len < s->min || len > s->max) {
+		if (s->min == s->max)
+			return store_msg(msg, msglen, STORE_E_VALUE, "%s: must be exactly %u characters",
+					 s->key, s->min);
+		if (len == 0)
+			return store_msg(msg, msglen, STORE_E_VALUE, "%s: must not be empty", s->key);
+		return store_msg(msg, msglen, STORE_E_VALUE, "%s: length %zu is out of range %u..%u",
+				 s->key, len, s->min, s->max);
+	}
+	return check_charset(s, v, msg, msglen);
+}
+
+static int parse_bool(const char *v, const char **canon)
+{
+	static const char *const yes[] = { "on", "true", "1", "yes" };
+	static const char *const no[] = { "off", "false", "0", "no" };
+	for (size_t i = 0; i < 4; i++) {
+		if (strcasecmp(v, yes[i]) == 0) {
+			*canon = "on";
+			return 0;
+		}
+		if (strcasecmp(v, no[i]) == 0) {
+			*canon = "off";
+			return 0;
+		}
+	}
+	return -1;
+}
+
+int store_value_check(char **canon, const struct store_setting *s, const char *value, char *msg,
+		      size_t msglen)
+{
+	char shown[200];
+	char num[16];
+	const char *out = value;
+	int rc;
+
+	if (canon)
+		*canon = NULL;
+	if (!s || !value)
+		return store_msg(msg, msglen, STORE_E_INVALID, "no setting or no value");
+	if (s->type != STORE_TYPE_SECRET)
+		quote_input(shown, sizeof(shown), value);
+
+	switch (s->type) {
+	case STORE_TYPE_BOOL:
+		if (parse_bool(value, &out) < 0)
+			return store_msg(msg, msglen, STORE_E_TYPE, "%s: '%s' is not a boolean (on/off)",
+					 s->key, shown);
+		break;
+	case STORE_TYPE_ENUM: {
+		const struct store_enum *e = store_enum_by_key(s, value);
+		if (!e) {
+			char list[160] = "";
+			size_t o = 0;
+			for (const struct store_enum *x = s->enums; x->key && o < sizeof(list); x++)
+				o += (size_t)snprintf(list + o, sizeof(list) - o, "%s%s",
+						      x == s->enums ? "" : ", ", x->key);
+			return store_msg(msg, msglen, STORE_E_VALUE, "%s: '%s' is not one of %s", s->key,
+					 shown, list);
+		}
+		out = e->key;
+		break;
+	}
+	case STORE_TYPE_UINT: {
+		unsigned long long n = 0;
+		size_t i;
+		if (!value[0])
+			return store_msg(msg, msglen, STORE_E_TYPE, "%s: empty, a number is expected",
+					 s->key);
+		for (i = 0; value[i]; i++) {
+			if (!isdigit((unsigned char)value[i]))
+				return store_msg(msg, msglen, STORE_E_TYPE,
+						 "%s: '%s' is not an unsigned number", s->key, shown);
+			if (n <= 0xffffffffffull)
+				n = n * 10 + (unsigned)(value[i] - '0');
+		}
+		if (n < s->min || n > s->max)
+			return store_msg(msg, msglen, STORE_E_VALUE, "%s: %s is out of range %u..%u",
+					 s->key, shown, s->min, s->max);
+		snprintf(num, sizeof(num), "%llu", n);
+		out = num;
+		break;
+	}
+	case STORE_TYPE_STRING:
+	case STORE_TYPE_SECRET:
+		rc = check_text(s, value, msg, msglen);
+		if (rc != STORE_OK)
+			return rc;
+		break;
+	default:
+		return store_msg(msg, msglen, STORE_E_INVALID, "%s: unknown type", s->key);
+	}
+	if (canon) {
+		*canon = strdup(out);
+		if (!*canon)
+			return store_msg(msg, msglen, STORE_E_NOMEM, "out of memory");
+	}
+	return STORE_OK;
+}
