@@ -34,7 +34,7 @@ static bool wui_off(const struct store_snapshot *snap)
 static enum store_rule_status admin_password(const struct store_snapshot *snap)
 {
 	const struct store_row *r = store_snapshot_find(snap, "admin_mode_password");
-	if (!r || !r->secret_set || r->is_factory)
+	if (!r || !r->secret_set || r->is_factory || !r->secret_strong)
 		return STORE_RULE_FAIL;
 	return STORE_RULE_PASS;
 }

@@ -675,6 +675,7 @@ int store_snapshot_take(struct store_snapshot **out, struct store *st)
 		r->unsaved = strcmp(run ? run : "", sav ? sav : "") != 0;
 		if (r->setting->type == STORE_TYPE_SECRET) {
 			r->secret_set = store_secret_record_is_set(run);
+			r->secret_strong = store_secret_record_policy(run);
 			r->is_factory = store_secret_record_is_factory(run) ||
 					(!r->secret_set && !*r->setting->factory);
 			run = sav = "";

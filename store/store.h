@@ -210,6 +210,7 @@ struct store_row {
 	bool unsaved;          /* running differs from saved */
 	bool locked;           /* the provider locked it against the subscriber */
 	bool is_factory;       /* the running value is the one the factory profile set */
+	bool secret_strong;    /* SECRET: had STORE_ADMIN_PASSWORD_MIN characters or more when set */
 	enum store_source source; /* who changed it last */
 	uint64_t changed_seq;  /* audit sequence of the last change */
 	int64_t changed_ms;    /* time of the last change, Unix ms */

@@ -8,6 +8,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <stdarg.h>
+
+#include "store.h"
 #include "testutil.h"
 
 char *tu_mkdtemp(void)
@@ -66,4 +69,51 @@ const char *tu_builddir(void)
 {
 	const char *s = getenv("top_builddir");
 	return s && *s ? s : ".";
+}
+
+struct store *tu_store_new(char **dir, char **path)
+{
+	char err[512];
+	struct store *st = NULL;
+	char *p;
+	*dir = tu_mkdtemp();
+	if (!*dir) {
+		CU_FAIL("mkdtemp");
+		return NULL;
+	}
+	p = tu_path(*dir, "settings.db");
+	if (store_create(p, NULL, NULL, err, sizeof(err)) != STORE_OK ||
+	    store_open(&st, p, err, sizeof(err)) != STORE_OK) {
+		fprintf(stderr, "store: %s\n", err);
+		CU_FAIL("store create/open");
+		st = NULL;
+	}
+	if (path)
+		*path = p;
+	else
+		free(p);
+	return st;
+}
+
+int tu_set(struct store *st, ...)
+{
+	struct store_actor who = { STORE_SRC_CLI, STORE_ROLE_ADMIN, "test" };
+	struct store_txn *t = NULL;
+	va_list ap;
+	int rc = store_txn_begin(&t, st, STORE_TXN_RUNNING, &who);
+	if (rc)
+		return rc;
+	va_start(ap, st);
+	for (;;) {
+		const char *k = va_arg(ap, const char *);
+		const char *v;
+		if (!k)
+			break;
+		v = va_arg(ap, const char *);
+		store_txn_set(t, k, v);
+	}
+	va_end(ap);
+	rc = store_txn_commit(t, NULL);
+	store_txn_free(t);
+	return rc;
 }

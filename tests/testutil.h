@@ -19,4 +19,12 @@ const char *tu_srcdir(void);
 /* Path of the build tree (env top_builddir, else "."). */
 const char *tu_builddir(void);
 
+struct store;
+/* Creates a store from the built-in profile in a new temporary folder and opens it. *dir gets the
+ * folder (malloc'd), *path (may be NULL) the store file (malloc'd). CU_FAIL and NULL on error. */
+struct store *tu_store_new(char **dir, char **path);
+/* Commits key=value pairs (NULL-terminated list: k1, v1, k2, v2, ..., NULL) as the CLI admin;
+ * returns the store_txn_commit result. */
+int tu_set(struct store *st, ...);
+
 #endif

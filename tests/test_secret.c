@@ -1,0 +1,158 @@
+/* Unit tests of secrets: records never hold the clear text, verification, RFC 7616 HA1 (checked
+ * through the RFC's own example responses), the ACS password's reveal path, constant-time compare. */
+#include "config.h"
+
+#include <CUnit/CUnit.h>
+#include <openssl/evp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "store.h"
+#include "testutil.h"
+
+/* H(data) in hex with the named digest. */
+static void hexdigest(char *out, const char *alg, const char *data)
+{
+	unsigned char h[EVP_MAX_MD_SIZE];
+	unsigned int n = 0;
+	EVP_Digest(data, strlen(data), h, &n, strcmp(alg, "MD5") == 0 ? EVP_md5() : EVP_sha256(),
+		   NULL);
+	for (unsigned i = 0; i < n; i++)
+		sprintf(out + 2 * i, "%02x", h[i]);
+}
+
+/* RFC 7616 section 3.9.1: user Mufasa, password "Circle of Life", realm http-auth@example.org. */
+static void rfc7616_response(char *out, const char *alg, const char *ha1)
+{
+	char ha2[65], buf[512];
+	hexdigest(ha2, alg, "GET:/dir/index.html");
+	snprintf(buf, sizeof(buf), "%s:%s:%s:%s:%s:%s", ha1,
+		 "7ypf/xlj9XXwfDPEoM4URrv/xwf94BcCAzFZH4GiTo0v", "00000001",
+		 "f2/wE4q74E6zIJEtWaHKaf5wv/H5QzzpXusqGemxURZJ", "auth", ha2);
+	hexdigest(out, alg, buf);
+}
+
+static void test_rfc7616_example(void)
+{
+	char ha1[65], resp[65];
+	CU_ASSERT_EQUAL_FATAL(store_secret_digest_ha1(ha1, sizeof(ha1), "MD5", "Mufasa",
+						      "http-auth@example.org", "Circle of Life"),
+			      STORE_OK);
+	rfc7616_response(resp, "MD5", ha1);
+	CU_ASSERT_STRING_EQUAL(resp, "8ca523f5e9506fed4657c9700eebdbec");
+	CU_ASSERT_EQUAL_FATAL(store_secret_digest_ha1(ha1, sizeof(ha1), "SHA-256", "Mufasa",
+						      "http-auth@example.org", "Circle of Life"),
+			      STORE_OK);
+	rfc7616_response(resp, "SHA-256", ha1);
+	CU_ASSERT_STRING_EQUAL(resp,
+			       "753927fa0e85d155564e2e272a28d1802ca10daf4496794697cf8db5856cb6c1");
+	CU_ASSERT_EQUAL(store_secret_digest_ha1(ha1, sizeof(ha1), "SHA-512", "a", "b", "c"),
+			STORE_E_INVALID);
+	CU_ASSERT_EQUAL(store_secret_digest_ha1(ha1, 32, "SHA-256", "a", "b", "c"), STORE_E_INVALID);
+}
+
+static void test_records(void)
+{
+	const struct store_setting *admin = store_registry_find("admin_mode_password");
+	const struct store_setting *web = store_registry_find("http_pass");
+	char *r1 = NULL, *r2 = NULL;
+	CU_ASSERT_EQUAL_FATAL(store_secret_encode(&r1, admin, "Tr0ub4dor&3", NULL, NULL), STORE_OK);
+	CU_ASSERT_EQUAL_FATAL(store_secret_encode(&r2, admin, "Tr0ub4dor&3", NULL, NULL), STORE_OK);
+	CU_ASSERT_PTR_NULL(strstr(r1, "Tr0ub4dor"));
+	CU_ASSERT(strcmp(r1, r2) != 0); /* fresh salt every time */
+	CU_ASSERT_TRUE(store_secret_check(r1, "Tr0ub4dor&3"));
+	CU_ASSERT_TRUE(store_secret_check(r2, "Tr0ub4dor&3"));
+	CU_ASSERT_FALSE(store_secret_check(r1, "Tr0ub4dor&4"));
+	CU_ASSERT_FALSE(store_secret_check(r1, ""));
+	CU_ASSERT_FALSE(store_secret_check(r1, NULL));
+	CU_ASSERT_FALSE(store_secret_check("", ""));
+	CU_ASSERT_FALSE(store_secret_check("garbage", "x"));
+	CU_ASSERT_FALSE(store_secret_check("ps1;k=v;pbkdf2=1:zz:zz", "x"));
+	CU_ASSERT_FALSE(store_secret_check("ps1;k=v;pbkdf2=100000:00:00", "x"));
+	/* a tampered hash does not verify */
+	{
+		char *p = strstr(r1, "pbkdf2=");
+		char *last = r1 + strlen(r1) - 1;
+		CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+		*last = *last == '0' ? '1' : '0';
+		CU_ASSERT_FALSE(store_secret_check(r1, "Tr0ub4dor&3"));
+	}
+	store_secret_wipe(r1);
+	store_secret_wipe(r2);
+	/* digest records carry HA1s for their user and realm */
+	CU_ASSERT_EQUAL_FATAL(store_secret_encode(&r1, web, "Circle of Life", "Mufasa",
+						  "http-auth@example.org"),
+			      STORE_OK);
+	CU_ASSERT_PTR_NOT_NULL(strstr(r1, ";md5="));
+	CU_ASSERT_TRUE(store_secret_check(r1, "Circle of Life"));
+	store_secret_wipe(r1);
+	CU_ASSERT_EQUAL(store_secret_encode(&r1, store_registry_find("http_port"), "x", NULL, NULL),
+			STORE_E_INVALID);
+	CU_ASSERT_EQUAL(store_secret_encode(&r1, admin, "", NULL, NULL), STORE_OK);
+	CU_ASSERT_STRING_EQUAL(r1, "");
+	free(r1);
+	CU_ASSERT_TRUE(store_secret_equal("abc", "abc", 3));
+	CU_ASSERT_FALSE(store_secret_equal("abc", "abd", 3));
+	store_secret_wipe(NULL);
+}
+
+static void test_store_secrets(void)
+{
+	char *dir = NULL, *v = NULL;
+	struct store *st = tu_store_new(&dir, NULL);
+	char ha1[65], want[65];
+	CU_ASSERT_PTR_NOT_NULL_FATAL(st);
+	/* factory: the admin password is 0000, no WUI password */
+	CU_ASSERT_EQUAL(store_secret_verify(st, "admin_mode_password", "0000"), STORE_OK);
+	CU_ASSERT_EQUAL(store_secret_verify(st, "admin_mode_password", "0001"), STORE_E_DENIED);
+	CU_ASSERT_EQUAL(store_secret_verify(st, "http_pass", ""), STORE_E_DENIED);
+	CU_ASSERT_EQUAL(store_secret_ha1(ha1, sizeof(ha1), st, "http_pass", "MD5"), STORE_E_NOT_FOUND);
+	CU_ASSERT_EQUAL(store_secret_verify(st, "http_port", "80"), STORE_E_TYPE);
+	CU_ASSERT_EQUAL(store_secret_verify(st, "nope", "80"), STORE_E_UNKNOWN);
+
+	CU_ASSERT_EQUAL(tu_set(st, "http_user", "Mufasa", "http_pass", "Circle of Life", NULL),
+			STORE_OK);
+	CU_ASSERT_EQUAL(store_secret_verify(st, "http_pass", "Circle of Life"), STORE_OK);
+	CU_ASSERT_EQUAL(store_secret_ha1(ha1, sizeof(ha1), st, "http_pass", "SHA-256"), STORE_OK);
+	store_secret_digest_ha1(want, sizeof(want), "SHA-256", "Mufasa", "phonesec", "Circle of Life");
+	CU_ASSERT_STRING_EQUAL(ha1, want);
+	CU_ASSERT_EQUAL(store_secret_ha1(ha1, sizeof(ha1), st, "http_pass", "MD5"), STORE_OK);
+	store_secret_digest_ha1(want, sizeof(want), "MD5", "Mufasa", "phonesec", "Circle of Life");
+	CU_ASSERT_STRING_EQUAL(ha1, want);
+	CU_ASSERT_EQUAL(store_secret_ha1(ha1, sizeof(ha1), st, "admin_mode_password", "MD5"),
+			STORE_E_TYPE);
+	/* a new user with a new password: the HA1s follow the user */
+	CU_ASSERT_EQUAL(tu_set(st, "http_user", "Simba", "http_pass", "Hakuna", NULL), STORE_OK);
+	CU_ASSERT_EQUAL(store_secret_ha1(ha1, sizeof(ha1), st, "http_pass", "MD5"), STORE_OK);
+	store_secret_digest_ha1(want, sizeof(want), "MD5", "Simba", "phonesec", "Hakuna");
+	CU_ASSERT_STRING_EQUAL(ha1, want);
+
+	/* the ACS password can be revealed to the daemon that sends it, nothing else can */
+	CU_ASSERT_EQUAL(tu_set(st, "tr69_acs_passwd", "acs:pass;word=1", NULL), STORE_OK);
+	CU_ASSERT_EQUAL(store_secret_reveal(&v, st, "tr69_acs_passwd"), STORE_OK);
+	CU_ASSERT_STRING_EQUAL(v, "acs:pass;word=1");
+	store_secret_wipe(v);
+	CU_ASSERT_EQUAL(store_secret_verify(st, "tr69_acs_passwd", "acs:pass;word=1"), STORE_OK);
+	CU_ASSERT_EQUAL(store_secret_verify(st, "tr69_acs_passwd", "acs:pass;word=2"), STORE_E_DENIED);
+	CU_ASSERT_EQUAL(store_secret_reveal(&v, st, "http_pass"), STORE_E_NOT_WRITABLE);
+	CU_ASSERT_PTR_NULL(v);
+	CU_ASSERT_EQUAL(store_get(&v, st, "tr69_acs_passwd"), STORE_OK);
+	CU_ASSERT_STRING_EQUAL(v, "");
+	free(v);
+	store_close(st);
+	tu_rmtree(dir);
+	free(dir);
+}
+
+int main(void)
+{
+	CU_pSuite s;
+	if (CU_initialize_registry() != CUE_SUCCESS)
+		return 99;
+	s = CU_add_suite("secret", NULL, NULL);
+	CU_add_test(s, "RFC 7616 example", test_rfc7616_example);
+	CU_add_test(s, "records", test_records);
+	CU_add_test(s, "store secrets", test_store_secrets);
+	return tu_run();
+}

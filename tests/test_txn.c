@@ -1,0 +1,374 @@
+/* Unit tests of transactions: all-or-nothing commits, per-parameter error codes, consistency,
+ * running/saved layers, provider locks, daemon state and factory reset. */
+#include "config.h"
+
+#include <CUnit/CUnit.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "store.h"
+#include "testutil.h"
+
+static struct store *st;
+static char *dir;
+
+static int setup(void)
+{
+	st = tu_store_new(&dir, NULL);
+	return st ? 0 : 1;
+}
+
+static int teardown(void)
+{
+	store_close(st);
+	tu_rmtree(dir);
+	free(dir);
+	return 0;
+}
+
+static const struct store_actor admin = { STORE_SRC_CLI, STORE_ROLE_ADMIN, "tester" };
+static const struct store_actor desk = { STORE_SRC_WUI, STORE_ROLE_SUBSCRIBER, "desk" };
+
+static void expect_value(const char *key, const char *want)
+{
+	char *v = NULL;
+	CU_ASSERT_EQUAL_FATAL(store_get(&v, st, key), STORE_OK);
+	if (strcmp(v, want) != 0)
+		fprintf(stderr, "%s: '%s', expected '%s'\n", key, v, want);
+	CU_ASSERT_STRING_EQUAL(v, want);
+	free(v);
+}
+
+static void expect_saved(const char *key, const char *want)
+{
+	char *v = NULL;
+	CU_ASSERT_EQUAL_FATAL(store_get_saved(&v, st, key), STORE_OK);
+	CU_ASSERT_STRING_EQUAL(v, want);
+	free(v);
+}
+
+static uint64_t head(void)
+{
+	uint64_t h = 0;
+	CU_ASSERT_EQUAL(store_audit_head(&h, st), STORE_OK);
+	return h;
+}
+
+static void test_all_or_nothing(void)
+{
+	struct store_txn *t = NULL;
+	uint64_t before = head(), seq = 42;
+	CU_ASSERT_EQUAL_FATAL(store_txn_begin(&t, st, STORE_TXN_RUNNING, &admin), STORE_OK);
+	CU_ASSERT_EQUAL(store_txn_set(t, "web_logout_timer", "10"), STORE_OK);
+	CU_ASSERT_EQUAL(store_txn_set(t, "http_port", "70000"), STORE_E_VALUE);
+	CU_ASSERT_EQUAL(store_txn_set(t, "use_hidden_tags", "on"), STORE_OK);
+	CU_ASSERT_EQUAL(store_txn_set(t, "https_port", "x"), STORE_E_TYPE);
+	CU_ASSERT_EQUAL(store_txn_set(t, "bogus_key", "1"), STORE_E_UNKNOWN);
+	CU_ASSERT_EQUAL(store_txn_set(t, "web_logout_timer", "11"), STORE_E_INVALID);
+	CU_ASSERT_EQUAL(store_txn_set(t, NULL, "1"), STORE_E_INVALID);
+	CU_ASSERT_EQUAL(store_txn_set(t, "http_user", NULL), STORE_E_INVALID);
+	CU_ASSERT_EQUAL(store_txn_commit(t, &seq), STORE_E_VALUE);
+	CU_ASSERT_EQUAL(seq, 0);
+	CU_ASSERT_EQUAL_FATAL(store_txn_error_count(t), 6);
+	CU_ASSERT_STRING_EQUAL(store_txn_error(t, 0)->key, "http_port");
+	CU_ASSERT_EQUAL(store_txn_error(t, 0)->code, STORE_E_VALUE);
+	CU_ASSERT_STRING_EQUAL(store_txn_error(t, 0)->msg, "http_port: 70000 is out of range 1..65535");
+	CU_ASSERT_STRING_EQUAL(store_txn_errmsg(t), "http_port: 70000 is out of range 1..65535");
+	CU_ASSERT_EQUAL(store_txn_error(t, 1)->code, STORE_E_TYPE);
+	CU_ASSERT_STRING_EQUAL(store_txn_error(t, 2)->key, "bogus_key");
+	CU_ASSERT_EQUAL(store_txn_error(t, 2)->code, STORE_E_UNKNOWN);
+	CU_ASSERT_PTR_NOT_NULL(strstr(store_txn_error(t, 3)->msg, "more than once"));
+	CU_ASSERT_PTR_NULL(store_txn_error(t, 6));
+	store_txn_free(t);
+	expect_value("web_logout_timer", "5");
+	expect_value("use_hidden_tags", "off");
+	CU_ASSERT_EQUAL(head(), before);
+}
+
+static void test_commit_and_misuse(void)
+{
+	struct store_txn *t = NULL;
+	uint64_t before = head(), seq = 0;
+	CU_ASSERT_EQUAL(store_txn_begin(&t, st, 0x80, &admin), STORE_E_INVALID);
+	CU_ASSERT_EQUAL(store_txn_begin(&t, NULL, 0, &admin), STORE_E_INVALID);
+	CU_ASSERT_EQUAL_FATAL(store_txn_begin(&t, st, STORE_TXN_RUNNING, &admin), STORE_OK);
+	CU_ASSERT_EQUAL(store_txn_set(t, "web_logout_timer", "7"), STORE_OK);
+	CU_ASSERT_EQUAL(store_txn_set(t, "keyboard_lock_timeout", "30"), STORE_OK);
+	CU_ASSERT_EQUAL(store_txn_commit(t, &seq), STORE_OK);
+	CU_ASSERT_EQUAL(seq, before + 1);
+	CU_ASSERT_FALSE(store_txn_needs_restart(t));
+	CU_ASSERT_EQUAL(store_txn_commit(t, &seq), STORE_E_INVALID); /* once only */
+	CU_ASSERT_EQUAL(store_txn_set(t, "web_logout_timer", "8"), STORE_E_INVALID);
+	store_txn_free(t);
+	expect_value("web_logout_timer", "7");
+	expect_value("keyboard_lock_timeout", "30");
+
+	/* the same values again: nothing changes, no audit entry */
+	CU_ASSERT_EQUAL_FATAL(store_txn_begin(&t, st, STORE_TXN_RUNNING, &admin), STORE_OK);
+	CU_ASSERT_EQUAL(store_txn_set(t, "web_logout_timer", "007"), STORE_OK);
+	CU_ASSERT_EQUAL(store_txn_commit(t, &seq), STORE_OK);
+	CU_ASSERT_EQUAL(seq, 0);
+	store_txn_free(t);
+	CU_ASSERT_EQUAL(head(), before + 1);
+
+	/* a restart-needing setting is flagged */
+	CU_ASSERT_EQUAL_FATAL(store_txn_begin(&t, st, STORE_TXN_RUNNING, &admin), STORE_OK);
+	CU_ASSERT_EQUAL(store_txn_set(t, "http_port", "8080"), STORE_OK);
+	CU_ASSERT_EQUAL(store_txn_commit(t, NULL), STORE_OK);
+	CU_ASSERT_TRUE(store_txn_needs_restart(t));
+	store_txn_free(t);
+	CU_ASSERT_EQUAL(tu_set(st, "http_port", "80", NULL), STORE_OK);
+}
+
+static void expect_inconsistent(const char *bad, const char *fragment, ...)
+{
+	struct store_txn *t = NULL;
+	va_list ap;
+	uint64_t before = head();
+	CU_ASSERT_EQUAL_FATAL(store_txn_begin(&t, st, STORE_TXN_RUNNING, &admin), STORE_OK);
+	va_start(ap, fragment);
+	for (const char *k; (k = va_arg(ap, const char *));)
+		CU_ASSERT_EQUAL(store_txn_set(t, k, va_arg(ap, const char *)), STORE_OK);
+	va_end(ap);
+	CU_ASSERT_EQUAL(store_txn_commit(t, NULL), STORE_E_INCONSISTENT);
+	CU_ASSERT_EQUAL_FATAL(store_txn_error_count(t), 1);
+	CU_ASSERT_STRING_EQUAL(store_txn_error(t, 0)->key, bad);
+	CU_ASSERT_EQUAL(store_txn_error(t, 0)->code, STORE_E_INCONSISTENT);
+	if (!strstr(store_txn_error(t, 0)->msg, fragment)) {
+		fprintf(stderr, "'%s' lacks '%s'\n", store_txn_error(t, 0)->msg, fragment);
+		CU_FAIL("message");
+	}
+	store_txn_free(t);
+	CU_ASSERT_EQUAL(head(), before);
+}
+
+static void test_consistency(void)
+{
+	expect_inconsistent("http_scheme", "Digest authentication needs", "http_scheme", "digest",
+			    NULL);
+	expect_inconsistent("http_scheme", "Digest", "http_scheme", "digest", "http_user", "bob",
+			    NULL);
+	expect_inconsistent("https_port", "must differ", "https_port", "80", NULL);
+	expect_inconsistent("http_port", "must differ", "http_port", "443", NULL);
+	expect_inconsistent("tr69_cr_port", "connection request port", "tr69_cr_port", "443",
+			    NULL);
+	expect_inconsistent("enable_keyboard_lock", "needs a PIN", "enable_keyboard_lock", "on",
+			    NULL);
+	expect_value("http_scheme", "basic");
+	/* https only: the http port may then equal the https port */
+	CU_ASSERT_EQUAL(tu_set(st, "webserver_type", "https", "http_port", "443", NULL), STORE_OK);
+	CU_ASSERT_EQUAL(tu_set(st, "webserver_type", "http_https", "http_port", "80", NULL),
+			STORE_OK);
+	/* digest with user and password in one change */
+	CU_ASSERT_EQUAL(tu_set(st, "http_scheme", "digest", "http_user", "bob", "http_pass",
+			       "pw-for-bob", NULL),
+			STORE_OK);
+	/* clearing the password while Digest is on is refused */
+	expect_inconsistent("http_pass", "Digest", "http_pass", "", NULL);
+	/* a new user name without its password would leave stale digest hashes */
+	expect_inconsistent("http_user", "same change", "http_user", "alice", NULL);
+	CU_ASSERT_EQUAL(tu_set(st, "http_user", "alice", "http_pass", "pw-for-alice", NULL), STORE_OK);
+	CU_ASSERT_EQUAL(tu_set(st, "http_scheme", "basic", NULL), STORE_OK);
+	CU_ASSERT_EQUAL(tu_set(st, "keyboard_lock_pw", "2468", "enable_keyboard_lock", "on", NULL),
+			STORE_OK);
+	expect_inconsistent("keyboard_lock_pw", "needs a PIN", "keyboard_lock_pw", "", NULL);
+	CU_ASSERT_EQUAL(tu_set(st, "enable_keyboard_lock", "off", NULL), STORE_OK);
+}
+
+static void test_layers(void)
+{
+	struct store_snapshot *snap = NULL;
+	struct store_txn *t = NULL;
+	CU_ASSERT_EQUAL_FATAL(store_save(st, &admin), STORE_OK);
+	CU_ASSERT_EQUAL(tu_set(st, "web_logout_timer", "15", NULL), STORE_OK);
+	expect_value("web_logout_timer", "15");
+	expect_saved("web_logout_timer", "7");
+	CU_ASSERT_EQUAL_FATAL(store_snapshot_take(&snap, st), STORE_OK);
+	CU_ASSERT_TRUE(snap->unsaved);
+	CU_ASSERT_TRUE(store_snapshot_find(snap, "web_logout_timer")->unsaved);
+	CU_ASSERT_FALSE(store_snapshot_find(snap, "http_port")->unsaved);
+	CU_ASSERT_EQUAL(store_snapshot_find(snap, "web_logout_timer")->source, STORE_SRC_CLI);
+	store_snapshot_free(snap);
+
+	/* discard: running back to saved */
+	CU_ASSERT_EQUAL(store_discard(st, &admin), STORE_OK);
+	expect_value("web_logout_timer", "7");
+
+	/* save: running becomes saved */
+	CU_ASSERT_EQUAL(tu_set(st, "web_logout_timer", "20", NULL), STORE_OK);
+	CU_ASSERT_EQUAL(store_save(st, &admin), STORE_OK);
+	expect_saved("web_logout_timer", "20");
+
+	/* boot: an unsaved change is gone after a restart */
+	CU_ASSERT_EQUAL(tu_set(st, "web_logout_timer", "30", NULL), STORE_OK);
+	CU_ASSERT_EQUAL(store_boot(st), STORE_OK);
+	expect_value("web_logout_timer", "20");
+	CU_ASSERT_EQUAL_FATAL(store_snapshot_take(&snap, st), STORE_OK);
+	CU_ASSERT_FALSE(snap->unsaved);
+	CU_ASSERT_EQUAL(store_snapshot_find(snap, "web_logout_timer")->source, STORE_SRC_BOOT);
+	store_snapshot_free(snap);
+
+	/* remote managers write both layers */
+	CU_ASSERT_EQUAL_FATAL(store_txn_begin(&t, st, STORE_TXN_BOTH, &admin), STORE_OK);
+	CU_ASSERT_EQUAL(store_txn_set(t, "web_logout_timer", "25"), STORE_OK);
+	CU_ASSERT_EQUAL(store_txn_commit(t, NULL), STORE_OK);
+	store_txn_free(t);
+	expect_value("web_logout_timer", "25");
+	expect_saved("web_logout_timer", "25");
+
+	/* nothing to save: no audit entry */
+	{
+		uint64_t h = head();
+		CU_ASSERT_EQUAL(store_save(st, &admin), STORE_OK);
+		CU_ASSERT_EQUAL(store_boot(st), STORE_OK);
+		CU_ASSERT_EQUAL(head(), h);
+	}
+}
+
+static void test_locks(void)
+{
+	struct store_txn *t = NULL;
+	bool locked = false;
+	const char *keys[] = { "http_user", "web_logout_timer" };
+	const char *bogus[] = { "http_user", "nope" };
+
+	/* registry defaults: the security core is provider-only, the login is the desk user's */
+	CU_ASSERT_EQUAL(store_lock_get(&locked, st, "admin_mode"), STORE_OK);
+	CU_ASSERT_TRUE(locked);
+	CU_ASSERT_EQUAL(store_lock_get(&locked, st, "http_user"), STORE_OK);
+	CU_ASSERT_FALSE(locked);
+	CU_ASSERT_EQUAL(store_lock_get(&locked, st, "nope"), STORE_E_UNKNOWN);
+
+	/* the desk user is refused a locked setting, with a message saying so */
+	CU_ASSERT_EQUAL_FATAL(store_txn_begin(&t, st, STORE_TXN_RUNNING, &desk), STORE_OK);
+	CU_ASSERT_EQUAL(store_txn_set(t, "webserver_type", "http"), STORE_E_LOCKED);
+	CU_ASSERT_EQUAL(store_txn_set(t, "web_logout_timer", "9"), STORE_OK);
+	CU_ASSERT_EQUAL(store_txn_commit(t, NULL), STORE_E_LOCKED);
+	CU_ASSERT_STRING_EQUAL(store_txn_errmsg(t), "webserver_type: locked by your provider");
+	store_txn_free(t);
+	expect_value("web_logout_timer", "25");
+
+	/* the provider locks two more; the desk user loses them, the admin keeps them */
+	CU_ASSERT_EQUAL(store_lock_set(st, keys, 2, true, &desk), STORE_E_LOCKED);
+	CU_ASSERT_EQUAL(store_lock_set(st, bogus, 2, true, &admin), STORE_E_UNKNOWN);
+	CU_ASSERT_EQUAL(store_lock_get(&locked, st, "http_user"), STORE_OK);
+	CU_ASSERT_FALSE(locked); /* the failed call changed nothing */
+	CU_ASSERT_EQUAL(store_lock_set(st, keys, 2, true, &admin), STORE_OK);
+	CU_ASSERT_EQUAL_FATAL(store_txn_begin(&t, st, STORE_TXN_RUNNING, &desk), STORE_OK);
+	CU_ASSERT_EQUAL(store_txn_set(t, "web_logout_timer", "9"), STORE_E_LOCKED);
+	store_txn_free(t);
+	CU_ASSERT_EQUAL(tu_set(st, "web_logout_timer", "9", NULL), STORE_OK);
+
+	/* unlocked again: the desk user may */
+	CU_ASSERT_EQUAL(store_lock_set(st, keys, 2, false, &admin), STORE_OK);
+	CU_ASSERT_EQUAL_FATAL(store_txn_begin(&t, st, STORE_TXN_RUNNING, &desk), STORE_OK);
+	CU_ASSERT_EQUAL(store_txn_set(t, "web_logout_timer", "10"), STORE_OK);
+	CU_ASSERT_EQUAL(store_txn_commit(t, NULL), STORE_OK);
+	store_txn_free(t);
+	expect_value("web_logout_timer", "10");
+
+	/* locking twice records one entry only */
+	{
+		uint64_t h;
+		CU_ASSERT_EQUAL(store_lock_set(st, keys, 1, true, &admin), STORE_OK);
+		h = head();
+		CU_ASSERT_EQUAL(store_lock_set(st, keys, 1, true, &admin), STORE_OK);
+		CU_ASSERT_EQUAL(head(), h);
+		CU_ASSERT_EQUAL(store_lock_set(st, keys, 1, false, &admin), STORE_OK);
+	}
+}
+
+static void test_state(void)
+{
+	struct store_txn *t = NULL;
+	char *v = NULL;
+	CU_ASSERT_EQUAL(store_state_get(&v, st, "cwmp.parameter_key"), STORE_E_NOT_FOUND);
+	/* state commits with the values, or not at all */
+	CU_ASSERT_EQUAL_FATAL(store_txn_begin(&t, st, STORE_TXN_BOTH, &admin), STORE_OK);
+	CU_ASSERT_EQUAL(store_txn_set_state(t, "cwmp.parameter_key", "key-1"), STORE_OK);
+	CU_ASSERT_EQUAL(store_txn_set(t, "http_port", "0"), STORE_E_VALUE);
+	CU_ASSERT_NOT_EQUAL(store_txn_commit(t, NULL), STORE_OK);
+	store_txn_free(t);
+	CU_ASSERT_EQUAL(store_state_get(&v, st, "cwmp.parameter_key"), STORE_E_NOT_FOUND);
+	CU_ASSERT_EQUAL_FATAL(store_txn_begin(&t, st, STORE_TXN_BOTH, &admin), STORE_OK);
+	CU_ASSERT_EQUAL(store_txn_set_state(t, "cwmp.parameter_key", "key-2"), STORE_OK);
+	CU_ASSERT_EQUAL(store_txn_set(t, "http_port", "81"), STORE_OK);
+	CU_ASSERT_EQUAL(store_txn_commit(t, NULL), STORE_OK);
+	store_txn_free(t);
+	CU_ASSERT_EQUAL_FATAL(store_state_get(&v, st, "cwmp.parameter_key"), STORE_OK);
+	CU_ASSERT_STRING_EQUAL(v, "key-2");
+	free(v);
+	CU_ASSERT_EQUAL(store_state_set(st, "x", "1"), STORE_OK);
+	CU_ASSERT_EQUAL(store_state_set(st, "x", NULL), STORE_OK);
+	CU_ASSERT_EQUAL(store_state_get(&v, st, "x"), STORE_E_NOT_FOUND);
+}
+
+static void test_typed_reads(void)
+{
+	bool b = true;
+	uint32_t u = 0;
+	int e = 0;
+	char *v = NULL;
+	CU_ASSERT_EQUAL(store_get_bool(&b, st, "use_hidden_tags"), STORE_OK);
+	CU_ASSERT_FALSE(b);
+	CU_ASSERT_EQUAL(store_get_uint(&u, st, "http_port"), STORE_OK);
+	CU_ASSERT_EQUAL(u, 81);
+	CU_ASSERT_EQUAL(store_get_enum(&e, st, "webserver_type"), STORE_OK);
+	CU_ASSERT_EQUAL(e, 1);
+	CU_ASSERT_EQUAL(store_get_uint(&u, st, "admin_mode"), STORE_E_TYPE);
+	CU_ASSERT_EQUAL(store_get_bool(&b, st, "nope"), STORE_E_UNKNOWN);
+	CU_ASSERT_EQUAL(store_get(&v, st, "nope"), STORE_E_UNKNOWN);
+	CU_ASSERT_PTR_NULL(v);
+	CU_ASSERT_PTR_NOT_NULL(strstr(store_errmsg(st), "nope"));
+}
+
+static void test_factory_reset(void)
+{
+	struct store_snapshot *snap = NULL;
+	struct store_audit_entry *e = NULL;
+	size_t n = 0;
+	const char *keys[] = { "http_user" };
+	char *v = NULL;
+	CU_ASSERT_EQUAL(store_lock_set(st, keys, 1, true, &admin), STORE_OK);
+	CU_ASSERT_EQUAL(tu_set(st, "admin_mode_password", "a-new-password", "admin_mode", "off",
+			       NULL),
+			STORE_OK);
+	CU_ASSERT_EQUAL(store_factory_reset(st, NULL, &admin, NULL), STORE_OK);
+	CU_ASSERT_EQUAL_FATAL(store_snapshot_take(&snap, st), STORE_OK);
+	for (size_t i = 0; i < snap->count; i++) {
+		const struct store_setting *s = snap->rows[i].setting;
+		if (s->type != STORE_TYPE_SECRET)
+			CU_ASSERT_STRING_EQUAL(snap->rows[i].running, s->factory);
+		CU_ASSERT_EQUAL(snap->rows[i].locked, !(s->flags & STORE_F_SUBSCRIBER));
+		CU_ASSERT_FALSE(snap->rows[i].unsaved);
+	}
+	store_snapshot_free(snap);
+	CU_ASSERT_EQUAL(store_secret_verify(st, "admin_mode_password", "0000"), STORE_OK);
+	CU_ASSERT_EQUAL(store_state_get(&v, st, "cwmp.parameter_key"), STORE_E_NOT_FOUND);
+	CU_ASSERT_EQUAL_FATAL(store_audit_last(&e, &n, st, 1), STORE_OK);
+	CU_ASSERT_EQUAL_FATAL(n, 1);
+	CU_ASSERT_EQUAL(e[0].action, STORE_ACT_FACTORY);
+	CU_ASSERT_EQUAL(e[0].source, STORE_SRC_CLI);
+	store_audit_free(e, n);
+	CU_ASSERT_EQUAL(store_factory_reset(st, "/no/such/profile", &admin, NULL), STORE_E_PROFILE);
+	CU_ASSERT_PTR_NOT_NULL(strstr(store_errmsg(st), "/no/such/profile"));
+}
+
+int main(void)
+{
+	CU_pSuite s;
+	if (CU_initialize_registry() != CUE_SUCCESS)
+		return 99;
+	s = CU_add_suite("txn", setup, teardown);
+	CU_add_test(s, "all or nothing", test_all_or_nothing);
+	CU_add_test(s, "commit and misuse", test_commit_and_misuse);
+	CU_add_test(s, "consistency", test_consistency);
+	CU_add_test(s, "layers", test_layers);
+	CU_add_test(s, "locks", test_locks);
+	CU_add_test(s, "state", test_state);
+	CU_add_test(s, "typed reads", test_typed_reads);
+	CU_add_test(s, "factory reset", test_factory_reset);
+	return tu_run();
+}
