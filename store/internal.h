@@ -81,6 +81,9 @@ struct store_view {
 	bool *secret_set;  /* SECRET rows: a secret is (or will be) set */
 	bool *touched;     /* the row is written by this change */
 };
+/* Allocates the three arrays for n rows (zeroed); store_view_free releases them. */
+int store_view_alloc(struct store_view *v, size_t n);
+void store_view_free(struct store_view *v);
 /* Returns STORE_OK or STORE_E_INCONSISTENT with msg and *badkey set. */
 int store_consistency(const struct store_view *v, char *msg, size_t msglen, const char **badkey);
 
@@ -90,5 +93,7 @@ const char *store_charset_name(enum store_charset cs);
 /* Small string helpers. */
 char *store_strdup(const char *s);
 char *store_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Appends key to the comma-separated list *keys of length *len (grown with realloc). */
+int store_keys_append(char **keys, size_t *len, const char *key);
 
 #endif

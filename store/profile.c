@@ -138,13 +138,8 @@ static int check_profile(const struct store_profile *p, const char *path, char *
 	char msg[STORE_ERRMSG_MAX];
 	int rc;
 
-	v.val = calloc(n, sizeof(char *));
-	v.secret_set = calloc(n, sizeof(bool));
-	v.touched = calloc(n, sizeof(bool));
-	if (!v.val || !v.secret_set || !v.touched) {
-		rc = store_msg(err, errlen, STORE_E_NOMEM, "out of memory");
-		goto out;
-	}
+	if (store_view_alloc(&v, n))
+		return store_msg(err, errlen, STORE_E_NOMEM, "out of memory");
 	for (size_t i = 0; i < n; i++) {
 		bool secret = store_registry_at(i)->type == STORE_TYPE_SECRET;
 		v.val[i] = secret ? "" : p->values[i];
@@ -154,10 +149,7 @@ static int check_profile(const struct store_profile *p, const char *path, char *
 	rc = store_consistency(&v, msg, sizeof(msg), &bad);
 	if (rc)
 		rc = store_msg(err, errlen, STORE_E_PROFILE, "%s: %s", path, msg);
-out:
-	free(v.val);
-	free(v.secret_set);
-	free(v.touched);
+	store_view_free(&v);
 	return rc;
 }
 
@@ -262,19 +254,13 @@ int store_profile_apply(struct store *st, const struct store_profile *p, enum st
 		return store_fail(st, STORE_E_NOMEM, "out of memory");
 	for (size_t i = 0; i < n && rc == STORE_OK; i++) {
 		const struct store_setting *s = store_registry_at(i);
-		char *k;
 		if (p->random[i]) {
 			rc = store_secret_generate(&clear[i], s);
 			if (rc == STORE_OK)
 				rc = append(&gen, &glen, s->key, clear[i]);
 		}
-		k = realloc(keys, klen + strlen(s->key) + 2);
-		if (!k) {
-			rc = STORE_E_NOMEM;
-			break;
-		}
-		keys = k;
-		klen += (size_t)sprintf(keys + klen, "%s%s", klen ? "," : "", s->key);
+		if (rc == STORE_OK)
+			rc = store_keys_append(&keys, &klen, s->key);
 	}
 	if (rc == STORE_OK)
 		rc = store_audit_append(st, STORE_ACT_FACTORY, &who, true, keys, &seq);

@@ -259,15 +259,9 @@ static int add_new_settings(struct store *st)
 			rc = store_fail_sql(st, rc, "adding settings");
 			goto out;
 		}
-		if (sqlite3_changes(st->db) > 0) {
-			char *n = realloc(keys, klen + strlen(s->key) + 2);
-			if (!n) {
-				rc = STORE_E_NOMEM;
-				goto out;
-			}
-			keys = n;
-			klen += (size_t)sprintf(keys + klen, "%s%s", klen ? "," : "", s->key);
-		}
+		rc = sqlite3_changes(st->db) > 0 ? store_keys_append(&keys, &klen, s->key) : STORE_OK;
+		if (rc)
+			goto out;
 	}
 	rc = store_audit_append(st, STORE_ACT_FACTORY, &who, true, keys ? keys : "", &seq);
 	if (rc == STORE_OK)
@@ -732,14 +726,10 @@ static int differing_keys(char **out, struct store *st)
 	if (rc != SQLITE_OK)
 		return store_fail_sql(st, rc, "read");
 	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-		const char *k = (const char *)sqlite3_column_text(q, 0);
-		char *n = realloc(keys, len + strlen(k) + 2);
-		if (!n) {
+		if (store_keys_append(&keys, &len, (const char *)sqlite3_column_text(q, 0))) {
 			rc = SQLITE_NOMEM;
 			break;
 		}
-		keys = n;
-		len += (size_t)sprintf(keys + len, "%s%s", len ? "," : "", k);
 	}
 	sqlite3_finalize(q);
 	if (rc != SQLITE_DONE) {
@@ -838,15 +828,10 @@ int store_lock_set(struct store *st, const char *const *keys, size_t n, bool loc
 			rc = store_fail_sql(st, rc, "lock");
 			goto out;
 		}
-		if (sqlite3_changes(st->db) > 0) {
-			char *nk = realloc(changed, len + strlen(keys[i]) + 2);
-			if (!nk) {
-				rc = STORE_E_NOMEM;
-				goto out;
-			}
-			changed = nk;
-			len += (size_t)sprintf(changed + len, "%s%s", len ? "," : "", keys[i]);
-		}
+		rc = sqlite3_changes(st->db) > 0 ? store_keys_append(&changed, &len, keys[i])
+						 : STORE_OK;
+		if (rc)
+			goto out;
 	}
 	rc = STORE_OK;
 	if (changed)

@@ -78,6 +78,26 @@ static const char *blame(const struct store_view *v, const char *a, const char *
 	return a;
 }
 
+int store_view_alloc(struct store_view *v, size_t n)
+{
+	v->val = calloc(n ? n : 1, sizeof(char *));
+	v->secret_set = calloc(n ? n : 1, sizeof(bool));
+	v->touched = calloc(n ? n : 1, sizeof(bool));
+	if (v->val && v->secret_set && v->touched)
+		return STORE_OK;
+	store_view_free(v);
+	return STORE_E_NOMEM;
+}
+
+void store_view_free(struct store_view *v)
+{
+	free(v->val);
+	free(v->secret_set);
+	free(v->touched);
+	v->val = NULL;
+	v->secret_set = v->touched = NULL;
+}
+
 int store_consistency(const struct store_view *v, char *msg, size_t msglen, const char **badkey)
 {
 	const char *web = val(v, "webserver_type");
@@ -402,18 +422,13 @@ static int encode_secrets(struct store_txn *t, const struct current *c)
 static int check_set(struct store_txn *t, const struct current *c)
 {
 	size_t n = store_registry_count();
-	struct store_view v;
+	struct store_view v = { 0 };
 	const char *bad = NULL;
 	char msg[STORE_ERRMSG_MAX];
-	int rc;
+	int rc = store_view_alloc(&v, n);
 
-	v.val = calloc(n, sizeof(char *));
-	v.secret_set = calloc(n, sizeof(bool));
-	v.touched = calloc(n, sizeof(bool));
-	if (!v.val || !v.secret_set || !v.touched) {
-		rc = STORE_E_NOMEM;
-		goto out;
-	}
+	if (rc)
+		return rc;
 	for (size_t i = 0; i < n; i++) {
 		const struct store_setting *s = store_registry_at(i);
 		bool secret = s->type == STORE_TYPE_SECRET;
@@ -439,9 +454,7 @@ static int check_set(struct store_txn *t, const struct current *c)
 	if (rc)
 		add_error(t, bad, rc, msg);
 out:
-	free(v.val);
-	free(v.secret_set);
-	free(v.touched);
+	store_view_free(&v);
 	return rc;
 }
 
@@ -463,7 +476,6 @@ static int write_items(struct store_txn *t, const struct current *c, uint64_t *s
 		const struct txn_item *it = &t->items[k];
 		const struct store_setting *s = store_registry_at((size_t)it->idx);
 		const char *nv = s->type == STORE_TYPE_SECRET ? it->record : it->canon;
-		char *nk;
 		changed[k] = strcmp(nv, c->running[it->idx]) != 0 ||
 			     (both && strcmp(nv, c->saved[it->idx]) != 0);
 		/* re-setting a secret always counts: the clear text cannot be compared cheaply */
@@ -473,13 +485,9 @@ static int write_items(struct store_txn *t, const struct current *c, uint64_t *s
 			continue;
 		if (s->flags & STORE_F_RESTART)
 			t->restart = true;
-		nk = realloc(keys, klen + strlen(s->key) + 2);
-		if (!nk) {
-			rc = STORE_E_NOMEM;
+		rc = store_keys_append(&keys, &klen, s->key);
+		if (rc)
 			goto out;
-		}
-		keys = nk;
-		klen += (size_t)sprintf(keys + klen, "%s%s", klen ? "," : "", s->key);
 	}
 	if (!keys && t->nstate == 0)
 		goto out; /* nothing changes: no write, no audit entry */

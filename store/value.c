@@ -108,6 +108,16 @@ char *store_printf(const char *fmt, ...)
 	return out;
 }
 
+int store_keys_append(char **keys, size_t *len, const char *key)
+{
+	char *n = realloc(*keys, *len + strlen(key) + 2);
+	if (!n)
+		return STORE_E_NOMEM;
+	*keys = n;
+	*len += (size_t)sprintf(n + *len, "%s%s", *len ? "," : "", key);
+	return STORE_OK;
+}
+
 int store_msg(char *buf, size_t len, int code, const char *fmt, ...)
 {
 	if (buf && len) {
