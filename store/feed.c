@@ -22,9 +22,9 @@ int store_feed_fd(struct store *st)
 		store_fail(st, STORE_E_IO, "inotify: %s", strerror(errno));
 		return -1;
 	}
-	/* The WAL file comes and goes with the last connection: watch the folder, filter by name. */
-	if (inotify_add_watch(fd, st->dir, IN_MODIFY | IN_CREATE | IN_MOVED_TO | IN_CLOSE_WRITE) <
-	    0) {
+	/* The WAL file comes and goes with the last connection: watch the folder, filter by name.
+	 * No IN_CLOSE_WRITE: every reader closes its read-write fds, a commit always writes. */
+	if (inotify_add_watch(fd, st->dir, IN_MODIFY | IN_CREATE | IN_MOVED_TO) < 0) {
 		store_fail(st, STORE_E_IO, "inotify on %s: %s", st->dir, strerror(errno));
 		close(fd);
 		return -1;

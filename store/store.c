@@ -284,7 +284,30 @@ static int prepare_reads(struct store *st)
 	return rc == SQLITE_OK ? STORE_OK : store_fail_sql(st, rc, "preparing reads");
 }
 
-/* Opens the database file and brings it to the current schema. */
+/* Every table of the current schema must be there: a store with one dropped is damaged. */
+static int check_tables(struct store *st)
+{
+	sqlite3_stmt *q = NULL;
+	int rc, n = 0;
+	rc = sqlite3_prepare_v2(st->db,
+				"SELECT count(*) FROM sqlite_master WHERE type='table' AND name IN "
+				"('meta', 'settings', 'audit', 'state', 'lockout')",
+				-1, &q, NULL);
+	if (rc == SQLITE_OK && (rc = sqlite3_step(q)) == SQLITE_ROW)
+		n = sqlite3_column_int(q, 0);
+	sqlite3_finalize(q);
+	if (rc != SQLITE_ROW)
+		return store_fail_sql(st, rc, "reading the schema");
+	if (n != 5)
+		return store_fail(st, STORE_E_CORRUPT, "%s: store is corrupt (tables missing)",
+				  st->path);
+	return STORE_OK;
+}
+
+/* Opens the database file. fresh (store_create): the file is new and empty, and the caller
+ * writes the schema in the same transaction as the profile, so a create that is interrupted
+ * leaves no half store. Otherwise the file is checked before anything is written to it: a file
+ * that is not a phonesec store of this or an older schema is refused and left as it was. */
 static int open_db(struct store *st, bool fresh)
 {
 	int rc, version = 0;
@@ -292,23 +315,26 @@ static int open_db(struct store *st, bool fresh)
 	rc = sqlite3_open_v2(st->path, &st->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_FULLMUTEX, NULL);
 	if (rc != SQLITE_OK)
 		return store_fail_sql(st, rc, "open");
-	rc = configure_db(st);
-	if (rc)
-		return rc;
-	if (!fresh) {
-		rc = check_integrity(st);
-		if (rc)
-			return rc;
-	}
-	rc = store_schema_version(st, &version);
+	if (fresh)
+		return configure_db(st);
+	sqlite3_busy_timeout(st->db, STORE_BUSY_TIMEOUT_MS);
+	sqlite3_extended_result_codes(st->db, 0);
+	rc = check_integrity(st);
+	if (rc == STORE_OK)
+		rc = store_schema_version(st, &version);
 	if (rc)
 		return rc;
 	if (version > STORE_SCHEMA_VERSION)
 		return store_fail(st, STORE_E_SCHEMA,
 				  "%s: store schema %d is newer than this phonesec's (%d)", st->path,
 				  version, STORE_SCHEMA_VERSION);
-	if (version == 0 && !fresh)
+	if (version == 0)
 		return store_fail(st, STORE_E_CORRUPT, "%s: not a phonesec store", st->path);
+	rc = check_magic(st); /* there since version 1 */
+	if (rc == STORE_OK)
+		rc = configure_db(st);
+	if (rc)
+		return rc;
 	if (version < STORE_SCHEMA_VERSION) {
 		rc = store_write_begin(st);
 		if (rc)
@@ -321,13 +347,23 @@ static int open_db(struct store *st, bool fresh)
 		if (rc)
 			return rc;
 	}
-	return check_magic(st);
+	return check_tables(st);
+}
+
+/* Whether path has a non-empty "-wal" companion (frames a killed writer left). */
+static bool wal_present(const char *path)
+{
+	char buf[4096];
+	struct stat sb;
+	snprintf(buf, sizeof(buf), "%s-wal", path);
+	return stat(buf, &sb) == 0 && sb.st_size > 0;
 }
 
 int store_open(struct store **out, const char *path, char *errbuf, size_t errlen)
 {
 	struct store *st;
 	struct stat sb;
+	bool had_wal;
 	int rc;
 
 	if (!out || !path || !*path)
@@ -344,6 +380,7 @@ int store_open(struct store **out, const char *path, char *errbuf, size_t errlen
 	st = handle_new(path);
 	if (!st)
 		return store_msg(errbuf, errlen, STORE_E_NOMEM, "out of memory");
+	had_wal = wal_present(path);
 	rc = open_db(st, false);
 	if (rc == STORE_OK)
 		rc = add_new_settings(st);
@@ -351,6 +388,9 @@ int store_open(struct store **out, const char *path, char *errbuf, size_t errlen
 		rc = prepare_reads(st);
 	if (rc) {
 		store_msg(errbuf, errlen, rc, "%s", st->errmsg);
+		/* A leftover WAL stays as it was: never merge it into a file we refused. */
+		if (st->db && had_wal)
+			sqlite3_db_config(st->db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, (int *)NULL);
 		store_close(st);
 		return rc;
 	}
@@ -403,12 +443,45 @@ static int meta_get(char **out, struct store *st, const char *name)
 	return rc;
 }
 
+/* fsync of a file or folder by path; 0 or -1. */
+static int sync_path(const char *path, bool dir)
+{
+	int fd = open(path, (dir ? O_RDONLY | O_DIRECTORY : O_RDWR) | O_CLOEXEC);
+	int rc;
+	if (fd < 0)
+		return -1;
+	rc = fsync(fd);
+	close(fd);
+	return rc;
+}
+
+/* Makes the complete store at tmp appear at path, atomically and durably; refuses to replace
+ * a store another process created meanwhile. */
+static int publish(const char *tmp, const char *path, char *errbuf, size_t errlen)
+{
+	char *copy = strdup(path);
+	int rc = STORE_OK;
+	if (!copy)
+		return store_msg(errbuf, errlen, STORE_E_NOMEM, "out of memory");
+	if (sync_path(tmp, false) < 0)
+		rc = store_msg(errbuf, errlen, STORE_E_IO, "%s: %s", path, strerror(errno));
+	else if (link(tmp, path) < 0)
+		rc = store_msg(errbuf, errlen, errno == EEXIST ? STORE_E_EXISTS : STORE_E_IO,
+			       "%s: %s", path,
+			       errno == EEXIST ? "a store already exists (use factory-reset to reset it)"
+					       : strerror(errno));
+	else if (sync_path(dirname(copy), true) < 0)
+		rc = store_msg(errbuf, errlen, STORE_E_IO, "%s: %s", path, strerror(errno));
+	free(copy);
+	return rc;
+}
+
 int store_create(const char *path, const char *profile, char **generated, char *errbuf,
 		 size_t errlen)
 {
 	struct store_profile prof = { 0 };
 	struct store *st = NULL;
-	char *abs_profile = NULL;
+	char *abs_profile = NULL, *tmp = NULL;
 	int fd, rc;
 
 	if (generated)
@@ -426,25 +499,38 @@ int store_create(const char *path, const char *profile, char **generated, char *
 			goto out;
 		}
 	}
-	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (access(path, F_OK) == 0) {
+		rc = store_msg(errbuf, errlen, STORE_E_EXISTS,
+			       "%s: a store already exists (use factory-reset to reset it)", path);
+		goto out;
+	}
+	/* Built under a temporary name in the same folder and linked into place when complete:
+	 * a create that is interrupted never leaves a half store at path. */
+	if (asprintf(&tmp, "%s.new-XXXXXX", path) < 0) {
+		tmp = NULL;
+		rc = store_msg(errbuf, errlen, STORE_E_NOMEM, "out of memory");
+		goto out;
+	}
+	fd = mkostemp(tmp, O_CLOEXEC); /* mode 0600 */
 	if (fd < 0) {
-		rc = store_msg(errbuf, errlen, errno == EEXIST ? STORE_E_EXISTS : STORE_E_IO,
-			       errno == EEXIST ? "%s: a store already exists (%s)" : "%s: %s", path,
-			       errno == EEXIST ? "use factory-reset to reset it" : strerror(errno));
+		rc = store_msg(errbuf, errlen, STORE_E_IO, "%s: %s", path, strerror(errno));
+		free(tmp);
+		tmp = NULL;
 		goto out;
 	}
 	close(fd);
-	st = handle_new(path);
+	st = handle_new(tmp);
 	if (!st) {
 		rc = store_msg(errbuf, errlen, STORE_E_NOMEM, "out of memory");
-		unlink_store(path);
 		goto out;
 	}
 	rc = open_db(st, true);
 	if (rc == STORE_OK) {
 		rc = store_write_begin(st);
 		if (rc == STORE_OK) {
-			rc = meta_set(st, "profile", abs_profile ? abs_profile : "");
+			rc = store_schema_apply(st, 0);
+			if (rc == STORE_OK)
+				rc = meta_set(st, "profile", abs_profile ? abs_profile : "");
 			if (rc == STORE_OK)
 				rc = store_profile_apply(st, &prof, STORE_SRC_FACTORY, generated);
 			if (rc == STORE_OK)
@@ -453,18 +539,21 @@ int store_create(const char *path, const char *profile, char **generated, char *
 				store_write_rollback(st);
 		}
 	}
-	if (rc) {
+	if (rc)
 		store_msg(errbuf, errlen, rc, "%s", st->errmsg);
-		store_close(st);
-		st = NULL;
-		unlink_store(path);
-		if (generated) {
-			store_secret_wipe(*generated);
-			*generated = NULL;
-		}
+	store_close(st); /* the last connection checkpoints the WAL into the file */
+	st = NULL;
+	if (rc == STORE_OK)
+		rc = publish(tmp, path, errbuf, errlen);
+	if (rc && generated) {
+		store_secret_wipe(*generated);
+		*generated = NULL;
 	}
 out:
 	store_close(st);
+	if (tmp)
+		unlink_store(tmp);
+	free(tmp);
 	free(abs_profile);
 	store_profile_clear(&prof);
 	return rc;

@@ -547,12 +547,16 @@ int store_txn_commit(struct store_txn *t, uint64_t *seq)
 	if (t->nerrs)
 		return t->errs[0].code;
 	/* Secrets are hashed outside the write lock, from a first read of the user names. */
-	rc = current_read(&pre, t->st);
-	if (rc == STORE_OK)
-		rc = encode_secrets(t, &pre);
-	current_free(&pre, n);
-	if (rc)
-		goto fail;
+	for (size_t k = 0; k < t->nitems; k++)
+		if (store_registry_at((size_t)t->items[k].idx)->type == STORE_TYPE_SECRET) {
+			rc = current_read(&pre, t->st);
+			if (rc == STORE_OK)
+				rc = encode_secrets(t, &pre);
+			current_free(&pre, n);
+			if (rc)
+				goto fail;
+			break;
+		}
 
 	rc = store_write_begin(t->st);
 	if (rc)
