@@ -3,6 +3,8 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
 #include <limits.h>
 #include <string.h>
 #include <sys/inotify.h>
@@ -22,9 +24,9 @@ int store_feed_fd(struct store *st)
 		store_fail(st, STORE_E_IO, "inotify: %s", strerror(errno));
 		return -1;
 	}
-	/* The WAL file comes and goes with the last connection: watch the folder, filter by name.
-	 * No IN_CLOSE_WRITE: every reader closes its read-write fds, a commit always writes. */
-	if (inotify_add_watch(fd, st->dir, IN_MODIFY | IN_CREATE | IN_MOVED_TO) < 0) {
+	/* Watch the folder and filter by name: "-feed" is created by the first commit after the
+	 * follower started. No IN_CLOSE_WRITE: a commit always writes. */
+	if (inotify_add_watch(fd, st->dir, IN_MODIFY | IN_CREATE) < 0) {
 		store_fail(st, STORE_E_IO, "inotify on %s: %s", st->dir, strerror(errno));
 		close(fd);
 		return -1;
@@ -33,11 +35,33 @@ int store_feed_fd(struct store *st)
 	return fd;
 }
 
-/* True for the store file itself and its "-wal" companion. */
+/* True for the "-feed" companion. The WAL itself is not watched: SQLite writes a commit's frames
+ * before it publishes the commit in the wal-index, so a follower woken by the WAL write could read
+ * too early; and readers create the WAL too. */
 static bool relevant(const struct store *st, const char *name)
 {
 	size_t bl = strlen(st->base);
-	return strncmp(name, st->base, bl) == 0 && (name[bl] == '\0' || strcmp(name + bl, "-wal") == 0);
+	return strncmp(name, st->base, bl) == 0 && strcmp(name + bl, "-feed") == 0;
+}
+
+void store_feed_notify(struct store *st)
+{
+	static const char mark = '\n';
+	if (st->quiet)
+		return;
+	if (st->notify_fd < 0) {
+		char path[4096];
+		if ((size_t)snprintf(path, sizeof(path), "%s-feed", st->path) >= sizeof(path))
+			return;
+		st->notify_fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+		if (st->notify_fd < 0)
+			return;
+	}
+	/* one byte at offset 0: the file never grows; the write is the signal */
+	if (pwrite(st->notify_fd, &mark, 1, 0) != 1) {
+		close(st->notify_fd);
+		st->notify_fd = -1;
+	}
 }
 
 int store_feed_drain(struct store *st)

@@ -19,6 +19,8 @@ struct store {
 	char *dir;   /* folder of the store file, watched by the feed */
 	char *base;  /* file name of the store */
 	int feed_fd; /* inotify fd, -1 until store_feed_fd() */
+	int notify_fd; /* "<path>-feed", written after each commit; -1 until the first */
+	bool quiet;    /* store_create's temporary store: no feed notification */
 	sqlite3_stmt *q_get;       /* SELECT running FROM settings WHERE key=? */
 	sqlite3_stmt *q_get_saved; /* SELECT saved FROM settings WHERE key=? */
 	char errmsg[STORE_ERRMSG_MAX];
@@ -39,6 +41,9 @@ int store_exec(struct store *st, const char *sql);
 int store_write_begin(struct store *st);
 int store_write_commit(struct store *st);
 void store_write_rollback(struct store *st);
+
+/* feed.c: tells followers a commit is visible (best effort: the commit stands regardless). */
+void store_feed_notify(struct store *st);
 
 /* schema.c: creates or migrates the schema inside an open write transaction. */
 int store_schema_apply(struct store *st, int from_version);

@@ -66,6 +66,12 @@ int store_fail_sql(struct store *st, int rc, const char *what)
 	return store_fail(st, code, "%s: %s: %s", st ? st->path : "?", what, detail);
 }
 
+void store_set_busy_timeout(struct store *st, unsigned ms)
+{
+	if (st && st->db)
+		sqlite3_busy_timeout(st->db, ms > 0x7fffffff ? 0x7fffffff : (int)ms);
+}
+
 const char *store_errmsg(const struct store *st)
 {
 	return st ? st->errmsg : "no store";
@@ -91,8 +97,10 @@ int store_write_begin(struct store *st)
 int store_write_commit(struct store *st)
 {
 	int rc = sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL);
-	if (rc == SQLITE_OK)
+	if (rc == SQLITE_OK) {
+		store_feed_notify(st);
 		return STORE_OK;
+	}
 	rc = store_fail_sql(st, rc, "commit");
 	store_write_rollback(st);
 	return rc;
@@ -111,6 +119,7 @@ static struct store *handle_new(const char *path)
 	if (!st)
 		return NULL;
 	st->feed_fd = -1;
+	st->notify_fd = -1;
 	st->path = strdup(path);
 	tmp1 = strdup(path);
 	tmp2 = strdup(path);
@@ -140,6 +149,8 @@ void store_close(struct store *st)
 		sqlite3_close_v2(st->db);
 	if (st->feed_fd >= 0)
 		close(st->feed_fd);
+	if (st->notify_fd >= 0)
+		close(st->notify_fd);
 	free(st->path);
 	free(st->dir);
 	free(st->base);
@@ -406,6 +417,8 @@ static void unlink_store(const char *path)
 	unlink(buf);
 	snprintf(buf, sizeof(buf), "%s-shm", path);
 	unlink(buf);
+	snprintf(buf, sizeof(buf), "%s-feed", path);
+	unlink(buf);
 }
 
 static int meta_set(struct store *st, const char *name, const char *value)
@@ -524,6 +537,7 @@ int store_create(const char *path, const char *profile, char **generated, char *
 		rc = store_msg(errbuf, errlen, STORE_E_NOMEM, "out of memory");
 		goto out;
 	}
+	st->quiet = true;
 	rc = open_db(st, true);
 	if (rc == STORE_OK) {
 		rc = store_write_begin(st);

@@ -185,6 +185,9 @@ int store_create(const char *path, const char *profile, char **generated, char *
  * On failure *out is NULL and errbuf (may be NULL) holds the reason, e.g.
  * "/x/settings.db: store is corrupt (file is not a database)". */
 int store_open(struct store **out, const char *path, char *errbuf, size_t errlen);
+/* Sets how long a write waits for other writers before STORE_E_BUSY (default 15000 ms). A
+ * daemon answering a protocol with its own timeout (AgentX) sets it below that timeout. */
+void store_set_busy_timeout(struct store *st, unsigned ms);
 /* Closes the handle; NULL is allowed. */
 void store_close(struct store *st);
 /* Message of the last failure on st. Never NULL. */
@@ -274,6 +277,11 @@ int store_txn_set_state(struct store_txn *txn, const char *name, const char *val
  * audit sequence (0 when nothing changed). Any error leaves the store untouched. A transaction can
  * be committed once. */
 int store_txn_commit(struct store_txn *txn, uint64_t *seq);
+/* Runs the commit-time checks (provider locks, whole-set consistency) against the current values
+ * without writing anything, e.g. for SNMP's RESERVE2. Errors are kept as for a commit, and a
+ * transaction that failed its check refuses to commit. A passed check does not reserve anything:
+ * commit checks again under the write lock. */
+int store_txn_check(struct store_txn *txn);
 /* Number and access of the per-parameter errors gathered by set and commit. */
 size_t store_txn_error_count(const struct store_txn *txn);
 const struct store_param_error *store_txn_error(const struct store_txn *txn, size_t i);
@@ -351,9 +359,11 @@ void store_audit_free(struct store_audit_entry *entries, size_t n);
 /* Highest sequence number committed so far (0 for none). */
 int store_audit_head(uint64_t *out, struct store *st);
 
-/* A file descriptor that becomes readable when any process commits to the store (inotify on
- * the store's folder). Owned by st; do not close it. Level-triggered: call store_feed_drain()
- * after it became readable, then store_audit_since(). -1 with an error on failure. */
+/* A file descriptor that becomes readable when any process commits to the store. Every
+ * committer writes the store's "-feed" companion file after its commit is visible; this is an
+ * inotify watch on the store's folder for that file. Owned by st; do not close it.
+ * Level-triggered: call store_feed_drain() after it became readable, then store_audit_since().
+ * -1 with an error on failure. */
 int store_feed_fd(struct store *st);
 /* Consumes pending notifications without blocking. Returns the number of relevant events. */
 int store_feed_drain(struct store *st);

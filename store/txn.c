@@ -532,6 +532,23 @@ out:
 	return rc;
 }
 
+int store_txn_check(struct store_txn *t)
+{
+	struct current cur = { 0 };
+	int rc;
+	if (!t || t->done)
+		return STORE_E_INVALID;
+	if (t->nerrs)
+		return t->errs[0].code;
+	rc = current_read(&cur, t->st);
+	if (rc == STORE_OK)
+		rc = check_set(t, &cur);
+	else
+		snprintf(t->errmsg, sizeof(t->errmsg), "%s", store_errmsg(t->st));
+	current_free(&cur, store_registry_count());
+	return rc;
+}
+
 int store_txn_commit(struct store_txn *t, uint64_t *seq)
 {
 	struct current pre = { 0 }, cur = { 0 };

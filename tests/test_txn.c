@@ -177,10 +177,39 @@ static void test_consistency(void)
 	CU_ASSERT_EQUAL(tu_set(st, "enable_keyboard_lock", "off", NULL), STORE_OK);
 }
 
+static void test_check_without_commit(void)
+{
+	struct store_txn *t = NULL;
+	uint64_t before = head();
+	/* a passing check writes nothing; the commit then succeeds */
+	CU_ASSERT_EQUAL_FATAL(store_txn_begin(&t, st, STORE_TXN_BOTH, &admin), STORE_OK);
+	CU_ASSERT_EQUAL(store_txn_set(t, "web_logout_timer", "12"), STORE_OK);
+	CU_ASSERT_EQUAL(store_txn_check(t), STORE_OK);
+	CU_ASSERT_EQUAL(head(), before);
+	expect_value("web_logout_timer", "7");
+	CU_ASSERT_EQUAL(store_txn_commit(t, NULL), STORE_OK);
+	store_txn_free(t);
+	expect_value("web_logout_timer", "12");
+	/* an inconsistent set fails the check, names the key, and can no longer commit */
+	CU_ASSERT_EQUAL(tu_set(st, "keyboard_lock_pw", "", NULL), STORE_OK);
+	CU_ASSERT_EQUAL_FATAL(store_txn_begin(&t, st, STORE_TXN_BOTH, &admin), STORE_OK);
+	CU_ASSERT_EQUAL(store_txn_set(t, "enable_keyboard_lock", "on"), STORE_OK);
+	CU_ASSERT_EQUAL(store_txn_check(t), STORE_E_INCONSISTENT);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(store_txn_error(t, 0));
+	CU_ASSERT_STRING_EQUAL(store_txn_error(t, 0)->key, "enable_keyboard_lock");
+	CU_ASSERT_EQUAL(store_txn_commit(t, NULL), STORE_E_INCONSISTENT);
+	store_txn_free(t);
+	expect_value("enable_keyboard_lock", "off");
+	CU_ASSERT_EQUAL(store_txn_check(NULL), STORE_E_INVALID);
+	store_set_busy_timeout(st, 500);
+	store_set_busy_timeout(st, 15000);
+}
+
 static void test_layers(void)
 {
 	struct store_snapshot *snap = NULL;
 	struct store_txn *t = NULL;
+	CU_ASSERT_EQUAL(tu_set(st, "web_logout_timer", "7", NULL), STORE_OK);
 	CU_ASSERT_EQUAL_FATAL(store_save(st, &admin), STORE_OK);
 	CU_ASSERT_EQUAL(tu_set(st, "web_logout_timer", "15", NULL), STORE_OK);
 	expect_value("web_logout_timer", "15");
@@ -365,6 +394,7 @@ int main(void)
 	CU_add_test(s, "all or nothing", test_all_or_nothing);
 	CU_add_test(s, "commit and misuse", test_commit_and_misuse);
 	CU_add_test(s, "consistency", test_consistency);
+	CU_add_test(s, "check without commit", test_check_without_commit);
 	CU_add_test(s, "layers", test_layers);
 	CU_add_test(s, "locks", test_locks);
 	CU_add_test(s, "state", test_state);

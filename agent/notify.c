@@ -1,0 +1,205 @@
+/* agent/notify: follows the store's change feed (inotify fd in the event loop, audit entries
+ * by sequence) and sends psSettingChanged per changed setting and psComplianceChanged on flips. */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <event2/event.h>
+
+#include "internal.h"
+#include "log.h"
+
+/* Audit entries read per query; the loop goes on until the feed is drained. */
+#define AGENT_NOTIFY_BATCH 64
+
+static const oid agent_notify_trap_oid[] = { 1, 3, 6, 1, 6, 3, 1, 1, 4, 1, 0 }; /* snmpTrapOID.0 */
+
+static void agent_notify_add_oid(netsnmp_variable_list **vars, const oid *name, size_t len,
+				 u_char type, const void *val, size_t vlen)
+{
+	snmp_varlist_add_variable(vars, name, len, type, val, vlen);
+}
+
+/* psSettingChanged: psSettingKey.<id>, psSettingSource.<id>, psChangeCounter.0. Never a value. */
+static void agent_notify_setting(const struct store_setting *s, enum store_source src,
+				 uint64_t seq)
+{
+	const oid trap[] = { AGENT_OID_ROOT, AGENT_ARC_NOTIFICATIONS, 1 };
+	oid key[] = { AGENT_OID_ROOT, AGENT_ARC_OBJECTS, AGENT_ARC_SETTING_TABLE, 1,
+		      AGENT_SCOL_KEY, s->snmp_id };
+	oid source[] = { AGENT_OID_ROOT, AGENT_ARC_OBJECTS, AGENT_ARC_SETTING_TABLE, 1,
+			 AGENT_SCOL_SOURCE, s->snmp_id };
+	const oid counter[] = { AGENT_OID_ROOT, AGENT_ARC_OBJECTS, AGENT_ARC_STATUS,
+				AGENT_STATUS_COUNTER, 0 };
+	u_long c32 = (u_long)(seq & 0xffffffffu); /* psChangeCounter is a Counter32 */
+	long srcv = store_source_name(src) ? (long)src : (long)STORE_SRC_FACTORY;
+	netsnmp_variable_list *vars = NULL;
+
+	agent_notify_add_oid(&vars, agent_notify_trap_oid, OID_LENGTH(agent_notify_trap_oid),
+			     ASN_OBJECT_ID, trap, sizeof(trap));
+	agent_notify_add_oid(&vars, key, OID_LENGTH(key), ASN_OCTET_STR, s->key, strlen(s->key));
+	agent_notify_add_oid(&vars, source, OID_LENGTH(source), ASN_INTEGER, &srcv, sizeof(srcv));
+	agent_notify_add_oid(&vars, counter, OID_LENGTH(counter), ASN_COUNTER, &c32, sizeof(c32));
+	send_v2trap(vars);
+	snmp_free_varbind(vars);
+	log_msg(LOG_DEBUG, "notification psSettingChanged %s source %s seq %llu", s->key,
+		store_source_name(src) ? store_source_name(src) : "?", (unsigned long long)seq);
+}
+
+static void agent_notify_compliance(bool hardened, uint64_t seq)
+{
+	const oid trap[] = { AGENT_OID_ROOT, AGENT_ARC_NOTIFICATIONS, 2 };
+	const oid hard[] = { AGENT_OID_ROOT, AGENT_ARC_OBJECTS, AGENT_ARC_COMPLIANCE, 1, 0 };
+	const oid counter[] = { AGENT_OID_ROOT, AGENT_ARC_OBJECTS, AGENT_ARC_STATUS,
+				AGENT_STATUS_COUNTER, 0 };
+	u_long c32 = (u_long)(seq & 0xffffffffu); /* psChangeCounter is a Counter32 */
+	long v = hardened ? AGENT_TRUE : AGENT_FALSE;
+	netsnmp_variable_list *vars = NULL;
+
+	agent_notify_add_oid(&vars, agent_notify_trap_oid, OID_LENGTH(agent_notify_trap_oid),
+			     ASN_OBJECT_ID, trap, sizeof(trap));
+	agent_notify_add_oid(&vars, hard, OID_LENGTH(hard), ASN_INTEGER, &v, sizeof(v));
+	agent_notify_add_oid(&vars, counter, OID_LENGTH(counter), ASN_COUNTER, &c32, sizeof(c32));
+	send_v2trap(vars);
+	snmp_free_varbind(vars);
+	log_msg(LOG_INFO, "notification psComplianceChanged: %s", hardened ? "hardened" : "not hardened");
+}
+
+/* Sends one psSettingChanged per key of a comma-separated list (bounded by the registry). */
+static void agent_notify_keys(const struct store_audit_entry *e)
+{
+	const char *p = e->keys;
+
+	while (p && *p) {
+		const char *end = strchr(p, ',');
+		size_t n = end ? (size_t)(end - p) : strlen(p);
+		char key[64];
+
+		if (n > 0 && n < sizeof(key)) {
+			const struct store_setting *s;
+
+			memcpy(key, p, n);
+			key[n] = '\0';
+			s = store_registry_find(key);
+			if (s)
+				agent_notify_setting(s, e->source, e->seq);
+		}
+		p = end ? end + 1 : NULL;
+	}
+}
+
+/* Current verdict; -1 on a store error. */
+static int agent_notify_hardened(struct agent *ag)
+{
+	if (agent_cache_refresh(ag) < 0)
+		return -1;
+	return ag->cache.comp.hardened ? 1 : 0;
+}
+
+void agent_notify_process(struct agent *ag)
+{
+	bool values_changed = false;
+	uint64_t last = ag->feed_seq;
+
+	store_feed_drain(ag->st);
+	for (;;) {
+		struct store_audit_entry *e = NULL;
+		size_t n = 0;
+
+		if (store_audit_since(&e, &n, ag->st, ag->feed_seq, AGENT_NOTIFY_BATCH) !=
+		    STORE_OK) {
+			log_msg(LOG_ERR, "change feed: %s", store_errmsg(ag->st));
+			return;
+		}
+		for (size_t i = 0; i < n; i++) {
+			/* Save and lock changes leave the running values as they are. */
+			if (e[i].action != STORE_ACT_SAVE && e[i].action != STORE_ACT_LOCK &&
+			    e[i].action != STORE_ACT_UNLOCK) {
+				agent_notify_keys(&e[i]);
+				values_changed = true;
+			}
+			ag->feed_seq = e[i].seq;
+		}
+		store_audit_free(e, n);
+		if (n < AGENT_NOTIFY_BATCH)
+			break;
+	}
+	if (values_changed) {
+		int h = agent_notify_hardened(ag);
+
+		if (h >= 0 && ag->hardened >= 0 && h != ag->hardened)
+			agent_notify_compliance(h == 1, ag->feed_seq);
+		if (h >= 0)
+			ag->hardened = h;
+	}
+	if (ag->feed_seq != last)
+		log_msg(LOG_DEBUG, "change feed: up to audit %llu",
+			(unsigned long long)ag->feed_seq);
+	/* send_v2trap may have queued output on the AgentX session. */
+	agent_loop_update(ag);
+}
+
+/* The feed wakes us when a writer touches the WAL, which can be before its commit is visible
+ * (SQLite publishes a commit through the mmap'd wal-index, which inotify does not see). So after
+ * each wake-up the audit log is read again after these delays; a commit is seen as soon as it
+ * is visible, at the latest about 1.3 s after its first write. */
+static const unsigned agent_notify_recheck_ms[] = { 10, 50, 200, 1000 };
+
+static void agent_notify_arm(struct agent *ag)
+{
+	unsigned ms = agent_notify_recheck_ms[ag->feed_stage];
+	struct timeval tv = { .tv_sec = ms / 1000, .tv_usec = (ms % 1000) * 1000 };
+
+	evtimer_add(ag->feed_timer, &tv);
+}
+
+static void agent_notify_timer_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct agent *ag = arg;
+
+	agent_notify_process(ag);
+	if (++ag->feed_stage < sizeof(agent_notify_recheck_ms) / sizeof(agent_notify_recheck_ms[0]))
+		agent_notify_arm(ag);
+}
+
+static void agent_notify_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct agent *ag = arg;
+
+	agent_notify_process(ag);
+	ag->feed_stage = 0;
+	agent_notify_arm(ag);
+}
+
+int agent_notify_start(struct agent *ag)
+{
+	int fd = store_feed_fd(ag->st);
+
+	if (fd < 0) {
+		log_msg(LOG_ERR, "change feed: %s", store_errmsg(ag->st));
+		return -1;
+	}
+	if (store_audit_head(&ag->feed_seq, ag->st) != STORE_OK) {
+		log_msg(LOG_ERR, "change feed: %s", store_errmsg(ag->st));
+		return -1;
+	}
+	ag->hardened = agent_notify_hardened(ag);
+	ag->feed_ev = event_new(ag->base, fd, EV_READ | EV_PERSIST, agent_notify_cb, ag);
+	ag->feed_timer = evtimer_new(ag->base, agent_notify_timer_cb, ag);
+	if (!ag->feed_ev || !ag->feed_timer || event_add(ag->feed_ev, NULL) < 0) {
+		log_msg(LOG_ERR, "change feed: cannot watch fd %d", fd);
+		return -1;
+	}
+	return 0;
+}
+
+void agent_notify_stop(struct agent *ag)
+{
+	if (ag->feed_ev)
+		event_free(ag->feed_ev);
+	if (ag->feed_timer)
+		event_free(ag->feed_timer);
+	ag->feed_ev = NULL;
+	ag->feed_timer = NULL;
+}

@@ -1,0 +1,305 @@
+#!/bin/sh
+# Integration test of phonesec-agentx against real peers: a private snmpd master (with the
+# shipped conf/snmpd.conf.phonesec), snmptrapd, the subagent and the Net-SNMP command-line tools.
+set -u
+. "$top_srcdir/tests/snmp/env.sh"
+ps_need_tool snmpd snmptrapd snmpget snmpset snmpwalk snmpbulkwalk python3
+ps_need_mibs
+
+PATH="$PATH:/usr/sbin"
+AGENT="$top_builddir/agent/phonesec-agentx"
+CLI="$top_builddir/tools/phonesec"
+[ -x "$AGENT" ] || ps_fatal "$AGENT not built"
+[ -x "$CLI" ] || ps_fatal "$CLI not built"
+
+tmp=$(mktemp -d)
+snmpd_pid=
+trapd_pid=
+agent_pid=
+failures=0
+
+ps_stop() { # PID: TERM, then KILL after 3 s; waits so no process is left behind
+	[ -n "$1" ] || return 0
+	kill "$1" 2>/dev/null || return 0
+	for _ in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20 21 22 23 24 25 26 27 28 29 30; do
+		kill -0 "$1" 2>/dev/null || break
+		sleep 0.1
+	done
+	kill -9 "$1" 2>/dev/null
+	wait "$1" 2>/dev/null
+	return 0
+}
+cleanup() {
+	ps_stop "$agent_pid"
+	ps_stop "$snmpd_pid"
+	ps_stop "$trapd_pid"
+	if [ "$failures" -ne 0 ]; then
+		for f in agent.log snmpd.log trapd.log; do
+			echo "---- $f (tail)" >&2
+			tail -n 30 "$tmp/$f" >&2 2>/dev/null
+		done
+	fi
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM
+
+ok() { echo "PASS: $*"; }
+ko() { echo "FAIL: $*" >&2; failures=$((failures + 1)); }
+check() { # DESCRIPTION COMMAND...: passes when COMMAND succeeds
+	d=$1
+	shift
+	if "$@"; then ok "$d"; else ko "$d"; fi
+}
+
+free_port() {
+	python3 -c 'import socket
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind(("127.0.0.1", 0))
+print(s.getsockname()[1])'
+}
+port=$(free_port)
+trap_port=$(free_port)
+while [ "$trap_port" = "$port" ]; do trap_port=$(free_port); done
+T="udp:127.0.0.1:$port"
+STORE="$tmp/store/settings.db"
+mkdir -p "$tmp/store" "$tmp/snmpd" "$tmp/trapd" "$tmp/client/cert_indexes"
+chmod 700 "$tmp/store" "$tmp/snmpd" "$tmp/trapd"
+
+ADMIN_A=adminauthpass1 ADMIN_X=adminprivpass1
+READ_A=readauthpass1 READ_X=readprivpass1
+TRAP_A=trapauthpass1 TRAP_X=trapprivpass1
+ADM="-v3 -l authPriv -u phonesecAdmin -a SHA-256 -A $ADMIN_A -x AES -X $ADMIN_X"
+RDR="-v3 -l authPriv -u phonesecRead -a SHA-256 -A $READ_A -x AES -X $READ_X"
+
+# Net-SNMP tools: our MIB only, no system or user configuration, private persistent folder.
+snmp() {
+	tool=$1
+	shift
+	SNMPCONFPATH="$tmp/client" SNMP_PERSISTENT_DIR="$tmp/client" \
+		"$tool" -M "$PS_MIBDIRS" -m PHONESEC-MIB -t 2 -r 0 "$@"
+}
+cli() { "$CLI" -s "$STORE" "$@"; }
+# SET as the admin user, output discarded: succeeds when the agent accepted it.
+aset() { snmp snmpset $ADM "$T" "$@" >/dev/null 2>&1; }
+expect_err() { # STATUS DESCRIPTION SNMPSET-ARGS...
+	want=$1
+	d=$2
+	shift 2
+	out=$(snmp snmpset -Ir $ADM "$T" "$@" 2>&1) # -Ir: no client-side checks
+	if echo "$out" | grep -q "Reason: $want"; then ok "$d: $want"; else ko "$d: want $want, got: $out"; fi
+}
+# Succeeds when COMMAND fails.
+fails() { if "$@" >/dev/null 2>&1; then return 1; else return 0; fi; }
+# Succeeds when the output of COMMAND (stdout and stderr) matches the grep pattern PATTERN.
+says() {
+	pat=$1
+	shift
+	"$@" 2>&1 | grep -q -- "$pat"
+}
+
+# ---------------------------------------------------------------- peers
+cli init >/dev/null || ps_fatal "phonesec init failed"
+
+# The shipped snippet with a private AgentX socket, the users created and a trap session.
+sed -e "s|unix:/run/snmpd/agentx|$tmp/agentx|" "$top_srcdir/conf/snmpd.conf.phonesec" \
+	>"$tmp/snmpd.conf"
+cat >>"$tmp/snmpd.conf" <<EOC
+createUser phonesecAdmin SHA-256 "$ADMIN_A" AES "$ADMIN_X"
+createUser phonesecRead SHA-256 "$READ_A" AES "$READ_X"
+trapsess -Ci -v 3 -u phonesecTrap -l authPriv -a SHA-256 -A $TRAP_A -x AES -X $TRAP_X udp:127.0.0.1:$trap_port
+EOC
+cat >"$tmp/trapd.conf" <<EOC
+createUser phonesecTrap SHA-256 "$TRAP_A" AES "$TRAP_X"
+authUser log phonesecTrap priv
+EOC
+
+start_snmpd() {
+	SNMP_PERSISTENT_DIR="$tmp/snmpd" MIBS= MIBDIRS= \
+		snmpd -f -C -c "$tmp/snmpd.conf" -Lf "$tmp/snmpd.log" "$T" &
+	snmpd_pid=$!
+}
+SNMP_PERSISTENT_DIR="$tmp/trapd" MIBDIRS="$PS_MIBDIRS" MIBS=PHONESEC-MIB \
+	snmptrapd -f -C -c "$tmp/trapd.conf" -Lf "$tmp/trapd.log" -OQ "udp:127.0.0.1:$trap_port" &
+trapd_pid=$!
+# The subagent first, so it has to retry until the master is there.
+"$AGENT" -f -d -s "$STORE" -x "$tmp/agentx" -p 1 -w phonesecAdmin 2>"$tmp/agent.log" &
+agent_pid=$!
+sleep 1.5
+check "subagent waits for an absent master" kill -0 "$agent_pid"
+start_snmpd
+
+# Ready when a GET of our MIB works through the master (at most 15 s).
+wait_ready() {
+	for _ in $(seq 1 150); do
+		case $(snmp snmpget $ADM -Oqv "$T" PHONESEC-MIB::psChangeCounter.0 2>&1) in
+		[0-9]*) return 0 ;;
+		esac
+		sleep 0.1
+	done
+	return 1
+}
+wait_ready || { ko "subagent reachable through snmpd"; exit 1; }
+ok "subagent reachable through snmpd"
+
+get() { snmp snmpget $ADM -Oqv "$T" "$@" 2>&1; }
+counter() { get PHONESEC-MIB::psChangeCounter.0; }
+nsettings=$(cli list | tail -n +2 | wc -l)
+
+# ---------------------------------------------------------------- walk
+snmp snmpbulkwalk $ADM -OQ "$T" PHONESEC-MIB::phonesecMIB >"$tmp/walk" 2>&1
+n=$(grep -c '^PHONESEC-MIB::ps[A-Za-z]*\.0 = ' "$tmp/walk" | tr -d ' ')
+nset=$(grep -c 'PHONESEC-MIB::psSettingKey\.' "$tmp/walk")
+check "walk shows one psSettingKey row per setting ($nset of $nsettings)" [ "$nset" -eq "$nsettings" ]
+nscalar=0
+for obj in $(sed -n 's/^PHONESEC-MIB::psSettingObject\.[0-9]* = PHONESEC-MIB::\(ps[A-Za-z]*\)$/\1/p' "$tmp/walk"); do
+	grep -q "^PHONESEC-MIB::$obj\.0 = " "$tmp/walk" && nscalar=$((nscalar + 1))
+done
+check "walk reads every setting's scalar ($nscalar of $nsettings; $n scalars in all)" \
+	[ "$nscalar" -eq "$nsettings" ]
+nsecret=0
+for o in psAdminPassword psHttpPassword psKeypadLockPin psAcsPassword psConnReqPassword; do
+	grep -q "^PHONESEC-MIB::$o\.0 = \"\"$" "$tmp/walk" && nsecret=$((nsecret + 1))
+done
+check "every secret reads back as a zero-length string" [ "$nsecret" -eq 5 ]
+check "compliance table has rows" grep -q '^PHONESEC-MIB::psComplianceStatus\.1 = ' "$tmp/walk"
+n=$(snmp snmpwalk $RDR -OQ "$T" PHONESEC-MIB::psSettings 2>/dev/null | grep -c ' = ')
+check "read-only user can walk ($n of $nsettings)" [ "$n" -eq "$nsettings" ]
+
+# ---------------------------------------------------------------- SET: all or nothing
+c0=$(counter)
+out=$(snmp snmpset $ADM "$T" PHONESEC-MIB::psWebLogoutTimer.0 u 10 \
+	PHONESEC-MIB::psHttpPort.0 u 70000 PHONESEC-MIB::psHiddenTags.0 i 1 2>&1)
+check "bad 3-varbind SET: wrongValue on psHttpPort" says "wrongValue" echo "$out"
+check "bad 3-varbind SET: error names psHttpPort" says "Failed object: PHONESEC-MIB::psHttpPort.0" echo "$out"
+check "bad 3-varbind SET changed nothing in the store" \
+	[ "$(cli get web_logout_timer http_port use_hidden_tags | tr '\n' ' ')" = "5 80 off " ]
+check "bad 3-varbind SET wrote no audit entry" [ "$(counter)" = "$c0" ]
+
+out=$(snmp snmpset $ADM "$T" PHONESEC-MIB::psHttpAuthScheme.0 i 2 2>&1)
+check "Digest without a password: inconsistentValue" says inconsistentValue echo "$out"
+
+c0=$(counter)
+snmp snmpset $ADM "$T" PHONESEC-MIB::psHttpUser.0 s admin PHONESEC-MIB::psHttpPassword.0 s 'Wui-Pass-42' \
+	PHONESEC-MIB::psHttpAuthScheme.0 i 2 PHONESEC-MIB::psHiddenTags.0 i 1 >/dev/null 2>"$tmp/err"
+check "good 4-varbind SET applied" \
+	[ "$(cli get http_user http_scheme use_hidden_tags | tr '\n' ' ')" = "admin digest on " ]
+check "good SET is one audit entry" [ "$(counter)" = "$((c0 + 1))" ]
+cli audit -n 1 --json >"$tmp/audit.json"
+check "audit entry: source snmp, principal phonesecAdmin, both layers, 4 keys" python3 -c '
+import json, sys
+e = json.load(open(sys.argv[1]))[-1]
+assert e["source"] == "snmp" and e["principal"] == "phonesecAdmin" and e["both_layers"], e
+assert sorted(e["keys"]) == ["http_pass", "http_scheme", "http_user", "use_hidden_tags"], e
+' "$tmp/audit.json"
+check "SNMP write is saved at once" [ "$(get PHONESEC-MIB::psUnsavedChanges.0)" = "false" ]
+check "password written over SNMP verifies" sh -c "echo Wui-Pass-42 | \"\$0\" -s \"\$1\" verify http_pass >/dev/null" "$CLI" "$STORE"
+check "password reads back empty" [ "$(get PHONESEC-MIB::psHttpPassword.0)" = '""' ]
+
+# ---------------------------------------------------------------- locks
+check "NMS may write a setting the subscriber may not" aset PHONESEC-MIB::psAdminMode.0 i 2
+check "... and it is applied" [ "$(cli get admin_mode)" = off ]
+check "subscriber may change web_logout_timer before the lock" \
+	cli --role subscriber set web_logout_timer=6
+check "lock web_logout_timer over SNMP" aset PHONESEC-MIB::psSettingLocked.10 i 1
+check "psSettingLocked reads true" [ "$(get PHONESEC-MIB::psSettingLocked.10)" = true ]
+check "the CLI in subscriber role honours the lock" \
+	fails cli --role subscriber set web_logout_timer=7
+check "unlock over SNMP" aset PHONESEC-MIB::psSettingLocked.10 i 2
+check "unlock over SNMP lets the subscriber write again" \
+	cli --role subscriber set web_logout_timer=8
+
+# ---------------------------------------------------------------- access control
+for v in 1 2c; do
+	for c in public private phonesec; do
+		check "SNMPv$v community $c is refused (no answer)" says "^Timeout" \
+			snmp snmpget -v$v -c $c -t 1 "$T" PHONESEC-MIB::psChangeCounter.0
+	done
+done
+check "authNoPriv write is refused" says "authorizationError\|noAccess" \
+	snmp snmpset -v3 -l authNoPriv -u phonesecAdmin \
+	-a SHA-256 -A "$ADMIN_A" "$T" PHONESEC-MIB::psWebLogoutTimer.0 u 11
+check "authNoPriv read is refused" says "authorizationError\|noAccess\|No Such" \
+	snmp snmpget -v3 -l authNoPriv -u phonesecAdmin -a SHA-256 -A "$ADMIN_A" "$T" \
+	PHONESEC-MIB::psWebLogoutTimer.0
+check "read-only user cannot write" says "noAccess\|notWritable\|authorizationError" \
+	snmp snmpset $RDR "$T" PHONESEC-MIB::psWebLogoutTimer.0 u 12
+check "nothing of that was written" [ "$(cli get web_logout_timer)" = 8 ]
+
+# ---------------------------------------------------------------- malformed values
+long=$(python3 -c 'print("a" * 40)')
+huge=$(python3 -c 'print("https://x/" + "a" * 1200)')
+expect_err wrongLength "user name over 32 octets" PHONESEC-MIB::psHttpUser.0 s "$long"
+expect_err wrongLength "1210-octet URL" PHONESEC-MIB::psAcsUrl.0 s "$huge"
+expect_err wrongType "string for a port" PHONESEC-MIB::psHttpPort.0 s 80
+expect_err wrongValue "enumeration 9" PHONESEC-MIB::psWebServerType.0 i 9
+expect_err wrongValue "TruthValue 0" PHONESEC-MIB::psHiddenTags.0 i 0
+expect_err wrongValue "PIN with letters" PHONESEC-MIB::psKeypadLockPin.0 s 12ab
+expect_err noCreation "instance .1 of a scalar" .1.3.6.1.4.1.32473.1.1.8.1 u 80
+expect_err notWritable "psHardened" PHONESEC-MIB::psHardened.0 i 1
+check "subagent survived the malformed SETs" kill -0 "$agent_pid"
+
+# ---------------------------------------------------------------- save, discard, PDU rules
+cli set keyboard_lock_timeout=120 >/dev/null
+check "a CLI apply shows as unsaved" [ "$(get PHONESEC-MIB::psUnsavedChanges.0)" = true ]
+check "psSettingUnsaved of keyboard_lock_timeout" [ "$(get PHONESEC-MIB::psSettingUnsaved.13)" = true ]
+check "psSave.0 = save(2)" aset PHONESEC-MIB::psSave.0 i 2
+check "... saves" [ "$(get PHONESEC-MIB::psUnsavedChanges.0)" = false ]
+check "psSave reads idle" [ "$(get PHONESEC-MIB::psSave.0)" = idle ]
+cli set keyboard_lock_timeout=30 >/dev/null
+check "psDiscard.0 = discard(2)" aset PHONESEC-MIB::psDiscard.0 i 2
+check "... restores the saved value" [ "$(cli get keyboard_lock_timeout)" = 120 ]
+check "last change source is snmp" [ "$(get PHONESEC-MIB::psLastChangeSource.0)" = snmp ]
+expect_err inconsistentValue "a setting and a lock in one PDU" \
+	PHONESEC-MIB::psWebLogoutTimer.0 u 20 PHONESEC-MIB::psSettingLocked.10 i 1
+expect_err inconsistentValue "the same setting twice in one PDU" \
+	PHONESEC-MIB::psWebLogoutTimer.0 u 20 PHONESEC-MIB::psWebLogoutTimer.0 u 21
+check "... neither was applied" [ "$(cli get web_logout_timer)" = 8 ]
+
+# ---------------------------------------------------------------- notifications
+: >"$tmp/trapd.log.mark"
+c0=$(counter)
+cli set http_port=8080 >/dev/null
+seq_now=$((c0 + 1))
+got=0
+for _ in $(seq 1 30); do
+	grep -q 'psSettingKey.8 = "\{0,1\}http_port' "$tmp/trapd.log" 2>/dev/null && { got=1; break; }
+	sleep 0.1
+done
+check "CLI change: psSettingChanged at snmptrapd within 3 s" [ "$got" -eq 1 ]
+line=$(grep 'psSettingKey.8 = "\{0,1\}http_port' "$tmp/trapd.log" | tail -n 1)
+check "notification: trap OID psSettingChanged" says "= PHONESEC-MIB::psSettingChanged" echo "$line"
+check "notification: source cli" says "psSettingSource.8 = cli" echo "$line"
+check "notification: change counter $seq_now" says "psChangeCounter.0 = $seq_now" echo "$line"
+check "no notification carries a value of a secret" fails grep -q 'Wui-Pass-42' "$tmp/trapd.log"
+
+cli harden --admin-password Adm1n-Pass-99 --http-password Wui-Pass-43 --pin 482913 --save \
+	>/dev/null 2>&1 || ko "phonesec harden failed"
+got=0
+for _ in $(seq 1 30); do
+	grep -q 'psComplianceChanged' "$tmp/trapd.log" && { got=1; break; }
+	sleep 0.1
+done
+check "hardening: psComplianceChanged at snmptrapd" [ "$got" -eq 1 ]
+check "... with psHardened.0 = true" says "psHardened.0 = true" grep psComplianceChanged "$tmp/trapd.log"
+check "psHardened.0 reads true" [ "$(get PHONESEC-MIB::psHardened.0)" = true ]
+check "no notification carries a password" fails grep -q 'Adm1n-Pass-99\|Wui-Pass-43\|482913' "$tmp/trapd.log"
+
+# ---------------------------------------------------------------- master restart
+ps_stop "$snmpd_pid"
+snmpd_pid=
+sleep 0.5
+start_snmpd
+t0=$(date +%s.%N)
+if wait_ready; then
+	t1=$(date +%s.%N)
+	secs=$(python3 -c "print(round($t1 - $t0, 2))")
+	check "subagent back ${secs}s after the master restart (ping 1 s)" \
+		python3 -c "import sys; sys.exit(0 if $secs < 5 else 1)"
+else
+	ko "subagent back after the master restart"
+fi
+check "same subagent process" kill -0 "$agent_pid"
+
+echo "$failures failure(s)"
+[ "$failures" -eq 0 ]
