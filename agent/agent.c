@@ -52,6 +52,9 @@ int agent_new(struct agent **out, struct event_base *base, const struct agent_co
 		free(ag);
 		return -1;
 	}
+	/* a writer holding the store longer than this gets resourceUnavailable, before the
+	 * master's AgentX timeout (1 s by default) gives up on us */
+	store_set_busy_timeout(ag->st, AGENT_STORE_BUSY_MS);
 	if (agent_mib_build(ag) < 0) {
 		snprintf(errbuf, errlen, "out of memory");
 		agent_free(ag);

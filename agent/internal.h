@@ -14,6 +14,7 @@
 #define AGENT_OID_ROOT 1, 3, 6, 1, 4, 1, 32473
 #define AGENT_OID_ROOT_LEN 7
 #define AGENT_OID_MAX 16
+#define AGENT_STORE_BUSY_MS 500 /* store busy timeout, below the AgentX timeout (1 s) */
 
 /* Sub-identifiers below the root, as in the MIB. */
 enum {
@@ -98,8 +99,6 @@ struct agent {
 
 	struct agent_loop *loop;     /* Net-SNMP sockets and timer in the event base */
 	struct event *feed_ev;       /* the store's change feed */
-	struct event *feed_timer;    /* re-reads after a wake-up (see notify.c) */
-	unsigned feed_stage;
 	uint64_t feed_seq;           /* last audit entry notified */
 	int hardened;                /* last compliance verdict notified: -1 unknown, 0, 1 */
 	bool started;

@@ -140,36 +140,11 @@ void agent_notify_process(struct agent *ag)
 	agent_loop_update(ag);
 }
 
-/* The feed wakes us when a writer touches the WAL, which can be before its commit is visible
- * (SQLite publishes a commit through the mmap'd wal-index, which inotify does not see). So after
- * each wake-up the audit log is read again after these delays; a commit is seen as soon as it
- * is visible, at the latest about 1.3 s after its first write. */
-static const unsigned agent_notify_recheck_ms[] = { 10, 50, 200, 1000 };
-
-static void agent_notify_arm(struct agent *ag)
-{
-	unsigned ms = agent_notify_recheck_ms[ag->feed_stage];
-	struct timeval tv = { .tv_sec = ms / 1000, .tv_usec = (ms % 1000) * 1000 };
-
-	evtimer_add(ag->feed_timer, &tv);
-}
-
-static void agent_notify_timer_cb(evutil_socket_t fd, short what, void *arg)
-{
-	struct agent *ag = arg;
-
-	agent_notify_process(ag);
-	if (++ag->feed_stage < sizeof(agent_notify_recheck_ms) / sizeof(agent_notify_recheck_ms[0]))
-		agent_notify_arm(ag);
-}
-
+/* The store's feed fd turns readable once a commit is visible (the committer signals after its
+ * COMMIT returned), so one read of the audit log per wake-up sees it. */
 static void agent_notify_cb(evutil_socket_t fd, short what, void *arg)
 {
-	struct agent *ag = arg;
-
-	agent_notify_process(ag);
-	ag->feed_stage = 0;
-	agent_notify_arm(ag);
+	agent_notify_process(arg);
 }
 
 int agent_notify_start(struct agent *ag)
@@ -186,8 +161,7 @@ int agent_notify_start(struct agent *ag)
 	}
 	ag->hardened = agent_notify_hardened(ag);
 	ag->feed_ev = event_new(ag->base, fd, EV_READ | EV_PERSIST, agent_notify_cb, ag);
-	ag->feed_timer = evtimer_new(ag->base, agent_notify_timer_cb, ag);
-	if (!ag->feed_ev || !ag->feed_timer || event_add(ag->feed_ev, NULL) < 0) {
+	if (!ag->feed_ev || event_add(ag->feed_ev, NULL) < 0) {
 		log_msg(LOG_ERR, "change feed: cannot watch fd %d", fd);
 		return -1;
 	}
@@ -198,8 +172,5 @@ void agent_notify_stop(struct agent *ag)
 {
 	if (ag->feed_ev)
 		event_free(ag->feed_ev);
-	if (ag->feed_timer)
-		event_free(ag->feed_timer);
 	ag->feed_ev = NULL;
-	ag->feed_timer = NULL;
 }

@@ -349,6 +349,16 @@ static int agent_set_reserve2(struct agent *ag, netsnmp_agent_request_info *reqi
 				ctx->old[o->row] = strdup(ag->cache.snap->rows[o->row].running);
 		}
 	}
+	/* consistency across the whole PDU, before ACTION: nothing is written here */
+	rc = store_txn_check(ctx->txn);
+	if (rc != STORE_OK) {
+		const struct store_param_error *pe =
+			store_txn_error_count(ctx->txn) ? store_txn_error(ctx->txn, 0) : NULL;
+		netsnmp_request_info *r = pe ? agent_set_request_of(ag, requests, pe->key) : NULL;
+
+		log_msg(LOG_INFO, "SET refused: %s", store_txn_errmsg(ctx->txn));
+		return agent_set_fail(reqinfo, r ? r : requests, rc);
+	}
 	return 0;
 }
 

@@ -73,8 +73,12 @@ static int run(struct pdu *p, int mode)
 
 /* Runs the SET phases the way the agent does; returns the first error status and its index
  * (1-based) in *index, 0 when the PDU was applied. */
+/* Phase (0 RESERVE1, 1 RESERVE2, 2 ACTION) at which the last set_pdu() failed, -1 for none. */
+static int failed_phase = -1;
+
 static int set_pdu(struct pdu *p, int *index, bool undo_after_action)
 {
+	failed_phase = -1;
 	static const int phases[] = { MODE_SET_RESERVE1, MODE_SET_RESERVE2, MODE_SET_ACTION };
 
 	for (size_t ph = 0; ph < 3; ph++) {
@@ -86,6 +90,7 @@ static int set_pdu(struct pdu *p, int *index, bool undo_after_action)
 				*index = i;
 				int st = r->status;
 
+				failed_phase = (int)ph;
 				if (ph == 2)
 					run(p, MODE_SET_UNDO);
 				run(p, MODE_SET_FREE);
@@ -268,6 +273,7 @@ static void test_set_atomic(void)
 	pdu_add(&p, hidden_tags, 4, ASN_INTEGER, &on, sizeof(on));
 	pdu_add(&p, http_scheme, 4, ASN_INTEGER, &digest, sizeof(digest));
 	CU_ASSERT_EQUAL(set_pdu(&p, &index, false), SNMP_ERR_INCONSISTENTVALUE);
+	CU_ASSERT_EQUAL(failed_phase, 1); /* found in RESERVE2, before anything is committed */
 	pdu_free(&p);
 	CU_ASSERT(key_is("http_scheme", "basic"));
 	CU_ASSERT(key_is("use_hidden_tags", "off"));
