@@ -271,10 +271,15 @@ int store_txn_begin(struct store_txn **out, struct store *st, unsigned flags,
  * transaction is STORE_E_INVALID ("duplicate"). */
 int store_txn_set(struct store_txn *txn, const char *key, const char *value);
 /* Extra, non-setting state written atomically with the values (e.g. TR-069 ParameterKey):
- * name/value in the store's daemon state table. */
+ * name/value in the store's daemon state table; value NULL deletes the entry. State alone adds
+ * no audit entry (it is no setting). */
 int store_txn_set_state(struct store_txn *txn, const char *name, const char *value);
+/* Changes a provider lock in the same transaction (administrator role only; audited as lock or
+ * unlock entries beside the values' entry). */
+int store_txn_lock(struct store_txn *txn, const char *key, bool locked);
 /* Checks consistency, writes, appends the audit entry. On STORE_OK and seq non-NULL, *seq is the
- * audit sequence (0 when nothing changed). Any error leaves the store untouched. A transaction can
+ * audit sequence of the values' entry (else of the last lock entry; 0 when no setting or lock
+ * changed). Any error leaves the store untouched. A transaction can
  * be committed once. */
 int store_txn_commit(struct store_txn *txn, uint64_t *seq);
 /* Runs the commit-time checks (provider locks, whole-set consistency) against the current values

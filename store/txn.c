@@ -31,6 +31,9 @@ struct store_txn {
 	size_t nitems;
 	struct txn_state *state;
 	size_t nstate, capstate;
+	int *lock_idx;   /* provider lock changes: registry rows ... */
+	bool *lock_val;  /* ... and their new lock state */
+	size_t nlocks;
 	struct store_param_error *errs;
 	size_t nerrs;
 	bool done;
@@ -199,9 +202,13 @@ int store_txn_begin(struct store_txn **out, struct store *st, unsigned flags,
 	if (!t)
 		return STORE_E_NOMEM;
 	t->items = calloc(store_registry_count(), sizeof(*t->items));
+	t->lock_idx = calloc(store_registry_count(), sizeof(*t->lock_idx));
+	t->lock_val = calloc(store_registry_count(), sizeof(*t->lock_val));
 	t->principal = strdup(who->principal ? who->principal : "");
-	if (!t->items || !t->principal) {
+	if (!t->items || !t->lock_idx || !t->lock_val || !t->principal) {
 		free(t->items);
+		free(t->lock_idx);
+		free(t->lock_val);
 		free(t->principal);
 		free(t);
 		return STORE_E_NOMEM;
@@ -259,7 +266,7 @@ int store_txn_set(struct store_txn *t, const char *key, const char *value)
 
 int store_txn_set_state(struct store_txn *t, const char *name, const char *value)
 {
-	if (!t || t->done || !name || !value)
+	if (!t || t->done || !name)
 		return STORE_E_INVALID;
 	if (t->nstate >= TXN_STATE_MAX)
 		return errorf(t, name, STORE_E_INVALID, "%s: too many state entries", name);
@@ -272,13 +279,32 @@ int store_txn_set_state(struct store_txn *t, const char *name, const char *value
 		t->capstate = cap;
 	}
 	t->state[t->nstate].name = strdup(name);
-	t->state[t->nstate].value = strdup(value);
-	if (!t->state[t->nstate].name || !t->state[t->nstate].value) {
+	t->state[t->nstate].value = value ? strdup(value) : NULL; /* NULL: delete */
+	if (!t->state[t->nstate].name || (value && !t->state[t->nstate].value)) {
 		free(t->state[t->nstate].name);
 		free(t->state[t->nstate].value);
 		return STORE_E_NOMEM;
 	}
 	t->nstate++;
+	return STORE_OK;
+}
+
+int store_txn_lock(struct store_txn *t, const char *key, bool locked)
+{
+	int i;
+	if (!t || t->done || !key)
+		return STORE_E_INVALID;
+	i = store_registry_index(key);
+	if (i < 0)
+		return errorf(t, key, STORE_E_UNKNOWN, "%.64s: unknown setting", key);
+	if (t->role != STORE_ROLE_ADMIN)
+		return errorf(t, key, STORE_E_LOCKED, "%s: only the provider may change locks", key);
+	for (size_t k = 0; k < t->nlocks; k++)
+		if (t->lock_idx[k] == i)
+			return errorf(t, key, STORE_E_INVALID, "%s: lock given more than once", key);
+	t->lock_idx[t->nlocks] = i;
+	t->lock_val[t->nlocks] = locked;
+	t->nlocks++;
 	return STORE_OK;
 }
 
@@ -322,6 +348,8 @@ void store_txn_free(struct store_txn *t)
 	free(t->errs);
 	free(t->state);
 	free(t->items);
+	free(t->lock_idx);
+	free(t->lock_val);
 	free(t->principal);
 	free(t);
 }
@@ -458,6 +486,45 @@ out:
 	return rc;
 }
 
+/* Applies the lock changes; one LOCK and one UNLOCK audit entry for the keys that changed. */
+static int write_locks(struct store_txn *t, const struct store_actor *who, uint64_t *seq)
+{
+	sqlite3_stmt *q = NULL;
+	char *keys[2] = { NULL, NULL };
+	size_t len[2] = { 0, 0 };
+	int rc = STORE_OK;
+
+	if (t->nlocks == 0)
+		return STORE_OK;
+	rc = sqlite3_prepare_v2(t->st->db,
+				"UPDATE settings SET locked=?1 WHERE key=?2 AND locked!=?1", -1, &q,
+				NULL);
+	if (rc != SQLITE_OK)
+		return store_fail_sql(t->st, rc, "lock");
+	for (size_t k = 0; k < t->nlocks && rc == STORE_OK; k++) {
+		const char *key = store_registry_at((size_t)t->lock_idx[k])->key;
+		sqlite3_reset(q);
+		sqlite3_bind_int(q, 1, t->lock_val[k]);
+		sqlite3_bind_text(q, 2, key, -1, SQLITE_STATIC);
+		rc = sqlite3_step(q);
+		if (rc != SQLITE_DONE) {
+			rc = store_fail_sql(t->st, rc, "lock");
+			break;
+		}
+		rc = sqlite3_changes(t->st->db) > 0
+			     ? store_keys_append(&keys[t->lock_val[k]], &len[t->lock_val[k]], key)
+			     : STORE_OK;
+	}
+	sqlite3_finalize(q);
+	for (int l = 0; l < 2 && rc == STORE_OK; l++)
+		if (keys[l])
+			rc = store_audit_append(t->st, l ? STORE_ACT_LOCK : STORE_ACT_UNLOCK, who, true,
+						keys[l], seq);
+	free(keys[0]);
+	free(keys[1]);
+	return rc;
+}
+
 static int write_items(struct store_txn *t, const struct current *c, uint64_t *seq)
 {
 	bool both = t->flags & STORE_TXN_BOTH;
@@ -489,9 +556,14 @@ static int write_items(struct store_txn *t, const struct current *c, uint64_t *s
 		if (rc)
 			goto out;
 	}
-	if (!keys && t->nstate == 0)
-		goto out; /* nothing changes: no write, no audit entry */
-	rc = store_audit_append(t->st, STORE_ACT_SET, &who, both, keys ? keys : "", seq);
+	rc = STORE_OK;
+	for (size_t k = 0; k < t->nstate && rc == STORE_OK; k++)
+		rc = store_state_set(t->st, t->state[k].name, t->state[k].value);
+	if (rc == STORE_OK)
+		rc = write_locks(t, &who, seq);
+	if (rc || !keys)
+		goto out; /* daemon state and locks alone: no SET entry */
+	rc = store_audit_append(t->st, STORE_ACT_SET, &who, both, keys, seq);
 	if (rc)
 		goto out;
 	rc = sqlite3_prepare_v2(t->st->db,
@@ -523,8 +595,6 @@ static int write_items(struct store_txn *t, const struct current *c, uint64_t *s
 		}
 	}
 	rc = STORE_OK;
-	for (size_t k = 0; k < t->nstate && rc == STORE_OK; k++)
-		rc = store_state_set(t->st, t->state[k].name, t->state[k].value);
 out:
 	sqlite3_finalize(q);
 	free(keys);

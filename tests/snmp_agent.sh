@@ -262,11 +262,11 @@ c0=$(counter)
 cli set http_port=8080 >/dev/null
 seq_now=$((c0 + 1))
 got=0
-for _ in $(seq 1 30); do
+for _ in $(seq 1 10); do
 	grep -q 'psSettingKey.8 = "\{0,1\}http_port' "$tmp/trapd.log" 2>/dev/null && { got=1; break; }
 	sleep 0.1
 done
-check "CLI change: psSettingChanged at snmptrapd within 3 s" [ "$got" -eq 1 ]
+check "CLI change: psSettingChanged at snmptrapd within 1 s" [ "$got" -eq 1 ]
 line=$(grep 'psSettingKey.8 = "\{0,1\}http_port' "$tmp/trapd.log" | tail -n 1)
 check "notification: trap OID psSettingChanged" says "= PHONESEC-MIB::psSettingChanged" echo "$line"
 check "notification: source cli" says "psSettingSource.8 = cli" echo "$line"
@@ -294,8 +294,9 @@ t0=$(date +%s.%N)
 if wait_ready; then
 	t1=$(date +%s.%N)
 	secs=$(python3 -c "print(round($t1 - $t0, 2))")
-	check "subagent back ${secs}s after the master restart (ping 1 s)" \
-		python3 -c "import sys; sys.exit(0 if $secs < 5 else 1)"
+	# one ping interval to notice, one AgentX timeout for the failed ping, then the reconnect
+	check "subagent back ${secs}s after the master restart (ping 1 s, AgentX timeout 1 s)" \
+		python3 -c "import sys; sys.exit(0 if $secs < 3 else 1)"
 else
 	ko "subagent back after the master restart"
 fi

@@ -334,6 +334,76 @@ static void test_state(void)
 	CU_ASSERT_EQUAL(store_state_get(&v, st, "x"), STORE_E_NOT_FOUND);
 }
 
+static void test_locks_and_state_in_txn(void)
+{
+	struct store_txn *t = NULL;
+	struct store_audit_entry *e = NULL;
+	size_t n = 0;
+	bool locked = true;
+	uint64_t h = head(), seq = 0;
+	char *v = NULL;
+
+	/* a value and two locks in one transaction: one SET and one LOCK/UNLOCK entry each */
+	CU_ASSERT_EQUAL_FATAL(store_txn_begin(&t, st, STORE_TXN_BOTH, &admin), STORE_OK);
+	CU_ASSERT_EQUAL(store_txn_set(t, "web_logout_timer", "33"), STORE_OK);
+	CU_ASSERT_EQUAL(store_txn_lock(t, "web_logout_timer", true), STORE_OK);
+	CU_ASSERT_EQUAL(store_txn_lock(t, "admin_mode", false), STORE_OK);
+	CU_ASSERT_EQUAL(store_txn_commit(t, &seq), STORE_OK);
+	store_txn_free(t);
+	CU_ASSERT_EQUAL(seq, h + 3);
+	CU_ASSERT_EQUAL(store_audit_since(&e, &n, st, h, 10), STORE_OK);
+	CU_ASSERT_EQUAL_FATAL(n, 3);
+	CU_ASSERT_EQUAL(e[0].action, STORE_ACT_UNLOCK);
+	CU_ASSERT_STRING_EQUAL(e[0].keys, "admin_mode");
+	CU_ASSERT_EQUAL(e[1].action, STORE_ACT_LOCK);
+	CU_ASSERT_STRING_EQUAL(e[1].keys, "web_logout_timer");
+	CU_ASSERT_EQUAL(e[2].action, STORE_ACT_SET);
+	store_audit_free(e, n);
+	CU_ASSERT_EQUAL(store_lock_get(&locked, st, "web_logout_timer"), STORE_OK);
+	CU_ASSERT_TRUE(locked);
+	CU_ASSERT_EQUAL(store_lock_get(&locked, st, "admin_mode"), STORE_OK);
+	CU_ASSERT_FALSE(locked);
+
+	/* a failing value takes the locks down with it */
+	h = head();
+	CU_ASSERT_EQUAL_FATAL(store_txn_begin(&t, st, STORE_TXN_BOTH, &admin), STORE_OK);
+	CU_ASSERT_EQUAL(store_txn_lock(t, "admin_mode", true), STORE_OK);
+	CU_ASSERT_EQUAL(store_txn_lock(t, "admin_mode", true), STORE_E_INVALID);
+	CU_ASSERT_EQUAL(store_txn_lock(t, "nope", true), STORE_E_UNKNOWN);
+	CU_ASSERT_NOT_EQUAL(store_txn_commit(t, NULL), STORE_OK);
+	store_txn_free(t);
+	CU_ASSERT_EQUAL(store_lock_get(&locked, st, "admin_mode"), STORE_OK);
+	CU_ASSERT_FALSE(locked);
+	CU_ASSERT_EQUAL(head(), h);
+
+	/* the desk user may not change locks */
+	CU_ASSERT_EQUAL_FATAL(store_txn_begin(&t, st, STORE_TXN_RUNNING, &desk), STORE_OK);
+	CU_ASSERT_EQUAL(store_txn_lock(t, "admin_mode", true), STORE_E_LOCKED);
+	store_txn_free(t);
+
+	/* daemon state alone: written, no audit entry; NULL deletes */
+	CU_ASSERT_EQUAL_FATAL(store_txn_begin(&t, st, STORE_TXN_BOTH, &admin), STORE_OK);
+	CU_ASSERT_EQUAL(store_txn_set_state(t, "cwmp.attr.x", "2"), STORE_OK);
+	CU_ASSERT_EQUAL(store_txn_commit(t, &seq), STORE_OK);
+	store_txn_free(t);
+	CU_ASSERT_EQUAL(seq, 0);
+	CU_ASSERT_EQUAL(head(), h);
+	CU_ASSERT_EQUAL_FATAL(store_state_get(&v, st, "cwmp.attr.x"), STORE_OK);
+	CU_ASSERT_STRING_EQUAL(v, "2");
+	free(v);
+	CU_ASSERT_EQUAL_FATAL(store_txn_begin(&t, st, STORE_TXN_BOTH, &admin), STORE_OK);
+	CU_ASSERT_EQUAL(store_txn_set_state(t, "cwmp.attr.x", NULL), STORE_OK);
+	CU_ASSERT_EQUAL(store_txn_commit(t, NULL), STORE_OK);
+	store_txn_free(t);
+	CU_ASSERT_EQUAL(store_state_get(&v, st, "cwmp.attr.x"), STORE_E_NOT_FOUND);
+	CU_ASSERT_EQUAL(tu_set(st, "web_logout_timer", "25", NULL), STORE_OK);
+	{
+		const char *k[] = { "web_logout_timer", "admin_mode" };
+		CU_ASSERT_EQUAL(store_lock_set(st, k, 1, false, &admin), STORE_OK);
+		CU_ASSERT_EQUAL(store_lock_set(st, k + 1, 1, true, &admin), STORE_OK);
+	}
+}
+
 static void test_typed_reads(void)
 {
 	bool b = true;
@@ -398,6 +468,7 @@ int main(void)
 	CU_add_test(s, "layers", test_layers);
 	CU_add_test(s, "locks", test_locks);
 	CU_add_test(s, "state", test_state);
+	CU_add_test(s, "locks and state in a transaction", test_locks_and_state_in_txn);
 	CU_add_test(s, "typed reads", test_typed_reads);
 	CU_add_test(s, "factory reset", test_factory_reset);
 	return tu_run();

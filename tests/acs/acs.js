@@ -1,0 +1,290 @@
+#!/usr/bin/env node
+// A scripted test ACS for phonesec-cwmpd: Digest by npm http-auth (code we did not write), a
+// session bound to its TCP connection and its `session` cookie (GenieACS's rules), every message
+// recorded; RPCs to send come from scenario files dropped into a queue folder.
+//
+// Usage: node acs.js --port-file F --log DIR --queue DIR [--user U --pass P] [--realm R]
+//   Listens on 127.0.0.1 at a port chosen by the kernel and writes it to F once listening.
+//   Each session (one Inform) takes the lowest-named *.json file of the queue folder (renamed to
+//   *.json.done), or {} when there is none. A scenario:
+//     { "rpcs": ["<cwmp:GetRPCMethods/>", ...],   // Body children, sent one per CPE POST
+//       "hold_requests": true,                      // cwmp:HoldRequests in the InformResponse
+//       "ns": "urn:dslforum-org:cwmp-1-0",          // namespace of our messages (default 1-2)
+//       "fail": "drop" }                            // destroy the connection at the Inform
+//   Records: DIR/log.jsonl (one JSON object per received request) and DIR/NNNN-*.xml bodies;
+//   protocol violations of the CPE go to DIR/violations.jsonl. Ends on SIGTERM.
+"use strict";
+
+const http = require("http");
+const fs = require("fs");
+const path = require("path");
+const crypto = require("crypto");
+const auth = require("http-auth");
+
+const MAX_BODY = 1024 * 1024;
+
+function parseArgs(argv) {
+  const o = { user: "", pass: "", realm: "phonesec-acs" };
+  for (let i = 2; i < argv.length; i += 2) {
+    const k = argv[i].replace(/^--/, "").replace(/-/g, "_");
+    if (i + 1 >= argv.length) throw new Error(`missing value for ${argv[i]}`);
+    o[k] = argv[i + 1];
+  }
+  for (const k of ["port_file", "log", "queue"])
+    if (!o[k]) throw new Error(`--${k.replace(/_/g, "-")} is required`);
+  return o;
+}
+
+const opt = parseArgs(process.argv);
+fs.mkdirSync(opt.log, { recursive: true });
+fs.mkdirSync(opt.queue, { recursive: true });
+
+let seq = 0;
+let sessionCount = 0;
+let connCount = 0;
+const nonceSocket = new Map(); // nonce -> connection id that received it in a 401
+
+function record(obj) {
+  fs.appendFileSync(path.join(opt.log, "log.jsonl"), JSON.stringify(obj) + "\n");
+}
+
+function violation(conn, what) {
+  const v = { time_ms: Date.now(), conn: conn.id, session: conn.session ? conn.session.n : 0, what };
+  fs.appendFileSync(path.join(opt.log, "violations.jsonl"), JSON.stringify(v) + "\n");
+  console.error(`acs: violation: ${what}`);
+}
+
+function nextScenario() {
+  let files = [];
+  try {
+    files = fs.readdirSync(opt.queue).filter((f) => f.endsWith(".json")).sort();
+  } catch (e) {
+    files = [];
+  }
+  if (!files.length) return {};
+  const f = path.join(opt.queue, files[0]);
+  const text = fs.readFileSync(f, "utf8");
+  fs.renameSync(f, f + ".done");
+  return JSON.parse(text);
+}
+
+// The Digest check of http-auth; the HA1 comes from the command line's user and password.
+const digest = auth.digest({ realm: opt.realm }, (user, callback) => {
+  if (user !== opt.user) return callback(undefined);
+  callback(crypto.createHash("md5").update(`${user}:${opt.realm}:${opt.pass}`).digest("hex"));
+});
+
+function rpcName(body) {
+  const m = /<(?:[\w.-]+:)?Body[^>]*>\s*<(?:[\w.-]+:)?([\w]+)/.exec(body);
+  return m ? m[1] : "";
+}
+
+function headerId(body) {
+  const m = /<(?:[\w.-]+:)?ID\b[^>]*>([^<]*)</.exec(body);
+  return m ? m[1] : null;
+}
+
+function envelope(ns, id, hold, inner, extraHeader) {
+  return (
+    '<?xml version="1.0" encoding="UTF-8"?>\n' +
+    '<soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/" ' +
+    'xmlns:soapenc="http://schemas.xmlsoap.org/soap/encoding/" ' +
+    'xmlns:xsd="http://www.w3.org/2001/XMLSchema" ' +
+    'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" ' +
+    `xmlns:cwmp="${ns}"><soapenv:Header>` +
+    (id !== null ? `<cwmp:ID soapenv:mustUnderstand="1">${id}</cwmp:ID>` : "") +
+    (hold ? '<cwmp:HoldRequests soapenv:mustUnderstand="1">true</cwmp:HoldRequests>' : "") +
+    (extraHeader || "") +
+    `</soapenv:Header><soapenv:Body>${inner}</soapenv:Body></soapenv:Envelope>\n`
+  );
+}
+
+function sendXml(res, conn, xml) {
+  const h = { "Content-Type": 'text/xml; charset="utf-8"', "Content-Length": Buffer.byteLength(xml) };
+  if (conn.session && conn.session.setCookie) {
+    h["Set-Cookie"] = `session=${conn.session.cookie}; Path=/`;
+    conn.session.setCookie = false;
+  }
+  res.writeHead(200, h);
+  res.end(xml);
+}
+
+function endSession(res, conn) {
+  res.writeHead(204, { "Content-Length": 0 });
+  res.end();
+  if (conn.session) {
+    record({ time_ms: Date.now(), session: conn.session.n, conn: conn.id, event: "end" });
+    conn.session = null;
+  }
+}
+
+// The ACS's next move after a CPE POST that is not an Inform.
+function nextRpc(res, conn) {
+  const s = conn.session;
+  if (s.rpcs.length) {
+    const inner = s.rpcs.shift();
+    s.sent++;
+    const id = `acs-${s.n}-${s.sent}`;
+    s.lastId = id;
+    return sendXml(res, conn, envelope(s.ns, id, false, inner));
+  }
+  return endSession(res, conn);
+}
+
+function handle(req, res, conn, body) {
+  const n = ++seq;
+  const method = body.length ? rpcName(body) : "";
+  const entry = {
+    seq: n,
+    time_ms: Date.now(),
+    conn: conn.id,
+    session: conn.session ? conn.session.n : 0,
+    method: req.method,
+    url: req.url,
+    rpc: method,
+    id: body.length ? headerId(body) : null,
+    len: body.length,
+    soapaction: req.headers.soapaction === undefined ? null : req.headers.soapaction,
+    content_type: req.headers["content-type"] === undefined ? null : req.headers["content-type"],
+    cookie: req.headers.cookie === undefined ? null : req.headers.cookie,
+    authorized: !!req.headers.authorization,
+    raw_headers: req.rawHeaders.filter((_, i) => i % 2 === 0),
+  };
+  if (body.length)
+    fs.writeFileSync(path.join(opt.log, `${String(n).padStart(4, "0")}-${method || "unknown"}.xml`), body);
+
+  if (req.method !== "POST") {
+    record(entry);
+    res.writeHead(405, { Allow: "POST", "Content-Length": 0 });
+    return res.end();
+  }
+
+  // TR-069 3.4.1: SOAPAction on SOAP requests (empty value), neither header on the empty POST
+  if (body.length) {
+    if (entry.soapaction === null) violation(conn, `${method}: no SOAPAction header`);
+    else if (entry.soapaction !== "") violation(conn, `${method}: SOAPAction has a value: ${entry.soapaction}`);
+    if (!entry.content_type || !/^text\/xml/.test(entry.content_type))
+      violation(conn, `${method}: Content-Type ${entry.content_type}`);
+  } else {
+    if (entry.soapaction !== null) violation(conn, "empty POST with a SOAPAction header");
+    if (entry.content_type !== null) violation(conn, "empty POST with a Content-Type header");
+  }
+
+  if (method === "Inform") {
+    if (conn.session) violation(conn, "second Inform in a session");
+    const sc = nextScenario();
+    const s = {
+      n: ++sessionCount,
+      cookie: crypto.randomBytes(12).toString("hex"),
+      setCookie: true,
+      rpcs: Array.isArray(sc.rpcs) ? sc.rpcs.slice() : [],
+      hold: !!sc.hold_requests,
+      ns: sc.ns || "urn:dslforum-org:cwmp-1-2",
+      sent: 0,
+      afterInform: true,
+    };
+    entry.session = s.n;
+    record(entry);
+    record({ time_ms: Date.now(), session: s.n, conn: conn.id, event: "start", scenario: sc });
+    if (sc.fail === "drop") {
+      record({ time_ms: Date.now(), session: s.n, conn: conn.id, event: "drop" });
+      return req.socket.destroy();
+    }
+    conn.session = s;
+    const hdr = sc.use_version ? `<cwmp:UseCWMPVersion soapenv:mustUnderstand="1">${sc.use_version}</cwmp:UseCWMPVersion>` : "";
+    return sendXml(res, conn, envelope(s.ns, entry.id, s.hold, "<cwmp:InformResponse><MaxEnvelopes>1</MaxEnvelopes></cwmp:InformResponse>", hdr));
+  }
+
+  record(entry);
+  const s = conn.session;
+  if (!s) {
+    violation(conn, `${method || "empty POST"} outside a session (new connection?)`);
+    res.writeHead(400, { "Content-Length": 0 });
+    return res.end();
+  }
+  const want = `session=${s.cookie}`;
+  const sent = entry.cookie ? entry.cookie.split(/;\s*/) : [];
+  if (sent.filter((c) => c.startsWith("session=")).length > 1) violation(conn, "session cookie sent twice");
+  if (sent.some((c) => c.startsWith("$"))) violation(conn, `RFC 2965 cookie attributes: ${entry.cookie}`);
+  if (!sent.includes(want)) {
+    violation(conn, `${method || "empty POST"} without the session cookie`);
+    res.writeHead(400, { "Content-Length": 0 });
+    return res.end();
+  }
+  const afterInform = s.afterInform;
+  s.afterInform = false;
+  if (method === "TransferComplete") {
+    if (afterInform && s.hold) violation(conn, "TransferComplete despite HoldRequests");
+    return sendXml(res, conn, envelope(s.ns, entry.id, false, "<cwmp:TransferCompleteResponse/>"));
+  }
+  if (!body.length) return nextRpc(res, conn);
+  // a response (or fault) to our last request: its ID must be echoed
+  if (s.lastId && entry.id !== s.lastId) violation(conn, `${method}: cwmp:ID ${entry.id} != ${s.lastId}`);
+  return nextRpc(res, conn);
+}
+
+const server = http.createServer((req, res) => {
+  const conn = req.socket.phonesec;
+  const chunks = [];
+  let size = 0;
+  req.on("data", (c) => {
+    size += c.length;
+    if (size > MAX_BODY) {
+      req.socket.destroy();
+      return;
+    }
+    chunks.push(c);
+  });
+  req.on("end", () => {
+    const body = Buffer.concat(chunks).toString("utf8");
+    if (conn.authed) return handle(req, res, conn, body);
+    // Digest on the first request of a connection, by http-auth
+    digest.isAuthenticated(req, (result) => {
+      if (result instanceof Error || !result.pass) {
+        digest.ask(res, result);
+        const m = /nonce="([^"]+)"/.exec(res.getHeader("WWW-Authenticate") || "");
+        if (m) nonceSocket.set(m[1], conn.id);
+        record({ time_ms: Date.now(), conn: conn.id, event: "401", had_auth: !!req.headers.authorization });
+        return;
+      }
+      // GenieACS binds its nonce to the connection: a retry on a new connection fails
+      const m = /nonce="([^"]+)"/.exec(req.headers.authorization || "");
+      const owner = m ? nonceSocket.get(m[1]) : undefined;
+      if (owner !== conn.id) {
+        violation(conn, "Digest answer on a connection other than the 401's");
+        digest.ask(res, {});
+        const m2 = /nonce="([^"]+)"/.exec(res.getHeader("WWW-Authenticate") || "");
+        if (m2) nonceSocket.set(m2[1], conn.id);
+        return;
+      }
+      nonceSocket.delete(m[1]);
+      conn.authed = true;
+      record({ time_ms: Date.now(), conn: conn.id, event: "auth-ok" });
+      handle(req, res, conn, body);
+    });
+  });
+});
+
+server.keepAliveTimeout = 30000;
+server.on("connection", (sock) => {
+  sock.phonesec = { id: ++connCount, authed: !opt.user, session: null };
+  record({ time_ms: Date.now(), conn: sock.phonesec.id, event: "connect" });
+  sock.on("close", () => {
+    const c = sock.phonesec;
+    record({ time_ms: Date.now(), conn: c.id, event: "close" });
+    if (c.session) record({ time_ms: Date.now(), session: c.session.n, conn: c.id, event: "abort" });
+  });
+});
+
+server.listen(0, "127.0.0.1", () => {
+  const port = server.address().port;
+  fs.writeFileSync(opt.port_file + ".tmp", `${port}\n`);
+  fs.renameSync(opt.port_file + ".tmp", opt.port_file);
+  console.error(`acs: listening on 127.0.0.1:${port}`);
+});
+
+process.on("SIGTERM", () => {
+  server.close();
+  server.closeAllConnections();
+  process.exit(0);
+});

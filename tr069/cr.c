@@ -1,0 +1,236 @@
+/* CWMP connection-request server: evhttp on the loop thread, GET on a random path, Digest from
+ * the stored HA1s of tr69_cr_pass, 503 while busy or over the rate limit (see cr.h). */
+#include "config.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include <event2/event.h>
+#include <event2/http.h>
+#include <event2/keyvalq_struct.h>
+#include <openssl/rand.h>
+
+#include "cr.h"
+#include "digest.h"
+#include "log.h"
+#include "store.h"
+
+struct cwmp_cr {
+	struct evhttp *http;
+	struct evhttp_bound_socket *sock;
+	struct store *st;
+	struct digest *dg;
+	struct cwmp_cr_ops ops;
+	char path[24];   /* "/" and 16 hex digits */
+	char url[400];
+	unsigned port;
+	int64_t window_ms;
+	unsigned window_count;
+};
+
+static void cr_reply(struct evhttp_request *req, int code, const char *reason)
+{
+	struct evkeyvalq *h = evhttp_request_get_output_headers(req);
+
+	evhttp_add_header(h, "Content-Length", "0");
+	evhttp_send_reply(req, code, reason, NULL);
+}
+
+/* 401 with one challenge per algorithm, SHA-256 first (RFC 7616 3.7). */
+static void cr_challenge(struct cwmp_cr *cr, struct evhttp_request *req, bool stale, int64_t now)
+{
+	struct evkeyvalq *h = evhttp_request_get_output_headers(req);
+	char ch[512];
+
+	if (!digest_challenge(ch, sizeof(ch), cr->dg, DIGEST_ALG_SHA256, stale, now))
+		evhttp_add_header(h, "WWW-Authenticate", ch);
+	if (!digest_challenge(ch, sizeof(ch), cr->dg, DIGEST_ALG_MD5, stale, now))
+		evhttp_add_header(h, "WWW-Authenticate", ch);
+	cr_reply(req, 401, "Unauthorized");
+}
+
+static const char *cr_peer(struct evhttp_request *req, char *buf, size_t len)
+{
+	struct evhttp_connection *c = evhttp_request_get_connection(req);
+	const char *addr = NULL;
+	ev_uint16_t port = 0;
+
+	if (c)
+		evhttp_connection_get_peer(c, (char **)&addr, &port);
+	snprintf(buf, len, "%s", addr ? addr : "?");
+	return buf;
+}
+
+/* Whether the Authorization header is valid Digest for tr69_cr_user; *stale for an expired
+ * nonce of ours. */
+static bool cr_authorized(struct cwmp_cr *cr, struct evhttp_request *req, const char *uri,
+			  int64_t now, bool *stale)
+{
+	const char *hdr = evhttp_find_header(evhttp_request_get_input_headers(req), "Authorization");
+	struct digest_creds c;
+	char *user = NULL;
+	char ha1[DIGEST_HEX_MAX];
+	bool ok = false;
+
+	*stale = false;
+	if (!hdr || strlen(hdr) > DIGEST_HEADER_MAX || digest_parse(&c, hdr) || !c.alg)
+		return false;
+	if (store_get(&user, cr->st, "tr69_cr_user") || !user[0] ||
+	    !digest_user_matches(cr->dg, &c, user))
+		goto out;
+	if (store_secret_ha1(ha1, sizeof(ha1), cr->st, "tr69_cr_pass", digest_alg_name(c.alg)))
+		goto out; /* no password set: nobody gets in */
+	int err = digest_verify(cr->dg, &c, ha1, "GET", uri, now);
+	*stale = err == DIGEST_E_STALE;
+	ok = err == DIGEST_OK;
+	OPENSSL_cleanse(ha1, sizeof(ha1));
+out:
+	free(user);
+	return ok;
+}
+
+static void cr_handle(struct evhttp_request *req, void *arg)
+{
+	struct cwmp_cr *cr = arg;
+	int64_t now = store_now_ms();
+	char peer[64];
+	bool stale;
+
+	if (now - cr->window_ms >= CWMP_CR_RATE_WINDOW_S * 1000 || now < cr->window_ms) {
+		cr->window_ms = now;
+		cr->window_count = 0;
+	}
+	if (++cr->window_count > CWMP_CR_RATE_MAX) {
+		evhttp_add_header(evhttp_request_get_output_headers(req), "Retry-After", "10");
+		cr_reply(req, 503, "Service Unavailable");
+		return;
+	}
+	if (evhttp_request_get_command(req) != EVHTTP_REQ_GET) {
+		evhttp_add_header(evhttp_request_get_output_headers(req), "Allow", "GET");
+		cr_reply(req, 405, "Method Not Allowed");
+		return;
+	}
+	const char *uri = evhttp_request_get_uri(req);
+	if (!uri || strcmp(uri, cr->path) != 0) {
+		cr_reply(req, 404, "Not Found");
+		return;
+	}
+	if (!cr_authorized(cr, req, uri, now, &stale)) {
+		if (evhttp_find_header(evhttp_request_get_input_headers(req), "Authorization") && !stale)
+			log_msg(LOG_NOTICE, "cwmp: connection request from %s refused (authentication)",
+				cr_peer(req, peer, sizeof(peer)));
+		cr_challenge(cr, req, stale, now);
+		return;
+	}
+	if (cr->ops.busy && cr->ops.busy(cr->ops.arg)) {
+		evhttp_add_header(evhttp_request_get_output_headers(req), "Retry-After", "5");
+		cr_reply(req, 503, "Service Unavailable");
+		return;
+	}
+	log_msg(LOG_INFO, "cwmp: connection request from %s", cr_peer(req, peer, sizeof(peer)));
+	cr_reply(req, 200, "OK");
+	if (cr->ops.trigger)
+		cr->ops.trigger(cr->ops.arg);
+}
+
+/* The random path, kept in the store so the URL the ACS knows stays valid across restarts. */
+static int cr_path(struct cwmp_cr *cr)
+{
+	char *p = NULL;
+
+	if (!store_state_get(&p, cr->st, CWMP_CR_PATH_STATE) && strlen(p) == 16 &&
+	    strspn(p, "0123456789abcdef") == 16) {
+		snprintf(cr->path, sizeof(cr->path), "/%s", p);
+		free(p);
+		return 0;
+	}
+	free(p);
+	unsigned char rnd[8];
+	char hex[17];
+	if (RAND_bytes(rnd, sizeof(rnd)) != 1)
+		return -1;
+	for (size_t i = 0; i < sizeof(rnd); i++)
+		snprintf(hex + 2 * i, 3, "%02x", rnd[i]);
+	if (store_state_set(cr->st, CWMP_CR_PATH_STATE, hex))
+		return -1;
+	snprintf(cr->path, sizeof(cr->path), "/%s", hex);
+	return 0;
+}
+
+int cwmp_cr_new(struct cwmp_cr **out, struct event_base *base, struct store *st, const char *bind,
+		unsigned port, const char *host, const struct cwmp_cr_ops *ops, char *err,
+		size_t errlen)
+{
+	struct cwmp_cr *cr = calloc(1, sizeof(*cr));
+
+	*out = NULL;
+	if (!cr) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	cr->st = st;
+	if (ops)
+		cr->ops = *ops;
+	if (cr_path(cr)) {
+		snprintf(err, errlen, "connection request path: %s", store_errmsg(st));
+		goto fail;
+	}
+	if (digest_new(&cr->dg, CWMP_CR_REALM, 300)) {
+		snprintf(err, errlen, "digest setup failed");
+		goto fail;
+	}
+	cr->http = evhttp_new(base);
+	if (!cr->http) {
+		snprintf(err, errlen, "evhttp_new failed");
+		goto fail;
+	}
+	evhttp_set_allowed_methods(cr->http, EVHTTP_REQ_GET | EVHTTP_REQ_POST | EVHTTP_REQ_PUT |
+				   EVHTTP_REQ_HEAD | EVHTTP_REQ_DELETE);
+	evhttp_set_max_headers_size(cr->http, 8192);
+	evhttp_set_max_body_size(cr->http, 1024);
+	evhttp_set_timeout(cr->http, CWMP_CR_TIMEOUT_S);
+	evhttp_set_gencb(cr->http, cr_handle, cr);
+	cr->sock = evhttp_bind_socket_with_handle(cr->http, bind, (ev_uint16_t)port);
+	if (!cr->sock) {
+		snprintf(err, errlen, "cannot listen on %s port %u", bind, port);
+		goto fail;
+	}
+	struct sockaddr_storage ss;
+	socklen_t sl = sizeof(ss);
+	if (getsockname(evhttp_bound_socket_get_fd(cr->sock), (struct sockaddr *)&ss, &sl) == 0)
+		cr->port = ntohs(ss.ss_family == AF_INET6 ? ((struct sockaddr_in6 *)&ss)->sin6_port
+							  : ((struct sockaddr_in *)&ss)->sin_port);
+	if (!host || !*host)
+		host = bind;
+	snprintf(cr->url, sizeof(cr->url), strchr(host, ':') ? "http://[%s]:%u%s" : "http://%s:%u%s",
+		 host, cr->port, cr->path);
+	*out = cr;
+	return 0;
+fail:
+	cwmp_cr_free(cr);
+	return -1;
+}
+
+void cwmp_cr_free(struct cwmp_cr *cr)
+{
+	if (!cr)
+		return;
+	if (cr->http)
+		evhttp_free(cr->http);
+	digest_free(cr->dg);
+	free(cr);
+}
+
+const char *cwmp_cr_url(const struct cwmp_cr *cr)
+{
+	return cr->url;
+}
+
+unsigned cwmp_cr_port(const struct cwmp_cr *cr)
+{
+	return cr->port;
+}

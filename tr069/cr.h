@@ -1,0 +1,44 @@
+/* CWMP connection-request server: an evhttp listener in the daemon's event-loop thread that
+ * answers HTTP GET on a random path with Digest (lib/digest) and asks the daemon for a session.
+ *
+ * Everything runs in the loop thread; the store handle given is that thread's. The callbacks
+ * are called from the loop thread. Never logs credentials.
+ */
+#ifndef PHONESEC_TR069_CR_H
+#define PHONESEC_TR069_CR_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct event_base;
+struct store;
+
+#define CWMP_CR_PATH_STATE "cwmp.cr_path"
+#define CWMP_CR_REALM "phonesec-cr"   /* the realm of tr69_cr_pass's stored HA1s */
+#define CWMP_CR_RATE_WINDOW_S 10      /* rate limit: at most ... */
+#define CWMP_CR_RATE_MAX 20           /* ... requests of any kind per window, then 503 */
+#define CWMP_CR_TIMEOUT_S 10          /* a request must arrive within this (idle timeout) */
+
+struct cwmp_cr_ops {
+	/* true while a session runs or is about to start: the request gets 503 */
+	bool (*busy)(void *arg);
+	/* an authenticated request: start a session with 6 CONNECTION REQUEST */
+	void (*trigger)(void *arg);
+	void *arg;
+};
+
+struct cwmp_cr;
+
+/* Listens on bind:port (port 0: the kernel chooses). The path (16 hex digits) is read from the
+ * store state, or drawn at random and saved there on first use. host: the name put in the URL
+ * ("" = bind). Errors go to err. */
+int cwmp_cr_new(struct cwmp_cr **out, struct event_base *base, struct store *st, const char *bind,
+		unsigned port, const char *host, const struct cwmp_cr_ops *ops, char *err,
+		size_t errlen);
+void cwmp_cr_free(struct cwmp_cr *cr);
+/* "http://host:port/path". Owned by cr. */
+const char *cwmp_cr_url(const struct cwmp_cr *cr);
+/* The port actually bound. */
+unsigned cwmp_cr_port(const struct cwmp_cr *cr);
+
+#endif

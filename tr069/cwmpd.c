@@ -1,0 +1,772 @@
+/* phonesec-cwmpd: the libevent loop (connection requests, timers, signals, store feed) and the
+ * worker thread that runs blocking CWMP sessions; they share only struct cwmpd_shared. */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <event2/event.h>
+#include <event2/thread.h>
+#include <openssl/rand.h>
+
+#include "conf.h"
+#include "cr.h"
+#include "cwmpd.h"
+#include "events.h"
+#include "log.h"
+#include "model.h"
+#include "retry.h"
+#include "session.h"
+#include "store.h"
+
+#define CWMPD_ACS_STATE "cwmp.acs_url"       /* the URL the queue was made for */
+#define CWMPD_BOOT_STATE "cwmp.boot_id"      /* kernel boot id of the last start */
+#define CWMPD_TRANSFER_STATE "cwmp.transfer_done"
+#define CWMPD_MAX_SCHEDULES 16               /* pending ScheduleInform requests */
+#define CWMPD_AUDIT_BATCH 256
+#define CWMPD_ACTIVE_DELAY_MS 500            /* active notification: batch changes this long */
+
+/* What the two threads share, under lock. */
+struct cwmpd_shared {
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	bool go;                 /* loop -> worker: run a session now */
+	bool running;            /* a session is running */
+	bool stopping;
+	struct cwmp_events events;  /* the queue; whoever changes it saves it with its handle */
+	unsigned retry_count;       /* consecutive failed sessions */
+	bool have_transfer;
+	struct cwmp_transfer_done transfer;
+	/* worker -> loop: outcome of the last session */
+	bool finished, last_ok;
+	bool more;               /* events arrived that the session did not carry */
+	struct cwmp_rpc_result effects;
+};
+
+struct cwmpd_sched {
+	int64_t at_ms;
+	char key[CWMP_EVENTS_KEY_MAX + 1];
+};
+
+struct cwmpd {
+	const struct cwmpd_options *opt;
+	struct cwmp_conf conf;
+	struct event_base *base;
+	struct store *st;          /* loop thread */
+	struct store *wst;         /* worker thread */
+	struct cwmp_model *model;  /* loop thread: notification attributes, paths of keys */
+	struct cwmp_model *wmodel; /* worker thread */
+	struct cwmp_cr *cr;
+	struct event *ev_feed, *ev_timer, *ev_done, *ev_term, *ev_int;
+	pthread_t worker;
+	bool worker_started;
+	struct cwmpd_shared sh;
+	/* loop-thread state */
+	uint64_t audit_seq;
+	bool want;                 /* a session is wanted (events to deliver or a trigger) */
+	int64_t retry_at_ms;       /* 0: no back-off wait */
+	int64_t periodic_at_ms;    /* 0: periodic informs off */
+	int64_t periodic_last_ms;
+	int64_t active_at_ms;      /* 0: no active notification pending */
+	struct cwmpd_sched sched[CWMPD_MAX_SCHEDULES];
+	size_t n_sched;
+	char acs_url[1025];
+	char cr_url[400];
+};
+
+static int64_t cwmpd_now_ms(void)
+{
+	return store_now_ms();
+}
+
+static uint32_t cwmpd_rand(void)
+{
+	uint32_t r = 0;
+	if (RAND_bytes((unsigned char *)&r, sizeof(r)) != 1)
+		r = (uint32_t)random();
+	return r;
+}
+
+/* ------------------------------------------------------------------------------- queue */
+
+/* Saves the queue with the calling thread's store handle; the caller holds the lock. */
+static void cwmpd_save_locked(struct cwmpd *d, struct store *st)
+{
+	if (cwmp_events_save(st, &d->sh.events))
+		log_msg(LOG_ERR, "cwmp: saving the event queue failed: %s", store_errmsg(st));
+}
+
+static bool cwmpd_same_event(const struct cwmp_event *a, const struct cwmp_event *b)
+{
+	return a->code == b->code && !strcmp(a->command_key, b->command_key);
+}
+
+/* Removes from live what the session delivered: the events and parameters of snap that
+ * deliver() drops. Events queued during the session stay. */
+static void cwmpd_remove_delivered(struct cwmp_events *live, const struct cwmp_events *snap,
+				   void (*deliver)(struct cwmp_events *))
+{
+	struct cwmp_events *after = malloc(sizeof(*after));
+	if (!after)
+		return;
+	*after = *snap;
+	deliver(after);
+	for (size_t i = 0; i < snap->n; i++) {
+		bool kept = false;
+		for (size_t j = 0; j < after->n && !kept; j++)
+			kept = cwmpd_same_event(&snap->ev[i], &after->ev[j]);
+		if (kept)
+			continue;
+		size_t k = 0;
+		for (size_t j = 0; j < live->n; j++)
+			if (!cwmpd_same_event(&live->ev[j], &snap->ev[i]))
+				live->ev[k++] = live->ev[j];
+		live->n = k;
+	}
+	if (after->n_params == 0 && snap->n_params) {
+		size_t k = 0;
+		for (size_t j = 0; j < live->n_params; j++) {
+			bool sent = false;
+			for (size_t i = 0; i < snap->n_params && !sent; i++)
+				sent = !strcmp(live->params[j], snap->params[i]);
+			if (!sent)
+				memcpy(live->params[k++], live->params[j], sizeof(live->params[0]));
+		}
+		live->n_params = k;
+	}
+	free(after);
+}
+
+/* ------------------------------------------------------------------------------- transfer */
+
+static void cwmpd_transfer_load(struct cwmpd *d)
+{
+	char *text = NULL;
+	struct cwmp_transfer_done *t = &d->sh.transfer;
+
+	if (store_state_get(&text, d->st, CWMPD_TRANSFER_STATE))
+		return;
+	/* "fault\tstart\tcomplete\tkey\tstring" */
+	char *save = NULL, *f[5] = { 0 };
+	int n = 0;
+	for (char *tok = strtok_r(text, "\t", &save); tok && n < 5; tok = strtok_r(NULL, "\t", &save))
+		f[n++] = tok;
+	if (n >= 3) {
+		memset(t, 0, sizeof(*t));
+		t->fault_code = (unsigned)strtoul(f[0], NULL, 10);
+		snprintf(t->start_time, sizeof(t->start_time), "%s", f[1]);
+		snprintf(t->complete_time, sizeof(t->complete_time), "%s", f[2]);
+		snprintf(t->command_key, sizeof(t->command_key), "%s", f[3] ? f[3] : "");
+		snprintf(t->fault_string, sizeof(t->fault_string), "%s", f[4] ? f[4] : "");
+		d->sh.have_transfer = true;
+	}
+	free(text);
+}
+
+static void cwmpd_transfer_save(struct store *st, const struct cwmpd_shared *sh)
+{
+	char text[512];
+
+	if (!sh->have_transfer) {
+		store_state_set(st, CWMPD_TRANSFER_STATE, NULL);
+		return;
+	}
+	const struct cwmp_transfer_done *t = &sh->transfer;
+	snprintf(text, sizeof(text), "%u\t%s\t%s\t%s\t%s", t->fault_code, t->start_time,
+		 t->complete_time, t->command_key, t->fault_string);
+	store_state_set(st, CWMPD_TRANSFER_STATE, text);
+}
+
+/* Carries out a Download/Upload the ACS asked for. Vendor configuration files only, through the
+ * data model's export/import; anything else is reported as failed. Worker thread. */
+static void cwmpd_transfer_run(struct cwmpd *d, const struct cwmp_transfer *tr,
+			       struct cwmp_transfer_done *out)
+{
+	memset(out, 0, sizeof(*out));
+	snprintf(out->command_key, sizeof(out->command_key), "%s", tr->command_key);
+	cwmp_session_now(out->start_time, sizeof(out->start_time));
+	/* Transfers are not implemented yet: reported as failed, so the ACS knows. */
+	out->fault_code = tr->upload ? CWMP_FAULT_UPLOAD_FAILURE : CWMP_FAULT_DOWNLOAD_FAILURE;
+	snprintf(out->fault_string, sizeof(out->fault_string), "transfer not supported");
+	cwmp_session_now(out->complete_time, sizeof(out->complete_time));
+	(void)d;
+}
+
+/* ------------------------------------------------------------------------------- worker */
+
+static void cwmpd_session(struct cwmpd *d)
+{
+	struct cwmp_events *snap = malloc(sizeof(*snap));
+	struct cwmp_session_result *res = calloc(1, sizeof(*res));
+	struct cwmp_transfer_done transfer;
+	char *url = NULL, *user = NULL, *pass = NULL;
+	bool have_transfer;
+	unsigned retry;
+
+	if (!snap || !res)
+		goto out;
+	pthread_mutex_lock(&d->sh.lock);
+	*snap = d->sh.events;
+	retry = d->sh.retry_count;
+	have_transfer = d->sh.have_transfer;
+	transfer = d->sh.transfer;
+	pthread_mutex_unlock(&d->sh.lock);
+
+	if (store_get(&url, d->wst, "tr69_acs_url") || store_get(&user, d->wst, "tr69_acs_user") ||
+	    store_secret_reveal(&pass, d->wst, "tr69_acs_passwd")) {
+		snprintf(res->error, sizeof(res->error), "store: %s", store_errmsg(d->wst));
+	} else {
+		cwmp_model_set_cr_url(d->wmodel, d->cr_url);
+		struct cwmp_session_params p = {
+			.url = url, .user = user, .pass = pass, .conf = &d->conf,
+			.model = d->wmodel, .events = snap, .retry_count = retry,
+			.transfer = have_transfer ? &transfer : NULL,
+		};
+		log_msg(LOG_INFO, "cwmp: session with %s (%zu events, retry %u)", url, snap->n, retry);
+		cwmp_session_run(res, &p);
+	}
+	if (res->completed)
+		log_msg(LOG_INFO, "cwmp: session done (%u requests, %u connections)", res->requests,
+			res->connections);
+	else
+		log_msg(LOG_WARNING, "cwmp: session failed: %s", res->error);
+
+	struct cwmp_transfer_done done;
+	bool did_transfer = false;
+	if (res->effects.transfer_pending) {
+		cwmpd_transfer_run(d, &res->effects.transfer, &done);
+		did_transfer = true;
+	}
+
+	pthread_mutex_lock(&d->sh.lock);
+	if (res->inform_delivered)
+		cwmpd_remove_delivered(&d->sh.events, snap, cwmp_events_inform_delivered);
+	else
+		cwmp_events_session_failed(&d->sh.events);
+	if (res->transfer_delivered) {
+		cwmpd_remove_delivered(&d->sh.events, snap, cwmp_events_transfer_delivered);
+		d->sh.have_transfer = false;
+	}
+	if (did_transfer) {
+		d->sh.have_transfer = true;
+		d->sh.transfer = done;
+		cwmp_events_add(&d->sh.events, CWMP_EV_TRANSFER_COMPLETE, NULL);
+		cwmp_events_add(&d->sh.events,
+				res->effects.transfer.upload ? CWMP_EV_M_UPLOAD : CWMP_EV_M_DOWNLOAD,
+				res->effects.transfer.command_key);
+	}
+	/* something to report that this session did not carry: another session right away */
+	bool more = did_transfer || d->sh.events.n_params > snap->n_params;
+	for (size_t i = 0; i < d->sh.events.n && !more; i++) {
+		bool known = false;
+		for (size_t j = 0; j < snap->n && !known; j++)
+			known = cwmpd_same_event(&d->sh.events.ev[i], &snap->ev[j]);
+		more = !known;
+	}
+	d->sh.more = more;
+	if (res->transfer_delivered || did_transfer)
+		cwmpd_transfer_save(d->wst, &d->sh);
+	cwmpd_save_locked(d, d->wst);
+	d->sh.last_ok = res->completed;
+	d->sh.retry_count = res->completed ? 0 : d->sh.retry_count + 1;
+	d->sh.effects = res->effects;
+	d->sh.finished = true;
+	pthread_mutex_unlock(&d->sh.lock);
+out:
+	free(url);
+	free(user);
+	store_secret_wipe(pass);
+	free(snap);
+	free(res);
+}
+
+static void *cwmpd_worker(void *arg)
+{
+	struct cwmpd *d = arg;
+
+	for (;;) {
+		pthread_mutex_lock(&d->sh.lock);
+		while (!d->sh.go && !d->sh.stopping)
+			pthread_cond_wait(&d->sh.cond, &d->sh.lock);
+		if (d->sh.stopping) {
+			pthread_mutex_unlock(&d->sh.lock);
+			break;
+		}
+		d->sh.go = false;
+		d->sh.running = true;
+		pthread_mutex_unlock(&d->sh.lock);
+
+		cwmpd_session(d);
+
+		pthread_mutex_lock(&d->sh.lock);
+		d->sh.running = false;
+		pthread_mutex_unlock(&d->sh.lock);
+		event_active(d->ev_done, 0, 0); /* thread-safe: evthread_use_pthreads() */
+	}
+	return NULL;
+}
+
+/* ------------------------------------------------------------------------------- loop */
+
+static void cwmpd_arm(struct cwmpd *d);
+
+/* Reads the periodic settings and plans the next periodic inform. */
+static void cwmpd_plan_periodic(struct cwmpd *d)
+{
+	bool on = false;
+	uint32_t interval = 0;
+	char *ref = NULL;
+	int64_t ref_s = 0;
+
+	d->periodic_at_ms = 0;
+	if (store_get_bool(&on, d->st, "tr69_periodic_enable") || !on ||
+	    store_get_uint(&interval, d->st, "tr69_periodic_interval") || interval == 0)
+		return;
+	bool has_ref = !store_get(&ref, d->st, "tr69_periodic_time") &&
+		       cwmp_retry_parse_time(&ref_s, ref);
+	free(ref);
+	int64_t now = cwmpd_now_ms();
+	if (!d->periodic_last_ms)
+		d->periodic_last_ms = now;
+	d->periodic_at_ms = cwmp_periodic_next_ms(now, d->periodic_last_ms, interval, has_ref, ref_s,
+						  cwmp_periodic_jitter_ms(interval), cwmpd_rand());
+}
+
+/* Starts a session when one is wanted and allowed. */
+static void cwmpd_maybe_start(struct cwmpd *d)
+{
+	bool enabled = false;
+
+	if (!d->want || (d->retry_at_ms && d->retry_at_ms > cwmpd_now_ms()))
+		return;
+	if (store_get_bool(&enabled, d->st, "tr69_enable") || !enabled || !d->acs_url[0])
+		return; /* kept wanted: a later change of the settings starts it */
+	pthread_mutex_lock(&d->sh.lock);
+	if (!d->sh.running && !d->sh.go) {
+		d->sh.go = true;
+		d->want = false;
+		d->retry_at_ms = 0;
+		pthread_cond_signal(&d->sh.cond);
+	}
+	pthread_mutex_unlock(&d->sh.lock);
+}
+
+/* Adds an event to the queue (and saves it) from the loop thread. */
+static void cwmpd_add_event(struct cwmpd *d, enum cwmp_event_code code, const char *key)
+{
+	pthread_mutex_lock(&d->sh.lock);
+	if (cwmp_events_add(&d->sh.events, code, key))
+		log_msg(LOG_WARNING, "cwmp: event queue full, %s dropped", cwmp_events_code_name(code));
+	cwmpd_save_locked(d, d->st);
+	pthread_mutex_unlock(&d->sh.lock);
+}
+
+static void cwmpd_on_timer(evutil_socket_t fd, short what, void *arg)
+{
+	struct cwmpd *d = arg;
+	int64_t now = cwmpd_now_ms();
+
+	if (d->periodic_at_ms && d->periodic_at_ms <= now) {
+		cwmpd_add_event(d, CWMP_EV_PERIODIC, NULL);
+		d->periodic_last_ms = now;
+		d->want = true;
+		cwmpd_plan_periodic(d);
+	}
+	for (size_t i = 0; i < d->n_sched;) {
+		if (d->sched[i].at_ms <= now) {
+			cwmpd_add_event(d, CWMP_EV_SCHEDULED, NULL);
+			cwmpd_add_event(d, CWMP_EV_M_SCHEDULE_INFORM, d->sched[i].key);
+			d->want = true;
+			d->sched[i] = d->sched[--d->n_sched];
+		} else {
+			i++;
+		}
+	}
+	if (d->active_at_ms && d->active_at_ms <= now) {
+		d->active_at_ms = 0;
+		d->want = true;
+	}
+	cwmpd_maybe_start(d);
+	cwmpd_arm(d);
+}
+
+/* Arms the one timer at the earliest deadline. */
+static void cwmpd_arm(struct cwmpd *d)
+{
+	int64_t next = 0;
+	int64_t cand[3] = { d->periodic_at_ms, d->retry_at_ms, d->active_at_ms };
+
+	for (size_t i = 0; i < 3; i++)
+		if (cand[i] && (!next || cand[i] < next))
+			next = cand[i];
+	for (size_t i = 0; i < d->n_sched; i++)
+		if (!next || d->sched[i].at_ms < next)
+			next = d->sched[i].at_ms;
+	event_del(d->ev_timer);
+	if (!next)
+		return;
+	int64_t wait = next - cwmpd_now_ms();
+	if (wait < 0)
+		wait = 0;
+	struct timeval tv = { .tv_sec = (time_t)(wait / 1000), .tv_usec = (suseconds_t)(wait % 1000) * 1000 };
+	event_add(d->ev_timer, &tv);
+}
+
+/* The worker finished a session. */
+static void cwmpd_on_done(evutil_socket_t fd, short what, void *arg)
+{
+	struct cwmpd *d = arg;
+	struct cwmp_rpc_result fx;
+	bool ok, finished;
+	unsigned retry;
+
+	pthread_mutex_lock(&d->sh.lock);
+	finished = d->sh.finished;
+	d->sh.finished = false;
+	ok = d->sh.last_ok;
+	retry = d->sh.retry_count;
+	fx = d->sh.effects;
+	bool pending = d->sh.more;
+	pthread_mutex_unlock(&d->sh.lock);
+	if (!finished)
+		return;
+
+	if (!ok) {
+		uint32_t m = 5, k = 2000;
+		store_get_uint(&m, d->st, "tr69_retry_min_wait");
+		store_get_uint(&k, d->st, "tr69_retry_multiplier");
+		int64_t wait = cwmp_retry_wait_ms(retry, m, k, cwmpd_rand());
+		d->retry_at_ms = cwmpd_now_ms() + wait;
+		d->want = true;
+		log_msg(LOG_INFO, "cwmp: retry %u in %lld ms", retry, (long long)wait);
+	} else {
+		d->retry_at_ms = 0;
+		if (fx.schedule_inform && d->n_sched < CWMPD_MAX_SCHEDULES) {
+			struct cwmpd_sched *s = &d->sched[d->n_sched++];
+			s->at_ms = cwmpd_now_ms() + (int64_t)fx.schedule_delay_s * 1000;
+			snprintf(s->key, sizeof(s->key), "%s", fx.schedule_key);
+		}
+		if (fx.factory_reset) {
+			struct store_actor who = { .source = STORE_SRC_TR069, .role = STORE_ROLE_ADMIN,
+						   .principal = d->acs_url };
+			if (store_factory_reset(d->st, NULL, &who, NULL))
+				log_msg(LOG_ERR, "cwmp: factory reset failed: %s", store_errmsg(d->st));
+			pthread_mutex_lock(&d->sh.lock);
+			cwmp_events_acs_changed(&d->sh.events);
+			cwmpd_save_locked(d, d->st);
+			pthread_mutex_unlock(&d->sh.lock);
+			d->want = true;
+		}
+		if (fx.reboot) {
+			/* The phone's firmware owns the reboot; for the CWMP state machine a reboot
+			 * is BOOT plus M Reboot in the next session. */
+			pthread_mutex_lock(&d->sh.lock);
+			cwmp_events_add(&d->sh.events, CWMP_EV_M_REBOOT, fx.reboot_key);
+			cwmp_events_rebooted(&d->sh.events);
+			cwmpd_save_locked(d, d->st);
+			pthread_mutex_unlock(&d->sh.lock);
+			d->want = true;
+		}
+		/* events that arrived during the session (or a finished transfer) go now; those the
+		 * ACS held (TransferComplete under HoldRequests) wait for the next session */
+		if (pending)
+			d->want = true;
+	}
+	cwmpd_maybe_start(d);
+	cwmpd_arm(d);
+}
+
+/* ACS URL as the queue knows it: a change discards the queue for 0 BOOTSTRAP. */
+static void cwmpd_check_acs_url(struct cwmpd *d, bool at_start)
+{
+	char *url = NULL, *known = NULL;
+
+	if (store_get(&url, d->st, "tr69_acs_url"))
+		return;
+	if (store_state_get(&known, d->st, CWMPD_ACS_STATE) == STORE_OK && strcmp(known, url) != 0 &&
+	    url[0]) {
+		log_msg(LOG_NOTICE, "cwmp: ACS URL changed: 0 BOOTSTRAP");
+		pthread_mutex_lock(&d->sh.lock);
+		cwmp_events_acs_changed(&d->sh.events);
+		cwmpd_save_locked(d, d->st);
+		pthread_mutex_unlock(&d->sh.lock);
+		d->retry_at_ms = 0;
+		d->want = true;
+	}
+	if (!known || strcmp(known, url))
+		store_state_set(d->st, CWMPD_ACS_STATE, url);
+	if (strcmp(d->acs_url, url) && url[0] && !at_start)
+		d->want = true;
+	snprintf(d->acs_url, sizeof(d->acs_url), "%s", url);
+	free(url);
+	free(known);
+}
+
+/* One changed setting, changed by someone else than the ACS: notifications. */
+static void cwmpd_key_changed(struct cwmpd *d, const char *key)
+{
+	const char *paths[8];
+	size_t n = cwmp_model_paths_for_key(d->model, key, paths, 8);
+
+	for (size_t i = 0; i < n; i++) {
+		int notif = cwmp_model_notification(d->model, paths[i]);
+		if (notif <= 0)
+			continue;
+		pthread_mutex_lock(&d->sh.lock);
+		if (cwmp_events_add_param(&d->sh.events, paths[i]))
+			log_msg(LOG_WARNING, "cwmp: too many changed parameters, %s not reported",
+				paths[i]);
+		cwmpd_save_locked(d, d->st);
+		pthread_mutex_unlock(&d->sh.lock);
+		log_msg(LOG_INFO, "cwmp: %s changed (%s notification)", paths[i],
+			notif == 2 ? "active" : "passive");
+		if (notif == 2 && !d->active_at_ms)
+			d->active_at_ms = cwmpd_now_ms() + CWMPD_ACTIVE_DELAY_MS;
+	}
+}
+
+static void cwmpd_on_feed(evutil_socket_t fd, short what, void *arg)
+{
+	struct cwmpd *d = arg;
+	struct store_audit_entry *e = NULL;
+	size_t n = 0;
+	bool periodic = false, acs = false;
+
+	store_feed_drain(d->st);
+	do {
+		if (store_audit_since(&e, &n, d->st, d->audit_seq, CWMPD_AUDIT_BATCH)) {
+			log_msg(LOG_ERR, "cwmp: reading the audit log failed: %s", store_errmsg(d->st));
+			return;
+		}
+		for (size_t i = 0; i < n; i++) {
+			d->audit_seq = e[i].seq;
+			log_msg(LOG_DEBUG, "cwmp: change %llu by %s: %s", (unsigned long long)e[i].seq,
+				store_source_name(e[i].source) ? store_source_name(e[i].source) : "?",
+				e[i].keys);
+			char keys[4096];
+			snprintf(keys, sizeof(keys), "%s", e[i].keys);
+			for (char *save = NULL, *k = strtok_r(keys, ",", &save); k;
+			     k = strtok_r(NULL, ",", &save)) {
+				if (!strncmp(k, "tr69_periodic_", 14))
+					periodic = true;
+				if (!strcmp(k, "tr69_acs_url") || !strcmp(k, "tr69_enable"))
+					acs = true;
+				/* the ACS's own changes are not notified back (TR-069 A.3.2.4) */
+				if (e[i].source != STORE_SRC_TR069)
+					cwmpd_key_changed(d, k);
+			}
+			if (e[i].action == STORE_ACT_FACTORY && e[i].source != STORE_SRC_TR069) {
+				pthread_mutex_lock(&d->sh.lock);
+				cwmp_events_acs_changed(&d->sh.events);
+				cwmpd_save_locked(d, d->st);
+				pthread_mutex_unlock(&d->sh.lock);
+				d->want = true;
+			}
+		}
+		store_audit_free(e, n);
+	} while (n == CWMPD_AUDIT_BATCH);
+	if (acs)
+		cwmpd_check_acs_url(d, false);
+	if (periodic)
+		cwmpd_plan_periodic(d);
+	cwmpd_maybe_start(d);
+	cwmpd_arm(d);
+}
+
+static void cwmpd_on_signal(evutil_socket_t sig, short what, void *arg)
+{
+	struct cwmpd *d = arg;
+
+	log_msg(LOG_INFO, "cwmp: signal %d, stopping", (int)sig);
+	event_base_loopbreak(d->base);
+}
+
+/* Connection requests. */
+static bool cwmpd_cr_busy(void *arg)
+{
+	struct cwmpd *d = arg;
+	bool busy;
+
+	pthread_mutex_lock(&d->sh.lock);
+	busy = d->sh.running || d->sh.go;
+	pthread_mutex_unlock(&d->sh.lock);
+	return busy;
+}
+
+static void cwmpd_cr_trigger(void *arg)
+{
+	struct cwmpd *d = arg;
+
+	cwmpd_add_event(d, CWMP_EV_CONNECTION_REQUEST, NULL);
+	d->want = true;
+	d->retry_at_ms = 0;
+	cwmpd_maybe_start(d);
+	cwmpd_arm(d);
+}
+
+/* ------------------------------------------------------------------------------- startup */
+
+static void cwmpd_boot_id(char *out, size_t len)
+{
+	const char *env = getenv("PHONESEC_BOOT_ID"); /* tests simulate a reboot with it */
+	out[0] = '\0';
+	if (env && *env) {
+		snprintf(out, len, "%s", env);
+		return;
+	}
+	int fd = open("/proc/sys/kernel/random/boot_id", O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	ssize_t n = read(fd, out, len - 1);
+	close(fd);
+	out[n > 0 ? n : 0] = '\0';
+	out[strcspn(out, "\n")] = '\0';
+}
+
+/* The queue at start: first start = BOOTSTRAP + BOOT, a new kernel boot = reboot rules + BOOT,
+ * a restart of the daemon alone keeps the queue as it was. */
+static int cwmpd_load_queue(struct cwmpd *d)
+{
+	bool first = false;
+	char boot[64], *known = NULL;
+
+	int err = cwmp_events_load(&d->sh.events, &first, d->st);
+	if (err == CWMP_EVENTS_E_SYNTAX)
+		log_msg(LOG_WARNING, "cwmp: event queue partly unreadable, kept what could be read");
+	else if (err)
+		return -1;
+	cwmpd_boot_id(boot, sizeof(boot));
+	bool new_boot = store_state_get(&known, d->st, CWMPD_BOOT_STATE) != STORE_OK ||
+			strcmp(known, boot) != 0;
+	free(known);
+	if (first) {
+		cwmp_events_add(&d->sh.events, CWMP_EV_BOOTSTRAP, NULL);
+		cwmp_events_add(&d->sh.events, CWMP_EV_BOOT, NULL);
+	} else if (new_boot) {
+		cwmp_events_rebooted(&d->sh.events);
+	}
+	if (new_boot)
+		store_state_set(d->st, CWMPD_BOOT_STATE, boot);
+	cwmpd_save_locked(d, d->st);
+	cwmpd_transfer_load(d);
+	if (d->sh.events.n || d->sh.have_transfer)
+		d->want = true;
+	return 0;
+}
+
+static int cwmpd_start(struct cwmpd *d)
+{
+	const struct cwmpd_options *o = d->opt;
+	const char *path = o->store_path ? o->store_path : store_default_path();
+	char err[512];
+
+	if (cwmp_conf_load(&d->conf, o->conf_path, err, sizeof(err))) {
+		log_msg(LOG_ERR, "%s", err);
+		return -1;
+	}
+	if (store_open(&d->st, path, err, sizeof(err)) || store_open(&d->wst, path, err, sizeof(err))) {
+		log_msg(LOG_ERR, "%s", err);
+		return -1;
+	}
+	if (cwmp_model_new(&d->model, d->st, &d->conf) || cwmp_model_new(&d->wmodel, d->wst, &d->conf)) {
+		log_msg(LOG_ERR, "cwmp: data model setup failed");
+		return -1;
+	}
+	if (evthread_use_pthreads() || !(d->base = event_base_new())) {
+		log_msg(LOG_ERR, "cwmp: libevent setup failed");
+		return -1;
+	}
+	if (store_audit_head(&d->audit_seq, d->st) || cwmpd_load_queue(d)) {
+		log_msg(LOG_ERR, "cwmp: %s", store_errmsg(d->st));
+		return -1;
+	}
+	cwmpd_check_acs_url(d, true);
+
+	uint32_t port = 7547;
+	if (o->cr_port >= 0)
+		port = (uint32_t)o->cr_port;
+	else
+		store_get_uint(&port, d->st, "tr69_cr_port");
+	struct cwmp_cr_ops ops = { .busy = cwmpd_cr_busy, .trigger = cwmpd_cr_trigger, .arg = d };
+	if (cwmp_cr_new(&d->cr, d->base, d->st, d->conf.cr_bind, port, d->conf.cr_host, &ops, err,
+			sizeof(err))) {
+		log_msg(LOG_ERR, "cwmp: %s", err);
+		return -1;
+	}
+	snprintf(d->cr_url, sizeof(d->cr_url), "%s", cwmp_cr_url(d->cr));
+	cwmp_model_set_cr_url(d->model, d->cr_url);
+	log_msg(LOG_INFO, "cwmp: connection requests on %s", d->cr_url);
+
+	int feed = store_feed_fd(d->st);
+	d->ev_feed = feed >= 0 ? event_new(d->base, feed, EV_READ | EV_PERSIST, cwmpd_on_feed, d) : NULL;
+	d->ev_timer = evtimer_new(d->base, cwmpd_on_timer, d);
+	d->ev_done = event_new(d->base, -1, 0, cwmpd_on_done, d);
+	d->ev_term = evsignal_new(d->base, SIGTERM, cwmpd_on_signal, d);
+	d->ev_int = evsignal_new(d->base, SIGINT, cwmpd_on_signal, d);
+	if (!d->ev_feed || !d->ev_timer || !d->ev_done || !d->ev_term || !d->ev_int ||
+	    event_add(d->ev_feed, NULL) || event_add(d->ev_term, NULL) || event_add(d->ev_int, NULL)) {
+		log_msg(LOG_ERR, "cwmp: event setup failed");
+		return -1;
+	}
+	if (pthread_create(&d->worker, NULL, cwmpd_worker, d)) {
+		log_msg(LOG_ERR, "cwmp: cannot start the session thread");
+		return -1;
+	}
+	d->worker_started = true;
+	cwmpd_plan_periodic(d);
+	cwmpd_maybe_start(d);
+	cwmpd_arm(d);
+	return 0;
+}
+
+static void cwmpd_stop(struct cwmpd *d)
+{
+	if (d->worker_started) {
+		pthread_mutex_lock(&d->sh.lock);
+		d->sh.stopping = true;
+		pthread_cond_signal(&d->sh.cond);
+		pthread_mutex_unlock(&d->sh.lock);
+		pthread_join(d->worker, NULL); /* a running session ends within its I/O timeouts */
+	}
+	struct event *evs[] = { d->ev_feed, d->ev_timer, d->ev_done, d->ev_term, d->ev_int };
+	for (size_t i = 0; i < sizeof(evs) / sizeof(evs[0]); i++)
+		if (evs[i])
+			event_free(evs[i]);
+	cwmp_cr_free(d->cr);
+	if (d->base)
+		event_base_free(d->base);
+	cwmp_model_free(d->model);
+	cwmp_model_free(d->wmodel);
+	store_close(d->st);
+	store_close(d->wst);
+}
+
+int cwmpd_run(const struct cwmpd_options *opt)
+{
+	struct cwmpd *d = calloc(1, sizeof(*d));
+	int rc = 1;
+
+	if (!d)
+		return 1;
+	d->opt = opt;
+	pthread_mutex_init(&d->sh.lock, NULL);
+	pthread_cond_init(&d->sh.cond, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	cwmp_session_global_init();
+	if (cwmpd_start(d) == 0) {
+		log_msg(LOG_NOTICE, "cwmp: started");
+		event_base_dispatch(d->base);
+		rc = 0;
+	}
+	cwmpd_stop(d);
+	pthread_cond_destroy(&d->sh.cond);
+	pthread_mutex_destroy(&d->sh.lock);
+	free(d);
+	return rc;
+}

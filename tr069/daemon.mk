@@ -1,0 +1,34 @@
+# tr069/daemon.mk: session engine, events, connection request server and the phonesec-cwmpd daemon.
+# CONTRACT_PLACEHOLDER = the interface contract between engineers A (model.mk) and B (daemon.mk):
+# read tr069/CONTRACT.md first (conf.h, model.h, rpc.h signatures; who owns what).
+
+# Event queue, timing rules (no gSOAP: their unit test links them without it), session, connection-request server and the daemon's loop: in the
+# CWMP library, so that tests link the same code; main.c only parses the command line.
+tr069_libphonesec_cwmp_a_SOURCES += tr069/events.c tr069/events.h tr069/retry.c tr069/retry.h \
+	tr069/session.c tr069/session.h tr069/cr.c tr069/cr.h tr069/cwmpd.c tr069/cwmpd.h
+tr069_libphonesec_cwmp_a_CPPFLAGS += -I$(GSOAP_PLUGIN_DIR) $(EVENT_CFLAGS) $(SSL_CFLAGS)
+
+# With HAVE_CONFIG_H, stdsoap2.h reads our config.h instead of its platform defaults and then
+# declares soap_strtoul() as a library function, which libgsoapssl does not export: httpda.o
+# fails to link. (To move into tr069/local.mk next to the plugin library.)
+tr069_libgsoap_plugins_a_CPPFLAGS += -DHAVE_STRTOUL
+
+sbin_PROGRAMS += tr069/phonesec-cwmpd
+tr069_phonesec_cwmpd_SOURCES = tr069/main.c
+tr069_phonesec_cwmpd_CPPFLAGS = $(CWMP_CPPFLAGS)
+tr069_phonesec_cwmpd_LDADD = $(CWMP_LIBS) $(HTTP_LIBS) $(STORE_LIBS) $(UTIL_LIBS) $(EVENT_LIBS) \
+	$(SSL_LIBS) $(CRYPTO_LIBS)
+$(tr069_phonesec_cwmpd_OBJECTS): $(CWMP_GEN)
+
+EXTRA_DIST += tests/acs/acs.js conf/phonesec-cwmpd.service
+
+# ---------------------------------------------------------------- tests
+unit_tests += tests/test_cwmp_events
+check_PROGRAMS += tests/test_cwmp_events
+tests_test_cwmp_events_SOURCES = tests/test_cwmp_events.c
+tests_test_cwmp_events_CPPFLAGS = $(CWMP_CPPFLAGS) -I$(top_srcdir)/tests
+tests_test_cwmp_events_LDADD = tests/libtestutil.a tr069/libphonesec-cwmp.a $(STORE_LIBS) $(CUNIT_LIBS)
+$(tests_test_cwmp_events_OBJECTS): $(CWMP_GEN)
+
+script_tests += tests/cwmp_session.sh
+dist_check_SCRIPTS += tests/cwmp_session.sh

@@ -1,0 +1,67 @@
+/* One CWMP session with the ACS over gSOAP (the CPE is the HTTP client): Inform, TransferComplete,
+ * the empty POST, then the ACS's requests answered through rpc.c until 204 or an empty 200.
+ *
+ * cwmp_session_run() blocks (run it in the worker thread). Everything it allocates is freed
+ * before it returns; it reads the store only through the model it is given (same thread). It
+ * logs outcomes, never a password or a message body.
+ */
+#ifndef PHONESEC_TR069_SESSION_H
+#define PHONESEC_TR069_SESSION_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "conf.h"
+#include "events.h"
+#include "model.h"
+#include "rpc.h"
+
+/* A finished Download or Upload waiting to be reported with TransferComplete. */
+struct cwmp_transfer_done {
+	char command_key[CWMP_EVENTS_KEY_MAX + 1];
+	unsigned fault_code;   /* 0 = success */
+	char fault_string[257];
+	char start_time[32];   /* xsd:dateTime, "0001-01-01T00:00:00Z" when unknown */
+	char complete_time[32];
+};
+
+struct cwmp_session_params {
+	const char *url;              /* ACS URL (http:// or https://) */
+	const char *user, *pass;      /* ACS credentials ("" = none); pass is never logged */
+	const struct cwmp_conf *conf; /* DeviceId, TLS trust and client certificate */
+	struct cwmp_model *model;     /* answers the ACS's requests */
+	const struct cwmp_events *events;      /* what the Inform reports */
+	unsigned retry_count;         /* Inform RetryCount */
+	const struct cwmp_transfer_done *transfer; /* NULL when none is pending */
+	unsigned timeout_s;           /* whole session (0 = CWMP_SESSION_TIMEOUT_S) */
+};
+
+#define CWMP_SESSION_TIMEOUT_S 300     /* a whole session */
+#define CWMP_SESSION_IO_TIMEOUT_S 30   /* one send or receive */
+#define CWMP_SESSION_MAX_REQUESTS 512  /* ACS requests answered in one session */
+#define CWMP_SESSION_MAX_BODY (256u * 1024u) /* largest ACS message accepted */
+#define CWMP_SESSION_MAX_COOKIES 8
+
+struct cwmp_session_result {
+	bool connected;          /* a TCP (TLS) connection was made */
+	bool inform_delivered;   /* InformResponse received */
+	bool transfer_delivered; /* TransferCompleteResponse received */
+	bool completed;          /* ended by 204 or an empty 200 */
+	bool auth_failed;        /* the ACS refused our credentials */
+	unsigned requests;       /* ACS requests answered */
+	unsigned connections;    /* TCP connections used (1 unless the ACS closed one) */
+	struct cwmp_rpc_result effects; /* merged effects of every answered request */
+	char error[200];         /* why it failed ("" when completed) */
+};
+
+/* Process-wide setup (OpenSSL through gSOAP); call once before any thread starts. */
+void cwmp_session_global_init(void);
+
+/* Runs one session. Returns 0 when it completed, -1 otherwise (res->error says why). */
+int cwmp_session_run(struct cwmp_session_result *res, const struct cwmp_session_params *p);
+
+/* Current time as xsd:dateTime in UTC ("2024-01-02T03:04:05Z"); out >= 21 bytes. */
+void cwmp_session_now(char *out, size_t outlen);
+
+#endif
