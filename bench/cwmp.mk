@@ -1,0 +1,1 @@
+# bench/cwmp.mk
