@@ -4,3 +4,14 @@ noinst_PROGRAMS += bench/store
 bench_store_SOURCES = bench/store.c
 bench_store_CFLAGS = $(AM_CFLAGS) $(SQLITE_CFLAGS)
 bench_store_LDADD = $(STORE_LIBS)
+
+# bench/snmp.sh: GET latency of phonesec-agentx against the master's own scalar and a trivial
+# AgentX subagent (the floor), bulk walk and subagent memory (not run by make check).
+noinst_PROGRAMS += bench/snmp_floor bench/snmp_client
+bench_snmp_floor_SOURCES = bench/snmp_floor.c
+bench_snmp_floor_CFLAGS = $(AM_CFLAGS) $(NETSNMP_CFLAGS)
+bench_snmp_floor_LDADD = $(NETSNMP_LIBS)
+bench_snmp_client_SOURCES = bench/snmp_client.c
+bench_snmp_client_CFLAGS = $(AM_CFLAGS) $(NETSNMP_CFLAGS)
+bench_snmp_client_LDADD = $(NETSNMP_LIBS)
+EXTRA_DIST += bench/snmp.sh

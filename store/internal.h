@@ -65,8 +65,8 @@ void store_profile_clear(struct store_profile *p);
 
 /* Writes the profile to both layers and every lock, in the current write transaction; keys gets
  * the list of changed keys. generated: as store_create. */
-int store_profile_apply(struct store *st, const struct store_profile *p, enum store_source src,
-			char **generated);
+int store_profile_apply(struct store *st, const struct store_profile *p,
+			const struct store_actor *who, char **generated);
 
 /* secret.c: record helpers. The record is the text kept in the settings table. */
 /* Encodes clear for setting s; factory marks a value that came in clear from a profile. */

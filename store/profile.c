@@ -238,10 +238,10 @@ static int append(char **buf, size_t *len, const char *key, const char *value)
 	return STORE_OK;
 }
 
-int store_profile_apply(struct store *st, const struct store_profile *p, enum store_source src,
-			char **generated)
+int store_profile_apply(struct store *st, const struct store_profile *p,
+			const struct store_actor *who, char **generated)
 {
-	struct store_actor who = { src, STORE_ROLE_ADMIN, "profile" };
+	enum store_source src = who->source;
 	size_t n = p->count, glen = 0, klen = 0;
 	char **clear = calloc(n, sizeof(char *));
 	char *gen = NULL, *keys = NULL;
@@ -263,7 +263,7 @@ int store_profile_apply(struct store *st, const struct store_profile *p, enum st
 			rc = store_keys_append(&keys, &klen, s->key);
 	}
 	if (rc == STORE_OK)
-		rc = store_audit_append(st, STORE_ACT_FACTORY, &who, true, keys, &seq);
+		rc = store_audit_append(st, STORE_ACT_FACTORY, who, true, keys, &seq);
 	if (rc == STORE_OK) {
 		rc = sqlite3_prepare_v2(st->db,
 					"INSERT INTO settings(key, running, saved, locked, source, "

@@ -495,6 +495,7 @@ int store_create(const char *path, const char *profile, char **generated, char *
 	struct store_profile prof = { 0 };
 	struct store *st = NULL;
 	char *abs_profile = NULL, *tmp = NULL;
+	const struct store_actor factory = { STORE_SRC_FACTORY, STORE_ROLE_ADMIN, "profile" };
 	int fd, rc;
 
 	if (generated)
@@ -546,7 +547,7 @@ int store_create(const char *path, const char *profile, char **generated, char *
 			if (rc == STORE_OK)
 				rc = meta_set(st, "profile", abs_profile ? abs_profile : "");
 			if (rc == STORE_OK)
-				rc = store_profile_apply(st, &prof, STORE_SRC_FACTORY, generated);
+				rc = store_profile_apply(st, &prof, &factory, generated);
 			if (rc == STORE_OK)
 				rc = store_write_commit(st);
 			else
@@ -599,7 +600,7 @@ int store_factory_reset(struct store *st, const char *profile, const struct stor
 	rc = store_write_begin(st);
 	if (rc)
 		goto out;
-	rc = store_profile_apply(st, &prof, who->source, generated);
+	rc = store_profile_apply(st, &prof, who, generated);
 	if (rc == STORE_OK)
 		rc = sqlite3_exec(st->db, "DELETE FROM state; DELETE FROM lockout", NULL, NULL, NULL) ==
 				     SQLITE_OK
