@@ -2,6 +2,8 @@
  * rules, the read cache, and the one generic handler for GET, GETNEXT (and GETBULK) and SET. */
 #include "config.h"
 
+#include <poll.h>
+
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -142,19 +144,31 @@ void agent_cache_invalidate(struct agent *ag)
 
 /* The cache is keyed by the audit head: every change (set, save, lock...) appends an entry, so
  * one cheap query tells whether the snapshot is still current, whatever process wrote. */
+/* Whether another commit may have happened since the cache was filled. The store's feed fd turns
+ * readable as soon as any commit is visible (before the committer returns), so while it is not
+ * readable the cache is current and no query is needed; the feed callback drains it and
+ * invalidates the cache. Without a feed fd, compare the audit head. */
+static bool agent_cache_stale(struct agent *ag)
+{
+	int fd = store_feed_fd(ag->st);
+	uint64_t head = 0;
+
+	if (!ag->cache.valid)
+		return true;
+	if (fd >= 0) {
+		struct pollfd p = { .fd = fd, .events = POLLIN };
+		return poll(&p, 1, 0) != 0;
+	}
+	return store_audit_head(&head, ag->st) != STORE_OK || head != ag->cache.head;
+}
+
 int agent_cache_refresh(struct agent *ag)
 {
-	uint64_t head = 0;
 	struct store_audit_entry *last = NULL;
 	size_t n = 0;
 	int rc;
 
-	rc = store_audit_head(&head, ag->st);
-	if (rc != STORE_OK) {
-		log_msg(LOG_ERR, "store: %s", store_errmsg(ag->st));
-		return -1;
-	}
-	if (ag->cache.valid && ag->cache.head == head)
+	if (!agent_cache_stale(ag))
 		return 0;
 	agent_cache_invalidate(ag);
 	rc = store_snapshot_take(&ag->cache.snap, ag->st);

@@ -102,7 +102,9 @@ void agent_notify_process(struct agent *ag)
 	bool values_changed = false;
 	uint64_t last = ag->feed_seq;
 
+	/* drained first: a commit after this point makes the fd readable again */
 	store_feed_drain(ag->st);
+	agent_cache_invalidate(ag);
 	for (;;) {
 		struct store_audit_entry *e = NULL;
 		size_t n = 0;

@@ -22,13 +22,14 @@ for p in "$AGENT" "$CLI" "$FLOOR" "$CLIENT"; do
 done
 
 # The floor's object: keep in step with BENCH_FLOOR_OID in bench/snmp_floor.c.
-FLOOR_OID=.1.3.6.1.4.1.32473.999.1.0
+FLOOR_OID=.1.3.6.1.4.1.8072.9999.9999.1.0
 SYSUPTIME_OID=.1.3.6.1.2.1.1.3.0
 
 tmp=$(mktemp -d)
 snmpd_pid=
 agent_pid=
 floor_pid=
+client_pid=
 ok=0
 
 stop_pid() { # PID: TERM, then KILL after 3 s; waits so no process is left behind
@@ -43,6 +44,7 @@ stop_pid() { # PID: TERM, then KILL after 3 s; waits so no process is left behin
 	return 0
 }
 cleanup() {
+	stop_pid "$client_pid"
 	stop_pid "$agent_pid"
 	stop_pid "$floor_pid"
 	stop_pid "$snmpd_pid"
@@ -73,7 +75,7 @@ chmod 700 "$tmp/store" "$tmp/snmpd"
 USER=phonesecRead AUTH=benchauthpass1 PRIV=benchprivpass1
 
 numeric() { # NAME: numeric OID from PHONESEC-MIB
-	MIBS= MIBDIRS= snmptranslate -M "$PS_MIBDIRS" -m PHONESEC-MIB -On "$1" 2>/dev/null ||
+	MIBS='' MIBDIRS='' snmptranslate -M "$PS_MIBDIRS" -m PHONESEC-MIB -On "$1" 2>/dev/null ||
 		ps_fatal "snmptranslate $1 failed"
 }
 OURS_OID=$(numeric PHONESEC-MIB::psHttpPort.0)
@@ -82,10 +84,13 @@ MIB_OID=$(numeric PHONESEC-MIB::phonesecMIB)
 "$CLI" -s "$STORE" init >"$tmp/init.log" 2>&1 || ps_fatal "phonesec init: $(cat "$tmp/init.log")"
 sed -e "s|unix:/run/snmpd/agentx|$tmp/agentx|" "$top_srcdir/conf/snmpd.conf.phonesec" \
 	>"$tmp/snmpd.conf"
-echo "createUser $USER SHA-256 \"$AUTH\" AES \"$PRIV\"" >>"$tmp/snmpd.conf"
+cat >>"$tmp/snmpd.conf" <<EOC
+createUser $USER SHA-256 "$AUTH" AES "$PRIV"
+view phonesecRead included ${FLOOR_OID%.0}
+EOC
 
 answers() { # OID: succeeds when a GET through the master returns a number
-	v=$(SNMPCONFPATH="$tmp/client" SNMP_PERSISTENT_DIR="$tmp/client" MIBS= MIBDIRS= \
+	v=$(SNMPCONFPATH="$tmp/client" SNMP_PERSISTENT_DIR="$tmp/client" MIBS='' MIBDIRS='' \
 		snmpget -v3 -l authPriv -u "$USER" -a SHA-256 -A "$AUTH" -x AES -X "$PRIV" \
 		-t 1 -r 0 -Oqv "$T" "$1" 2>/dev/null)
 	case $v in [0-9]*) return 0 ;; *) return 1 ;; esac
@@ -106,7 +111,7 @@ wait_for() { # OID...: at most 15 s until every OID answers
 	ps_fatal "no answer through snmpd for $*"
 }
 
-SNMP_PERSISTENT_DIR="$tmp/snmpd" MIBS= MIBDIRS= \
+SNMP_PERSISTENT_DIR="$tmp/snmpd" MIBS='' MIBDIRS='' \
 	snmpd -f -C -c "$tmp/snmpd.conf" -Lf "$tmp/snmpd.log" "$T" &
 snmpd_pid=$!
 # The master first, so the subagents connect at once instead of after a retry interval.
@@ -119,11 +124,15 @@ floor_pid=$!
 wait_for "$OURS_OID" "$FLOOR_OID"
 
 echo "snmpd $(snmpd -v 2>/dev/null | sed -n 's/^NET-SNMP version: *//p') on $T," \
-	"$(nproc) CPU(s), $(uname -r)"
+	"$(nproc) CPU(s), load $(cut -d' ' -f1-3 /proc/loadavg), $(uname -r)"
 SNMPCONFPATH="$tmp/client" SNMP_PERSISTENT_DIR="$tmp/client" \
 	"$CLIENT" -p "$T" -u "$USER" -A "$AUTH" -X "$PRIV" -g "$OURS_OID" -m "$SYSUPTIME_OID" \
-	-f "$FLOOR_OID" -w "$MIB_OID" -P "$agent_pid" "$@"
+	-f "$FLOOR_OID" -w "$MIB_OID" -P "$agent_pid" -F "$floor_pid" "$@" &
+client_pid=$!
+# In the background and waited for, so a signal ends the wait and the cleanup stops it too.
+wait "$client_pid"
 rc=$?
+client_pid=
 kill -0 "$agent_pid" 2>/dev/null || { echo "phonesec-agentx died during the run" >&2; rc=1; }
 [ "$rc" -eq 0 ] && ok=1
 exit "$rc"

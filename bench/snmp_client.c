@@ -32,7 +32,8 @@ struct bench_opts {
 	const char *user, *auth, *priv;
 	const char *oid_text[BENCH_NTARGETS]; /* the three scalars */
 	const char *walk_text;                /* the subtree to walk */
-	long pid;                             /* subagent whose memory is sampled; 0: none */
+	long pid;                             /* phonesec-agentx: memory and CPU; 0: none */
+	long floor_pid;                       /* snmp_floor: CPU; 0: none */
 	int rounds, gets, walks, maxrep, mem_step;
 };
 
@@ -45,7 +46,7 @@ struct bench_oid {
 struct bench_walk {
 	struct bench_oid *inst;
 	size_t n;
-	int pdus; /* GETBULK requests of the last walk */
+	int pdus; /* GETBULK requests of the last walk; 0 until the first walk recorded inst */
 };
 
 struct bench_mem {
@@ -220,7 +221,8 @@ static long bench_bulkwalk(void *sp, const struct bench_oid *root, int maxrep,
 			if (w && w->pdus == 0 && w->n < BENCH_WALK_MAX)
 				w->inst[w->n++] = at; /* the first walk records the instances */
 			if (++n > BENCH_WALK_MAX) {
-				fprintf(stderr, "snmp_client: walk: over %d instances\n", BENCH_WALK_MAX);
+				fprintf(stderr, "snmp_client: walk: over %d instances\n",
+					BENCH_WALK_MAX);
 				snmp_free_pdu(resp);
 				return -1;
 			}
@@ -263,6 +265,26 @@ static long bench_proc_kb(const char *file, const char *key)
 	return v;
 }
 
+/* Nanoseconds PID has run on a CPU (/proc/PID/schedstat, first field), -1 when unknown. Unlike
+ * latency this does not depend on what else the machine runs. */
+static int64_t bench_cpu_ns(long pid)
+{
+	char path[64];
+	long long ns = -1;
+	FILE *f;
+
+	if (pid <= 0)
+		return -1;
+	snprintf(path, sizeof(path), "/proc/%ld/schedstat", pid);
+	f = fopen(path, "r");
+	if (!f)
+		return -1;
+	if (fscanf(f, "%lld", &ns) != 1)
+		ns = -1;
+	fclose(f);
+	return ns;
+}
+
 static int bench_mem_sample(struct bench_mem *m, long pid)
 {
 	char path[64];
@@ -301,14 +323,15 @@ static void bench_usage(FILE *to)
 {
 	fprintf(to,
 		"usage: bench/snmp_client -p PEER -u USER -A AUTHPASS -X PRIVPASS\n"
-		"         -g OID -m OID -f OID -w OID [-P PID] [-r ROUNDS] [-n GETS] [-W WALKS]\n"
-		"         [-B MAXREP] [-M REQUESTS]\n"
+		"         -g OID -m OID -f OID -w OID [-P PID] [-F PID] [-r ROUNDS] [-n GETS]\n"
+		"         [-W WALKS] [-B MAXREP] [-M REQUESTS]\n"
 		"  -p  the master (udp:127.0.0.1:PORT); SNMPv3 authPriv, SHA-256 + AES\n"
 		"  -g  our scalar (numeric OID of psHttpPort.0, served by phonesec-agentx)\n"
 		"  -m  a scalar the master serves itself (sysUpTime.0)\n"
 		"  -f  the AgentX floor's scalar (bench/snmp_floor)\n"
 		"  -w  the subtree to bulk-walk (PHONESEC-MIB)\n"
-		"  -P  PID of phonesec-agentx, for its memory\n"
+		"  -P  PID of phonesec-agentx, for its memory and CPU time\n"
+		"  -F  PID of snmp_floor, for its CPU time\n"
 		"  -r  interleaved rounds (5)   -n  GETs per target and round (2000)\n"
 		"  -W  walks (50)   -B  GETBULK max-repetitions (10)\n"
 		"  -M  requests between memory samples (10000; 0: no memory phase)\n"
@@ -335,7 +358,7 @@ static int bench_parse(struct bench_opts *o, int argc, char **argv)
 	*o = (struct bench_opts){
 		.rounds = 5, .gets = 2000, .walks = 50, .maxrep = 10, .mem_step = 10000
 	};
-	while ((c = getopt(argc, argv, "p:u:A:X:g:m:f:w:P:r:n:W:B:M:h")) != -1) {
+	while ((c = getopt(argc, argv, "p:u:A:X:g:m:f:w:P:F:r:n:W:B:M:h")) != -1) {
 		switch (c) {
 		case 'p': o->peer = optarg; break;
 		case 'u': o->user = optarg; break;
@@ -346,6 +369,7 @@ static int bench_parse(struct bench_opts *o, int argc, char **argv)
 		case 'f': o->oid_text[BENCH_FLOOR] = optarg; break;
 		case 'w': o->walk_text = optarg; break;
 		case 'P': o->pid = strtol(optarg, NULL, 10); bad |= o->pid <= 0; break;
+		case 'F': o->floor_pid = strtol(optarg, NULL, 10); bad |= o->floor_pid <= 0; break;
 		case 'r': bad |= bench_int(optarg, 1, 1000, &o->rounds); break;
 		case 'n': bad |= bench_int(optarg, 1, 10000000, &o->gets); break;
 		case 'W': bad |= bench_int(optarg, 1, 100000, &o->walks); break;
@@ -376,26 +400,41 @@ static int bench_oid_parse(struct bench_oid *o, const char *text)
 }
 
 /* Interleaved rounds: in round r the targets go in the order r, r+1, r+2 (mod 3), so each is
- * first, second and third alike and drift hits all three. lat[t]: every GET's latency in ns. */
+ * first, second and third alike and drift hits all three. lat[t]: every GET's latency in ns;
+ * cpu[t]: CPU time the subagent serving t spent during its GETs (-1 when unknown). */
 static int bench_gets(void *sess[BENCH_NTARGETS], const struct bench_oid tgt[BENCH_NTARGETS],
-		      const struct bench_opts *o, int64_t *lat[BENCH_NTARGETS])
+		      const struct bench_opts *o, int64_t *lat[BENCH_NTARGETS],
+		      int64_t cpu[BENCH_NTARGETS])
 {
+	const long pid[BENCH_NTARGETS] = { [BENCH_OURS] = o->pid, [BENCH_FLOOR] = o->floor_pid };
+
+	for (int t = 0; t < BENCH_NTARGETS; t++)
+		cpu[t] = pid[t] > 0 ? 0 : -1;
 	for (int r = 0; r < o->rounds; r++)
 		for (int k = 0; k < BENCH_NTARGETS; k++) {
 			int t = (r + k) % BENCH_NTARGETS;
+			int64_t c0 = bench_cpu_ns(pid[t]), c1;
 
 			for (int i = 0; i < o->gets; i++) {
 				int64_t t0 = bench_now_ns();
 
 				if (bench_get(sess[t], &tgt[t]) < 0)
 					return -1;
-				lat[t][(size_t)r * (size_t)o->gets + (size_t)i] = bench_now_ns() - t0;
+				size_t at = (size_t)r * (size_t)o->gets + (size_t)i;
+
+				lat[t][at] = bench_now_ns() - t0;
 			}
+			c1 = bench_cpu_ns(pid[t]);
+			if (cpu[t] >= 0 && c0 >= 0 && c1 >= c0)
+				cpu[t] += c1 - c0;
+			else
+				cpu[t] = -1;
 		}
 	return 0;
 }
 
-static void bench_report_gets(const struct bench_opts *o, int64_t *lat[BENCH_NTARGETS])
+static void bench_report_gets(const struct bench_opts *o, int64_t *lat[BENCH_NTARGETS],
+			      const int64_t cpu[BENCH_NTARGETS])
 {
 	size_t n = (size_t)o->rounds * (size_t)o->gets;
 	double med[BENCH_NTARGETS], p90[BENCH_NTARGETS], p99[BENCH_NTARGETS], ratio;
@@ -411,10 +450,16 @@ static void bench_report_gets(const struct bench_opts *o, int64_t *lat[BENCH_NTA
 	for (int t = 0; t < BENCH_NTARGETS; t++)
 		printf("  %-30s %7.1f µs %6.1f µs %6.1f µs %9.0f\n", bench_target_label[t], med[t],
 		       p90[t], p99[t], 1e6 / med[t]);
-	printf("  AgentX cost (floor - master)   %7.1f µs\n", med[BENCH_FLOOR] - med[BENCH_MASTER]);
+	printf("  AgentX cost (floor - master)   %7.1f µs\n",
+	       med[BENCH_FLOOR] - med[BENCH_MASTER]);
 	printf("  our cost over the floor        %7.1f µs\n", med[BENCH_OURS] - med[BENCH_FLOOR]);
 	printf("  ours / master %.2f, floor / master %.2f\n", med[BENCH_OURS] / med[BENCH_MASTER],
 	       med[BENCH_FLOOR] / med[BENCH_MASTER]);
+	if (cpu[BENCH_OURS] > 0 && cpu[BENCH_FLOOR] > 0)
+		printf("  subagent CPU per GET: phonesec-agentx %.1f µs, floor %.1f µs (%.2fx)\n",
+		       (double)cpu[BENCH_OURS] / 1e3 / (double)n,
+		       (double)cpu[BENCH_FLOOR] / 1e3 / (double)n,
+		       (double)cpu[BENCH_OURS] / (double)cpu[BENCH_FLOOR]);
 	ratio = med[BENCH_OURS] / med[BENCH_FLOOR];
 	printf("  ours / floor %.2f (goal <= %.1f)  %s\n", ratio, BENCH_GET_GOAL,
 	       ratio <= BENCH_GET_GOAL ? "OK" : "OVER");
@@ -444,7 +489,8 @@ static int bench_walks(void *sp, const struct bench_oid *root, const struct benc
 	       o->maxrep, o->walks);
 	printf("  %ld varbinds in %ld requests: %.2f ms per walk (min %.2f, max %.2f), %.1f µs per "
 	       "varbind\n",
-	       n, pdus, med, (double)t[0] / 1e6, (double)t[o->walks - 1] / 1e6, med * 1e3 / (double)n);
+	       n, pdus, med, (double)t[0] / 1e6, (double)t[o->walks - 1] / 1e6,
+	       med * 1e3 / (double)n);
 	printf("  walk %.2f ms (goal < %d ms)  %s\n", med, BENCH_WALK_GOAL_MS,
 	       med < BENCH_WALK_GOAL_MS ? "OK" : "OVER");
 	free(t);
@@ -462,8 +508,10 @@ static int bench_memory(void *sp, const struct bench_oid *root, const struct ben
 
 	w.inst = calloc(BENCH_WALK_MAX, sizeof(*w.inst));
 	if (!w.inst || bench_mem_sample(&m[0], o->pid) < 0 ||
-	    bench_mem_load(sp, root, o, &w, o->mem_step) < 0 || bench_mem_sample(&m[1], o->pid) < 0 ||
-	    bench_mem_load(sp, root, o, &w, o->mem_step) < 0 || bench_mem_sample(&m[2], o->pid) < 0)
+	    bench_mem_load(sp, root, o, &w, o->mem_step) < 0 ||
+	    bench_mem_sample(&m[1], o->pid) < 0 ||
+	    bench_mem_load(sp, root, o, &w, o->mem_step) < 0 ||
+	    bench_mem_sample(&m[2], o->pid) < 0)
 		goto out;
 	printf("phonesec-agentx memory (PID %ld; load: bulk walks and a GET of each of the %zu "
 	       "instances)\n",
@@ -490,7 +538,7 @@ int main(int argc, char **argv)
 	struct bench_opts o;
 	struct bench_oid tgt[BENCH_NTARGETS], root;
 	void *sess[BENCH_NTARGETS] = { NULL };
-	int64_t *lat[BENCH_NTARGETS] = { NULL };
+	int64_t *lat[BENCH_NTARGETS] = { NULL }, cpu[BENCH_NTARGETS];
 	int rc = bench_parse(&o, argc, argv);
 
 	if (rc)
@@ -521,14 +569,14 @@ int main(int argc, char **argv)
 	 * its load then warms everything up for the timings. */
 	if (o.pid && o.mem_step && bench_memory(sess[BENCH_OURS], &root, &o) < 0)
 		goto out;
-	/* Warm-up: one short pass over every target (ARP-free loopback, but caches and pages). */
+	/* Warm-up: 200 GETs per target (caches, page faults, the master's USM state). */
 	for (int t = 0; t < BENCH_NTARGETS; t++)
 		for (int i = 0; i < 200; i++)
 			if (bench_get(sess[t], &tgt[t]) < 0)
 				goto out;
-	if (bench_gets(sess, tgt, &o, lat) < 0)
+	if (bench_gets(sess, tgt, &o, lat, cpu) < 0)
 		goto out;
-	bench_report_gets(&o, lat);
+	bench_report_gets(&o, lat, cpu);
 	if (bench_walks(sess[BENCH_OURS], &root, &o) < 0)
 		goto out;
 	rc = 0;

@@ -128,13 +128,13 @@ int store_audit_last(struct store_audit_entry **out, size_t *n, struct store *st
 
 int store_audit_head(uint64_t *out, struct store *st)
 {
-	sqlite3_stmt *q = NULL;
+	sqlite3_stmt *q;
 	int rc;
 	if (!out || !st)
 		return STORE_E_INVALID;
-	rc = sqlite3_prepare_v2(st->db, "SELECT coalesce(max(seq), 0) FROM audit", -1, &q, NULL);
-	if (rc != SQLITE_OK)
-		return store_fail_sql(st, rc, "audit");
+	q = st->q_head; /* prepared once per handle */
+	if (!q)
+		return store_fail(st, STORE_E_INVALID, "store not open");
 	rc = sqlite3_step(q);
 	if (rc == SQLITE_ROW) {
 		*out = (uint64_t)sqlite3_column_int64(q, 0);
@@ -142,6 +142,6 @@ int store_audit_head(uint64_t *out, struct store *st)
 	} else {
 		rc = store_fail_sql(st, rc, "audit");
 	}
-	sqlite3_finalize(q);
+	sqlite3_reset(q);
 	return rc;
 }

@@ -23,6 +23,7 @@ struct store {
 	bool quiet;    /* store_create's temporary store: no feed notification */
 	sqlite3_stmt *q_get;       /* SELECT running FROM settings WHERE key=? */
 	sqlite3_stmt *q_get_saved; /* SELECT saved FROM settings WHERE key=? */
+	sqlite3_stmt *q_head;      /* SELECT max(seq) FROM audit */
 	char errmsg[STORE_ERRMSG_MAX];
 };
 

@@ -145,6 +145,7 @@ void store_close(struct store *st)
 		return;
 	sqlite3_finalize(st->q_get);
 	sqlite3_finalize(st->q_get_saved);
+	sqlite3_finalize(st->q_head);
 	if (st->db)
 		sqlite3_close_v2(st->db);
 	if (st->feed_fd >= 0)
@@ -292,6 +293,9 @@ static int prepare_reads(struct store *st)
 	if (rc == SQLITE_OK)
 		rc = sqlite3_prepare_v3(st->db, "SELECT saved FROM settings WHERE key=?1", -1,
 					SQLITE_PREPARE_PERSISTENT, &st->q_get_saved, NULL);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_prepare_v3(st->db, "SELECT coalesce(max(seq), 0) FROM audit", -1,
+					SQLITE_PREPARE_PERSISTENT, &st->q_head, NULL);
 	return rc == SQLITE_OK ? STORE_OK : store_fail_sql(st, rc, "preparing reads");
 }
 

@@ -1,1 +1,17 @@
-# tests/fuzz.mk
+# tests/fuzz.mk: the fuzz targets (tests/fuzz/) replayed over their seed corpus by a gcc-built
+# driver in make check; tools/fuzz-ci builds the same targets with clang and libFuzzer and fuzzes.
+
+FUZZ_SEEDS_CWMP = $(abs_top_srcdir)/tests/fuzz/corpus/cwmp_msg:$(abs_top_srcdir)/tests/cwmp:$(abs_top_srcdir)/tests/cwmp/rpc
+FUZZ_SEEDS_DIGEST = $(abs_top_srcdir)/tests/fuzz/corpus/digest
+
+unit_tests += tests/test_fuzz_cwmp_msg tests/test_fuzz_digest
+check_PROGRAMS += tests/test_fuzz_cwmp_msg tests/test_fuzz_digest
+tests_test_fuzz_cwmp_msg_SOURCES = tests/fuzz/replay.c tests/fuzz/fuzz_cwmp_msg.c tests/fuzz/fuzz.h
+tests_test_fuzz_cwmp_msg_CPPFLAGS = $(CWMP_CPPFLAGS) -DFUZZ_CORPUS='"$(FUZZ_SEEDS_CWMP)"'
+tests_test_fuzz_cwmp_msg_LDADD = $(CWMP_LIBS)
+$(tests_test_fuzz_cwmp_msg_OBJECTS): $(CWMP_GEN)
+tests_test_fuzz_digest_SOURCES = tests/fuzz/replay.c tests/fuzz/fuzz_digest.c tests/fuzz/fuzz.h
+tests_test_fuzz_digest_CPPFLAGS = $(AM_CPPFLAGS) $(CRYPTO_CFLAGS) -DFUZZ_CORPUS='"$(FUZZ_SEEDS_DIGEST)"'
+tests_test_fuzz_digest_LDADD = $(HTTP_LIBS)
+
+EXTRA_DIST += tests/fuzz/corpus tests/fuzz/crashes tools/fuzz-ci
