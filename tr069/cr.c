@@ -4,13 +4,17 @@
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 
+#include <event2/bufferevent.h>
 #include <event2/event.h>
 #include <event2/http.h>
+#include <event2/listener.h>
 #include <event2/keyvalq_struct.h>
 #include <openssl/rand.h>
 
@@ -19,9 +23,22 @@
 #include "log.h"
 #include "store.h"
 
+/* An open connection: its bufferevent, on which we hold a reference so that we can see when
+ * evhttp has let go of it (its callbacks are then cleared). */
+struct cr_conn {
+	struct bufferevent *bev;
+	int64_t born_ms;
+};
+
 struct cwmp_cr {
 	struct evhttp *http;
 	struct evhttp_bound_socket *sock;
+	struct event_base *base;
+	struct event *sweep;       /* runs while connections are open */
+	struct cr_conn conns[CWMP_CR_MAX_CONNS];
+	size_t nconns;
+	bool paused;               /* the listener stopped accepting at the cap */
+	char bind[64], host[256];
 	struct store *st;
 	struct digest *dg;
 	struct cwmp_cr_ops ops;
@@ -137,6 +154,134 @@ static void cr_handle(struct evhttp_request *req, void *arg)
 		cr->ops.trigger(cr->ops.arg);
 }
 
+/* ------------------------------------------------------------------------------- connections */
+
+static int64_t cr_mono_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void cr_listen(struct cwmp_cr *cr, bool on)
+{
+	struct evconnlistener *l = cr->sock ? evhttp_bound_socket_get_listener(cr->sock) : NULL;
+
+	if (!l || on == !cr->paused)
+		return;
+	if (on)
+		evconnlistener_enable(l);
+	else
+		evconnlistener_disable(l);
+	cr->paused = !on;
+}
+
+/* Drops the connections evhttp has closed, ends those past their lifetime (as an evhttp
+ * timeout: it frees them at once), and accepts again below the cap. */
+static void cr_reap(struct cwmp_cr *cr, bool expire)
+{
+	int64_t now = cr_mono_ms();
+
+	for (size_t i = 0; i < cr->nconns;) {
+		struct cr_conn *c = &cr->conns[i];
+		bufferevent_data_cb rcb = NULL;
+		bufferevent_event_cb ecb = NULL;
+		bufferevent_getcb(c->bev, &rcb, NULL, &ecb, NULL);
+		if ((rcb || ecb) && expire && now - c->born_ms >= CWMP_CR_CONN_MAX_S * 1000) {
+			log_msg(LOG_INFO, "cwmp: connection-request connection open too long, closed");
+			bufferevent_trigger_event(c->bev, BEV_EVENT_READING | BEV_EVENT_TIMEOUT, 0);
+			bufferevent_getcb(c->bev, &rcb, NULL, &ecb, NULL);
+		}
+		if (rcb || ecb) {
+			i++;
+			continue;
+		}
+		bufferevent_decref(c->bev); /* the last reference: the socket is closed */
+		*c = cr->conns[--cr->nconns];
+	}
+	if (cr->nconns < CWMP_CR_MAX_CONNS)
+		cr_listen(cr, true);
+}
+
+static void cr_on_sweep(evutil_socket_t fd, short what, void *arg)
+{
+	struct cwmp_cr *cr = arg;
+	struct timeval tv = { .tv_sec = 0, .tv_usec = 250000 };
+
+	cr_reap(cr, true);
+	if (cr->nconns)
+		evtimer_add(cr->sweep, &tv);
+}
+
+/* evhttp asks for the bufferevent of each accepted connection: counted here. */
+static struct bufferevent *cr_bevcb(struct event_base *base, void *arg)
+{
+	struct cwmp_cr *cr = arg;
+	struct timeval tv = { .tv_sec = 0, .tv_usec = 250000 };
+
+	cr_reap(cr, false);
+	struct bufferevent *bev = bufferevent_socket_new(base, -1, BEV_OPT_CLOSE_ON_FREE);
+	if (!bev || cr->nconns >= CWMP_CR_MAX_CONNS)
+		return bev; /* not expected: the listener pauses at the cap */
+	bufferevent_incref(bev);
+	cr->conns[cr->nconns++] = (struct cr_conn){ .bev = bev, .born_ms = cr_mono_ms() };
+	if (cr->nconns >= CWMP_CR_MAX_CONNS) {
+		log_msg(LOG_NOTICE, "cwmp: %d connection-request connections open, accepting later",
+			CWMP_CR_MAX_CONNS);
+		cr_listen(cr, false);
+	}
+	if (!evtimer_pending(cr->sweep, NULL))
+		evtimer_add(cr->sweep, &tv);
+	return bev;
+}
+
+/* ------------------------------------------------------------------------------- listener */
+
+/* Binds bind:port; TCP_NODELAY on the listening socket (accepted sockets inherit it). */
+static struct evhttp_bound_socket *cr_bind(struct cwmp_cr *cr, unsigned port)
+{
+	struct evhttp_bound_socket *s = evhttp_bind_socket_with_handle(cr->http, cr->bind,
+								       (ev_uint16_t)port);
+	int one = 1;
+
+	if (s && setsockopt(evhttp_bound_socket_get_fd(s), IPPROTO_TCP, TCP_NODELAY, &one,
+			    sizeof(one)))
+		log_msg(LOG_WARNING, "cwmp: TCP_NODELAY on the connection-request socket failed");
+	return s;
+}
+
+/* Port actually bound and the URL. */
+static void cr_set_url(struct cwmp_cr *cr)
+{
+	struct sockaddr_storage ss;
+	socklen_t sl = sizeof(ss);
+	const char *host = cr->host[0] ? cr->host : cr->bind;
+
+	if (getsockname(evhttp_bound_socket_get_fd(cr->sock), (struct sockaddr *)&ss, &sl) == 0)
+		cr->port = ntohs(ss.ss_family == AF_INET6 ? ((struct sockaddr_in6 *)&ss)->sin6_port
+							  : ((struct sockaddr_in *)&ss)->sin_port);
+	snprintf(cr->url, sizeof(cr->url), strchr(host, ':') ? "http://[%s]:%u%s" : "http://%s:%u%s",
+		 host, cr->port, cr->path);
+}
+
+int cwmp_cr_rebind(struct cwmp_cr *cr, unsigned port, char *err, size_t errlen)
+{
+	struct evhttp_bound_socket *s = cr_bind(cr, port);
+
+	if (!s) {
+		snprintf(err, errlen, "cannot listen on %s port %u", cr->bind, port);
+		return -1;
+	}
+	evhttp_del_accept_socket(cr->http, cr->sock);
+	cr->sock = s;
+	if (cr->paused) {
+		cr->paused = false;
+		cr_listen(cr, false);
+	}
+	cr_set_url(cr);
+	return 0;
+}
+
 /* The random path, kept in the store so the URL the ACS knows stays valid across restarts. */
 static int cr_path(struct cwmp_cr *cr)
 {
@@ -183,31 +328,28 @@ int cwmp_cr_new(struct cwmp_cr **out, struct event_base *base, struct store *st,
 		snprintf(err, errlen, "digest setup failed");
 		goto fail;
 	}
+	cr->base = base;
+	snprintf(cr->bind, sizeof(cr->bind), "%s", bind);
+	snprintf(cr->host, sizeof(cr->host), "%s", host ? host : "");
 	cr->http = evhttp_new(base);
-	if (!cr->http) {
+	cr->sweep = evtimer_new(base, cr_on_sweep, cr);
+	if (!cr->http || !cr->sweep) {
 		snprintf(err, errlen, "evhttp_new failed");
 		goto fail;
 	}
-	evhttp_set_allowed_methods(cr->http, EVHTTP_REQ_GET | EVHTTP_REQ_POST | EVHTTP_REQ_PUT |
-				   EVHTTP_REQ_HEAD | EVHTTP_REQ_DELETE);
+	/* GET is the request; POST gets our 405, anything else evhttp's 501 */
+	evhttp_set_allowed_methods(cr->http, EVHTTP_REQ_GET | EVHTTP_REQ_POST | EVHTTP_REQ_HEAD);
 	evhttp_set_max_headers_size(cr->http, 8192);
 	evhttp_set_max_body_size(cr->http, 1024);
 	evhttp_set_timeout(cr->http, CWMP_CR_TIMEOUT_S);
+	evhttp_set_bevcb(cr->http, cr_bevcb, cr);
 	evhttp_set_gencb(cr->http, cr_handle, cr);
-	cr->sock = evhttp_bind_socket_with_handle(cr->http, bind, (ev_uint16_t)port);
+	cr->sock = cr_bind(cr, port);
 	if (!cr->sock) {
 		snprintf(err, errlen, "cannot listen on %s port %u", bind, port);
 		goto fail;
 	}
-	struct sockaddr_storage ss;
-	socklen_t sl = sizeof(ss);
-	if (getsockname(evhttp_bound_socket_get_fd(cr->sock), (struct sockaddr *)&ss, &sl) == 0)
-		cr->port = ntohs(ss.ss_family == AF_INET6 ? ((struct sockaddr_in6 *)&ss)->sin6_port
-							  : ((struct sockaddr_in *)&ss)->sin_port);
-	if (!host || !*host)
-		host = bind;
-	snprintf(cr->url, sizeof(cr->url), strchr(host, ':') ? "http://[%s]:%u%s" : "http://%s:%u%s",
-		 host, cr->port, cr->path);
+	cr_set_url(cr);
 	*out = cr;
 	return 0;
 fail:
@@ -220,7 +362,11 @@ void cwmp_cr_free(struct cwmp_cr *cr)
 	if (!cr)
 		return;
 	if (cr->http)
-		evhttp_free(cr->http);
+		evhttp_free(cr->http); /* closes every connection: our references are the last */
+	for (size_t i = 0; i < cr->nconns; i++)
+		bufferevent_decref(cr->conns[i].bev);
+	if (cr->sweep)
+		event_free(cr->sweep);
 	digest_free(cr->dg);
 	free(cr);
 }

@@ -18,6 +18,9 @@ struct store;
 #define CWMP_CR_RATE_WINDOW_S 10      /* rate limit: at most ... */
 #define CWMP_CR_RATE_MAX 20           /* ... requests of any kind per window, then 503 */
 #define CWMP_CR_TIMEOUT_S 10          /* a request must arrive within this (idle timeout) */
+#define CWMP_CR_MAX_CONNS 16          /* connections open at once; more wait in the backlog */
+#define CWMP_CR_CONN_MAX_S 10         /* a connection's whole life (evhttp's timeouts are idle
+                                         timeouts: a slow client could otherwise stay forever) */
 
 struct cwmp_cr_ops {
 	/* true while a session runs or is about to start: the request gets 503 */
@@ -36,6 +39,9 @@ int cwmp_cr_new(struct cwmp_cr **out, struct event_base *base, struct store *st,
 		unsigned port, const char *host, const struct cwmp_cr_ops *ops, char *err,
 		size_t errlen);
 void cwmp_cr_free(struct cwmp_cr *cr);
+/* Moves the listener to another port (bound before the old one is closed: on failure the old
+ * one stays). The URL changes with it. */
+int cwmp_cr_rebind(struct cwmp_cr *cr, unsigned port, char *err, size_t errlen);
 /* "http://host:port/path". Owned by cr. */
 const char *cwmp_cr_url(const struct cwmp_cr *cr);
 /* The port actually bound. */

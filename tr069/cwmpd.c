@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <event2/event.h>
@@ -24,11 +25,15 @@
 #include "retry.h"
 #include "session.h"
 #include "store.h"
+#include "transfer.h"
 
 #define CWMPD_ACS_STATE "cwmp.acs_url"       /* the URL the queue was made for */
 #define CWMPD_BOOT_STATE "cwmp.boot_id"      /* kernel boot id of the last start */
-#define CWMPD_TRANSFER_STATE "cwmp.transfer_done"
+#define CWMPD_TRANSFER_STATE "cwmp.transfer_done"   /* finished, TransferComplete not delivered */
+#define CWMPD_PENDING_STATE "cwmp.transfer_pending" /* accepted, not carried out yet */
+#define CWMPD_SCHED_STATE "cwmp.schedules"          /* pending ScheduleInform requests */
 #define CWMPD_MAX_SCHEDULES 16               /* pending ScheduleInform requests */
+#define CWMPD_CLOCK_STEP_MS 2000             /* a wall-clock jump this large replans periodic */
 #define CWMPD_AUDIT_BATCH 256
 #define CWMPD_ACTIVE_DELAY_MS 500            /* active notification: batch changes this long */
 
@@ -41,16 +46,21 @@ struct cwmpd_shared {
 	bool stopping;
 	struct cwmp_events events;  /* the queue; whoever changes it saves it with its handle */
 	unsigned retry_count;       /* consecutive failed sessions */
-	bool have_transfer;
+	bool have_transfer;         /* a finished transfer waits for its TransferComplete */
 	struct cwmp_transfer_done transfer;
-	/* worker -> loop: outcome of the last session */
+	enum { CWMPD_JOB_NONE, CWMPD_JOB_WAITING, CWMPD_JOB_GO, CWMPD_JOB_RUNNING } job_state;
+	struct cwmp_transfer job;   /* the accepted Download/Upload (holds its password) */
+	char cr_url[400];           /* ConnectionRequestURL (the loop rebinds, the worker reads) */
+	/* worker -> loop: outcome of the last session or transfer */
 	bool finished, last_ok;
+	bool transfer_finished;     /* what finished was a transfer, not a session */
 	bool more;               /* events arrived that the session did not carry */
 	struct cwmp_rpc_result effects;
 };
 
 struct cwmpd_sched {
-	int64_t at_ms;
+	int64_t at_ms;   /* monotonic */
+	int64_t wall_ms; /* the same instant in wall-clock time (persisted) */
 	char key[CWMP_EVENTS_KEY_MAX + 1];
 };
 
@@ -70,17 +80,29 @@ struct cwmpd {
 	/* loop-thread state */
 	uint64_t audit_seq;
 	bool want;                 /* a session is wanted (events to deliver or a trigger) */
+	/* deadlines in CLOCK_MONOTONIC ms (0 = none), so that clock steps do not move them */
 	int64_t retry_at_ms;       /* 0: no back-off wait */
 	int64_t periodic_at_ms;    /* 0: periodic informs off */
-	int64_t periodic_last_ms;
+	int64_t periodic_last_ms;  /* wall clock: the last periodic inform (PeriodicInformTime) */
+	int64_t wall_offset_ms;    /* wall - monotonic when periodic was planned */
 	int64_t active_at_ms;      /* 0: no active notification pending */
+	int64_t job_at_ms;         /* a delayed transfer (sh.job_state WAITING) */
 	struct cwmpd_sched sched[CWMPD_MAX_SCHEDULES];
 	size_t n_sched;
 	char acs_url[1025];
-	char cr_url[400];
+	unsigned cr_port_setting;  /* tr69_cr_port the listener was bound for */
 };
 
+/* Deadlines: monotonic. */
 static int64_t cwmpd_now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Instants the ACS or the store know (PeriodicInformTime, persisted schedules): wall clock. */
+static int64_t cwmpd_wall_ms(void)
 {
 	return store_now_ms();
 }
@@ -145,6 +167,24 @@ static void cwmpd_remove_delivered(struct cwmp_events *live, const struct cwmp_e
 
 /* ------------------------------------------------------------------------------- transfer */
 
+/* "fault\tstart\tcomplete\tkey\tstring" (key and string hex-encoded: they may hold tabs). */
+static void cwmpd_hex(char *out, size_t outlen, const char *s)
+{
+	size_t k = 0;
+	for (; *s && k + 3 <= outlen; s++, k += 2)
+		snprintf(out + k, 3, "%02x", (unsigned char)*s);
+	out[k < outlen ? k : 0] = '\0';
+}
+
+static void cwmpd_unhex(char *out, size_t outlen, const char *s)
+{
+	size_t k = 0;
+	unsigned v;
+	for (; s[0] && s[1] && k + 1 < outlen && sscanf(s, "%2x", &v) == 1; s += 2)
+		out[k++] = (char)v;
+	out[k] = '\0';
+}
+
 static void cwmpd_transfer_load(struct cwmpd *d)
 {
 	char *text = NULL;
@@ -152,7 +192,6 @@ static void cwmpd_transfer_load(struct cwmpd *d)
 
 	if (store_state_get(&text, d->st, CWMPD_TRANSFER_STATE))
 		return;
-	/* "fault\tstart\tcomplete\tkey\tstring" */
 	char *save = NULL, *f[5] = { 0 };
 	int n = 0;
 	for (char *tok = strtok_r(text, "\t", &save); tok && n < 5; tok = strtok_r(NULL, "\t", &save))
@@ -162,40 +201,111 @@ static void cwmpd_transfer_load(struct cwmpd *d)
 		t->fault_code = (unsigned)strtoul(f[0], NULL, 10);
 		snprintf(t->start_time, sizeof(t->start_time), "%s", f[1]);
 		snprintf(t->complete_time, sizeof(t->complete_time), "%s", f[2]);
-		snprintf(t->command_key, sizeof(t->command_key), "%s", f[3] ? f[3] : "");
-		snprintf(t->fault_string, sizeof(t->fault_string), "%s", f[4] ? f[4] : "");
+		cwmpd_unhex(t->command_key, sizeof(t->command_key), f[3] ? f[3] : "");
+		cwmpd_unhex(t->fault_string, sizeof(t->fault_string), f[4] ? f[4] : "");
 		d->sh.have_transfer = true;
 	}
 	free(text);
 }
 
-static void cwmpd_transfer_save(struct store *st, const struct cwmpd_shared *sh)
+/* Adds the finished-transfer record (or its removal) to txn. */
+static int cwmpd_transfer_txn(struct store_txn *txn, const struct cwmpd_shared *sh)
 {
-	char text[512];
+	char text[1024], key[2 * CWMP_EVENTS_KEY_MAX + 1], str[2 * 256 + 1];
 
-	if (!sh->have_transfer) {
-		store_state_set(st, CWMPD_TRANSFER_STATE, NULL);
-		return;
-	}
+	if (!sh->have_transfer)
+		return store_txn_set_state(txn, CWMPD_TRANSFER_STATE, NULL);
 	const struct cwmp_transfer_done *t = &sh->transfer;
+	cwmpd_hex(key, sizeof(key), t->command_key);
+	cwmpd_hex(str, sizeof(str), t->fault_string);
 	snprintf(text, sizeof(text), "%u\t%s\t%s\t%s\t%s", t->fault_code, t->start_time,
-		 t->complete_time, t->command_key, t->fault_string);
-	store_state_set(st, CWMPD_TRANSFER_STATE, text);
+		 t->complete_time, key[0] ? key : "", str);
+	return store_txn_set_state(txn, CWMPD_TRANSFER_STATE, text);
 }
 
-/* Carries out a Download/Upload the ACS asked for. Vendor configuration files only, through the
- * data model's export/import; anything else is reported as failed. Worker thread. */
-static void cwmpd_transfer_run(struct cwmpd *d, const struct cwmp_transfer *tr,
-			       struct cwmp_transfer_done *out)
+/* Adds the accepted-transfer marker (no password: a transfer interrupted by a restart is reported
+ * as failed, never carried out with credentials kept on disk). */
+static int cwmpd_pending_txn(struct store_txn *txn, const struct cwmpd_shared *sh)
 {
-	memset(out, 0, sizeof(*out));
-	snprintf(out->command_key, sizeof(out->command_key), "%s", tr->command_key);
-	cwmp_session_now(out->start_time, sizeof(out->start_time));
-	/* Transfers are not implemented yet: reported as failed, so the ACS knows. */
-	out->fault_code = tr->upload ? CWMP_FAULT_UPLOAD_FAILURE : CWMP_FAULT_DOWNLOAD_FAILURE;
-	snprintf(out->fault_string, sizeof(out->fault_string), "transfer not supported");
-	cwmp_session_now(out->complete_time, sizeof(out->complete_time));
-	(void)d;
+	char text[128], key[2 * CWMP_EVENTS_KEY_MAX + 1];
+
+	if (sh->job_state == CWMPD_JOB_NONE)
+		return store_txn_set_state(txn, CWMPD_PENDING_STATE, NULL);
+	cwmpd_hex(key, sizeof(key), sh->job.command_key);
+	snprintf(text, sizeof(text), "%d\t%s", sh->job.upload ? 1 : 0, key);
+	return store_txn_set_state(txn, CWMPD_PENDING_STATE, text);
+}
+
+/* Writes the queue, and with transfers the transfer records, in one store transaction (daemon
+ * state only: no audit entry). The caller holds the lock; st is the calling thread's handle. */
+static void cwmpd_persist_locked(struct cwmpd *d, struct store *st, bool transfers)
+{
+	struct store_actor who = { .source = STORE_SRC_TR069, .role = STORE_ROLE_ADMIN,
+				   .principal = "phonesec-cwmpd" };
+	struct store_txn *txn = NULL;
+	int rc = store_txn_begin(&txn, st, STORE_TXN_BOTH, &who);
+
+	if (!rc && cwmp_events_txn_save(txn, &d->sh.events))
+		rc = -1;
+	if (!rc && transfers && (cwmpd_transfer_txn(txn, &d->sh) || cwmpd_pending_txn(txn, &d->sh)))
+		rc = -1;
+	if (!rc)
+		rc = store_txn_commit(txn, NULL);
+	if (rc)
+		log_msg(LOG_ERR, "cwmp: saving the event queue failed: %s",
+			txn ? store_txn_errmsg(txn) : store_errmsg(st));
+	store_txn_free(txn);
+}
+
+/* A transfer accepted before a restart and never carried out: reported as failed. */
+static void cwmpd_pending_load(struct cwmpd *d)
+{
+	char *text = NULL;
+
+	if (store_state_get(&text, d->st, CWMPD_PENDING_STATE))
+		return;
+	char key[CWMP_EVENTS_KEY_MAX + 1] = "";
+	bool upload = text[0] == '1';
+	const char *tab = strchr(text, '\t');
+	cwmpd_unhex(key, sizeof(key), tab ? tab + 1 : "");
+	free(text);
+	if (!d->sh.have_transfer) {
+		struct cwmp_transfer_done *t = &d->sh.transfer;
+		memset(t, 0, sizeof(*t));
+		snprintf(t->command_key, sizeof(t->command_key), "%s", key);
+		t->fault_code = upload ? CWMP_FAULT_UPLOAD_FAILURE : CWMP_FAULT_DOWNLOAD_FAILURE;
+		snprintf(t->fault_string, sizeof(t->fault_string),
+			 "interrupted by a restart before it was carried out");
+		d->sh.have_transfer = true;
+		cwmp_events_add(&d->sh.events, CWMP_EV_TRANSFER_COMPLETE, NULL);
+		cwmp_events_add(&d->sh.events, upload ? CWMP_EV_M_UPLOAD : CWMP_EV_M_DOWNLOAD, key);
+		log_msg(LOG_NOTICE, "cwmp: a %s was interrupted by a restart: reported as failed",
+			upload ? "upload" : "download");
+	}
+	d->sh.job_state = CWMPD_JOB_NONE;
+	cwmpd_persist_locked(d, d->st, true);
+}
+
+/* Worker thread: carries out the accepted transfer and queues its TransferComplete. */
+static void cwmpd_transfer(struct cwmpd *d, struct cwmp_transfer *job)
+{
+	struct cwmp_transfer_done done;
+	char *url = NULL;
+
+	store_get(&url, d->wst, "tr69_acs_url");
+	cwmp_transfer_run(&done, job, &d->conf, d->wmodel, url ? url : "");
+	free(url);
+	pthread_mutex_lock(&d->sh.lock);
+	d->sh.have_transfer = true;
+	d->sh.transfer = done;
+	d->sh.job_state = CWMPD_JOB_NONE;
+	explicit_bzero(&d->sh.job, sizeof(d->sh.job));
+	cwmp_events_add(&d->sh.events, CWMP_EV_TRANSFER_COMPLETE, NULL);
+	cwmp_events_add(&d->sh.events, job->upload ? CWMP_EV_M_UPLOAD : CWMP_EV_M_DOWNLOAD,
+			job->command_key);
+	cwmpd_persist_locked(d, d->wst, true);
+	d->sh.transfer_finished = true;
+	pthread_mutex_unlock(&d->sh.lock);
 }
 
 /* ------------------------------------------------------------------------------- worker */
@@ -206,7 +316,8 @@ static void cwmpd_session(struct cwmpd *d)
 	struct cwmp_session_result *res = calloc(1, sizeof(*res));
 	struct cwmp_transfer_done transfer;
 	char *url = NULL, *user = NULL, *pass = NULL;
-	bool have_transfer;
+	char cr_url[sizeof(d->sh.cr_url)];
+	bool have_transfer, busy;
 	unsigned retry;
 
 	if (!snap || !res)
@@ -216,17 +327,19 @@ static void cwmpd_session(struct cwmpd *d)
 	retry = d->sh.retry_count;
 	have_transfer = d->sh.have_transfer;
 	transfer = d->sh.transfer;
+	busy = have_transfer || d->sh.job_state != CWMPD_JOB_NONE;
+	memcpy(cr_url, d->sh.cr_url, sizeof(cr_url));
 	pthread_mutex_unlock(&d->sh.lock);
 
 	if (store_get(&url, d->wst, "tr69_acs_url") || store_get(&user, d->wst, "tr69_acs_user") ||
 	    store_secret_reveal(&pass, d->wst, "tr69_acs_passwd")) {
 		snprintf(res->error, sizeof(res->error), "store: %s", store_errmsg(d->wst));
 	} else {
-		cwmp_model_set_cr_url(d->wmodel, d->cr_url);
+		cwmp_model_set_cr_url(d->wmodel, cr_url);
 		struct cwmp_session_params p = {
 			.url = url, .user = user, .pass = pass, .conf = &d->conf,
 			.model = d->wmodel, .events = snap, .retry_count = retry,
-			.transfer = have_transfer ? &transfer : NULL,
+			.transfer = have_transfer ? &transfer : NULL, .transfer_busy = busy,
 		};
 		log_msg(LOG_INFO, "cwmp: session with %s (%zu events, retry %u)", url, snap->n, retry);
 		cwmp_session_run(res, &p);
@@ -237,13 +350,6 @@ static void cwmpd_session(struct cwmpd *d)
 	else
 		log_msg(LOG_WARNING, "cwmp: session failed: %s", res->error);
 
-	struct cwmp_transfer_done done;
-	bool did_transfer = false;
-	if (res->effects.transfer_pending) {
-		cwmpd_transfer_run(d, &res->effects.transfer, &done);
-		did_transfer = true;
-	}
-
 	pthread_mutex_lock(&d->sh.lock);
 	if (res->inform_delivered)
 		cwmpd_remove_delivered(&d->sh.events, snap, cwmp_events_inform_delivered);
@@ -253,16 +359,17 @@ static void cwmpd_session(struct cwmpd *d)
 		cwmpd_remove_delivered(&d->sh.events, snap, cwmp_events_transfer_delivered);
 		d->sh.have_transfer = false;
 	}
-	if (did_transfer) {
-		d->sh.have_transfer = true;
-		d->sh.transfer = done;
-		cwmp_events_add(&d->sh.events, CWMP_EV_TRANSFER_COMPLETE, NULL);
-		cwmp_events_add(&d->sh.events,
-				res->effects.transfer.upload ? CWMP_EV_M_UPLOAD : CWMP_EV_M_DOWNLOAD,
-				res->effects.transfer.command_key);
+	/* an accepted Download/Upload: carried out after the session (after its DelaySeconds),
+	 * recorded now so that a restart in between reports it */
+	bool accepted = res->effects.transfer_pending && d->sh.job_state == CWMPD_JOB_NONE;
+	if (accepted) {
+		d->sh.job = res->effects.transfer;
+		d->sh.job_state = CWMPD_JOB_WAITING;
 	}
+	explicit_bzero(&res->effects.transfer, sizeof(res->effects.transfer));
+	res->effects.transfer_pending = accepted;
 	/* something to report that this session did not carry: another session right away */
-	bool more = did_transfer || d->sh.events.n_params > snap->n_params;
+	bool more = d->sh.events.n_params > snap->n_params;
 	for (size_t i = 0; i < d->sh.events.n && !more; i++) {
 		bool known = false;
 		for (size_t j = 0; j < snap->n && !known; j++)
@@ -270,9 +377,7 @@ static void cwmpd_session(struct cwmpd *d)
 		more = !known;
 	}
 	d->sh.more = more;
-	if (res->transfer_delivered || did_transfer)
-		cwmpd_transfer_save(d->wst, &d->sh);
-	cwmpd_save_locked(d, d->wst);
+	cwmpd_persist_locked(d, d->wst, res->transfer_delivered || accepted);
 	d->sh.last_ok = res->completed;
 	d->sh.retry_count = res->completed ? 0 : d->sh.retry_count + 1;
 	d->sh.effects = res->effects;
@@ -289,20 +394,33 @@ out:
 static void *cwmpd_worker(void *arg)
 {
 	struct cwmpd *d = arg;
+	struct cwmp_transfer job;
 
 	for (;;) {
 		pthread_mutex_lock(&d->sh.lock);
-		while (!d->sh.go && !d->sh.stopping)
+		while (!d->sh.go && d->sh.job_state != CWMPD_JOB_GO && !d->sh.stopping)
 			pthread_cond_wait(&d->sh.cond, &d->sh.lock);
 		if (d->sh.stopping) {
 			pthread_mutex_unlock(&d->sh.lock);
 			break;
 		}
-		d->sh.go = false;
+		/* a due transfer goes first: the next session reports it */
+		bool transfer = d->sh.job_state == CWMPD_JOB_GO;
+		if (transfer) {
+			d->sh.job_state = CWMPD_JOB_RUNNING;
+			job = d->sh.job;
+		} else {
+			d->sh.go = false;
+		}
 		d->sh.running = true;
 		pthread_mutex_unlock(&d->sh.lock);
 
-		cwmpd_session(d);
+		if (transfer) {
+			cwmpd_transfer(d, &job);
+			explicit_bzero(&job, sizeof(job));
+		} else {
+			cwmpd_session(d);
+		}
 
 		pthread_mutex_lock(&d->sh.lock);
 		d->sh.running = false;
@@ -315,8 +433,21 @@ static void *cwmpd_worker(void *arg)
 /* ------------------------------------------------------------------------------- loop */
 
 static void cwmpd_arm(struct cwmpd *d);
+static void cwmpd_cr_port_changed(struct cwmpd *d, bool by_acs);
 
-/* Reads the periodic settings and plans the next periodic inform. */
+/* The ACS URL changed or the phone was reset to factory: the queue goes down to 0 BOOTSTRAP and
+ * an unreported transfer is forgotten (the new ACS did not ask for it). Loop thread. */
+static void cwmpd_acs_changed(struct cwmpd *d)
+{
+	pthread_mutex_lock(&d->sh.lock);
+	cwmp_events_acs_changed(&d->sh.events);
+	d->sh.have_transfer = false;
+	cwmpd_persist_locked(d, d->st, true);
+	pthread_mutex_unlock(&d->sh.lock);
+}
+
+/* Reads the periodic settings and plans the next periodic inform: computed in wall-clock time
+ * (PeriodicInformTime is an instant), armed as a monotonic deadline. */
 static void cwmpd_plan_periodic(struct cwmpd *d)
 {
 	bool on = false;
@@ -331,11 +462,92 @@ static void cwmpd_plan_periodic(struct cwmpd *d)
 	bool has_ref = !store_get(&ref, d->st, "tr69_periodic_time") &&
 		       cwmp_retry_parse_time(&ref_s, ref);
 	free(ref);
-	int64_t now = cwmpd_now_ms();
+	int64_t wall = cwmpd_wall_ms(), mono = cwmpd_now_ms();
 	if (!d->periodic_last_ms)
-		d->periodic_last_ms = now;
-	d->periodic_at_ms = cwmp_periodic_next_ms(now, d->periodic_last_ms, interval, has_ref, ref_s,
-						  cwmp_periodic_jitter_ms(interval), cwmpd_rand());
+		d->periodic_last_ms = wall;
+	int64_t next = cwmp_periodic_next_ms(wall, d->periodic_last_ms, interval, has_ref, ref_s,
+					     cwmp_periodic_jitter_ms(interval), cwmpd_rand());
+	d->wall_offset_ms = wall - mono;
+	d->periodic_at_ms = mono + (next > wall ? next - wall : 0);
+	if (!d->periodic_at_ms)
+		d->periodic_at_ms = 1;
+}
+
+/* Pending ScheduleInform requests, persisted as "<wall ms>\t<hex key>" lines so that a restart
+ * keeps them (a request whose time passed while the daemon was down fires at start). */
+static void cwmpd_sched_save(struct cwmpd *d, struct store_txn *txn)
+{
+	char text[CWMPD_MAX_SCHEDULES * (24 + 2 * CWMP_EVENTS_KEY_MAX + 2) + 1];
+	size_t k = 0;
+
+	text[0] = '\0';
+	for (size_t i = 0; i < d->n_sched; i++) {
+		char key[2 * CWMP_EVENTS_KEY_MAX + 1];
+		cwmpd_hex(key, sizeof(key), d->sched[i].key);
+		k += (size_t)snprintf(text + k, sizeof(text) - k, "%lld\t%s\n",
+				      (long long)d->sched[i].wall_ms, key);
+	}
+	if (store_txn_set_state(txn, CWMPD_SCHED_STATE, d->n_sched ? text : NULL))
+		log_msg(LOG_ERR, "cwmp: saving the scheduled informs failed");
+}
+
+static void cwmpd_sched_load(struct cwmpd *d)
+{
+	char *text = NULL;
+	int64_t wall = cwmpd_wall_ms(), mono = cwmpd_now_ms();
+
+	if (store_state_get(&text, d->st, CWMPD_SCHED_STATE))
+		return;
+	char *save = NULL;
+	for (char *line = strtok_r(text, "\n", &save); line && d->n_sched < CWMPD_MAX_SCHEDULES;
+	     line = strtok_r(NULL, "\n", &save)) {
+		char *tab = strchr(line, '\t');
+		if (!tab)
+			continue;
+		*tab = '\0';
+		struct cwmpd_sched *sc = &d->sched[d->n_sched++];
+		sc->wall_ms = strtoll(line, NULL, 10);
+		sc->at_ms = mono + (sc->wall_ms > wall ? sc->wall_ms - wall : 0);
+		cwmpd_unhex(sc->key, sizeof(sc->key), tab + 1);
+	}
+	free(text);
+	if (d->n_sched)
+		log_msg(LOG_INFO, "cwmp: %zu scheduled inform(s) kept across the restart", d->n_sched);
+}
+
+/* Queue and schedules in one state transaction (loop thread). */
+static void cwmpd_persist_sched(struct cwmpd *d)
+{
+	struct store_actor who = { .source = STORE_SRC_TR069, .role = STORE_ROLE_ADMIN,
+				   .principal = "phonesec-cwmpd" };
+	struct store_txn *txn = NULL;
+
+	pthread_mutex_lock(&d->sh.lock);
+	int rc = store_txn_begin(&txn, d->st, STORE_TXN_BOTH, &who);
+	if (!rc && cwmp_events_txn_save(txn, &d->sh.events))
+		rc = -1;
+	if (!rc) {
+		cwmpd_sched_save(d, txn);
+		rc = store_txn_commit(txn, NULL);
+	}
+	pthread_mutex_unlock(&d->sh.lock);
+	if (rc)
+		log_msg(LOG_ERR, "cwmp: saving the scheduled informs failed: %s",
+			txn ? store_txn_errmsg(txn) : store_errmsg(d->st));
+	store_txn_free(txn);
+}
+
+/* Hands a due transfer to the worker. */
+static void cwmpd_maybe_transfer(struct cwmpd *d)
+{
+	pthread_mutex_lock(&d->sh.lock);
+	if (d->sh.job_state == CWMPD_JOB_WAITING && d->job_at_ms && d->job_at_ms <= cwmpd_now_ms() &&
+	    !d->sh.running) {
+		d->sh.job_state = CWMPD_JOB_GO;
+		d->job_at_ms = 0;
+		pthread_cond_signal(&d->sh.cond);
+	}
+	pthread_mutex_unlock(&d->sh.lock);
 }
 
 /* Starts a session when one is wanted and allowed. */
@@ -343,6 +555,7 @@ static void cwmpd_maybe_start(struct cwmpd *d)
 {
 	bool enabled = false;
 
+	cwmpd_maybe_transfer(d);
 	if (!d->want || (d->retry_at_ms && d->retry_at_ms > cwmpd_now_ms()))
 		return;
 	if (store_get_bool(&enabled, d->st, "tr69_enable") || !enabled || !d->acs_url[0])
@@ -371,23 +584,38 @@ static void cwmpd_on_timer(evutil_socket_t fd, short what, void *arg)
 {
 	struct cwmpd *d = arg;
 	int64_t now = cwmpd_now_ms();
+	int64_t offset = cwmpd_wall_ms() - now;
+	bool fired = false;
 
+	/* the wall clock was set (NTP, the user): PeriodicInformTime alignment is replanned */
+	if (d->periodic_at_ms && (offset - d->wall_offset_ms > CWMPD_CLOCK_STEP_MS ||
+				  d->wall_offset_ms - offset > CWMPD_CLOCK_STEP_MS)) {
+		log_msg(LOG_INFO, "cwmp: wall clock stepped by %lld ms, periodic inform replanned",
+			(long long)(offset - d->wall_offset_ms));
+		cwmpd_plan_periodic(d);
+	}
 	if (d->periodic_at_ms && d->periodic_at_ms <= now) {
 		cwmpd_add_event(d, CWMP_EV_PERIODIC, NULL);
-		d->periodic_last_ms = now;
+		d->periodic_last_ms = cwmpd_wall_ms();
 		d->want = true;
 		cwmpd_plan_periodic(d);
 	}
 	for (size_t i = 0; i < d->n_sched;) {
 		if (d->sched[i].at_ms <= now) {
-			cwmpd_add_event(d, CWMP_EV_SCHEDULED, NULL);
-			cwmpd_add_event(d, CWMP_EV_M_SCHEDULE_INFORM, d->sched[i].key);
+			pthread_mutex_lock(&d->sh.lock);
+			if (cwmp_events_add(&d->sh.events, CWMP_EV_SCHEDULED, NULL) ||
+			    cwmp_events_add(&d->sh.events, CWMP_EV_M_SCHEDULE_INFORM, d->sched[i].key))
+				log_msg(LOG_WARNING, "cwmp: event queue full, scheduled inform dropped");
+			pthread_mutex_unlock(&d->sh.lock);
 			d->want = true;
 			d->sched[i] = d->sched[--d->n_sched];
+			fired = true;
 		} else {
 			i++;
 		}
 	}
+	if (fired)
+		cwmpd_persist_sched(d);
 	if (d->active_at_ms && d->active_at_ms <= now) {
 		d->active_at_ms = 0;
 		d->want = true;
@@ -400,9 +628,9 @@ static void cwmpd_on_timer(evutil_socket_t fd, short what, void *arg)
 static void cwmpd_arm(struct cwmpd *d)
 {
 	int64_t next = 0;
-	int64_t cand[3] = { d->periodic_at_ms, d->retry_at_ms, d->active_at_ms };
+	int64_t cand[4] = { d->periodic_at_ms, d->retry_at_ms, d->active_at_ms, d->job_at_ms };
 
-	for (size_t i = 0; i < 3; i++)
+	for (size_t i = 0; i < 4; i++)
 		if (cand[i] && (!next || cand[i] < next))
 			next = cand[i];
 	for (size_t i = 0; i < d->n_sched; i++)
@@ -423,20 +651,38 @@ static void cwmpd_on_done(evutil_socket_t fd, short what, void *arg)
 {
 	struct cwmpd *d = arg;
 	struct cwmp_rpc_result fx;
-	bool ok, finished;
-	unsigned retry;
+	bool ok, finished, transfer_done;
+	unsigned retry, delay;
 
 	pthread_mutex_lock(&d->sh.lock);
 	finished = d->sh.finished;
 	d->sh.finished = false;
+	transfer_done = d->sh.transfer_finished;
+	d->sh.transfer_finished = false;
 	ok = d->sh.last_ok;
 	retry = d->sh.retry_count;
 	fx = d->sh.effects;
+	memset(&d->sh.effects, 0, sizeof(d->sh.effects));
+	delay = d->sh.job.delay_s;
 	bool pending = d->sh.more;
 	pthread_mutex_unlock(&d->sh.lock);
+	if (transfer_done) {
+		/* TRANSFER COMPLETE to report; a retry back-off in force stays in force */
+		d->want = true;
+		cwmpd_maybe_start(d);
+		cwmpd_arm(d);
+		return;
+	}
 	if (!finished)
 		return;
 
+	/* an accepted transfer waits for its DelaySeconds (it survives a failed session end: the
+	 * ACS got our DownloadResponse) */
+	if (fx.transfer_pending) {
+		d->job_at_ms = cwmpd_now_ms() + (int64_t)delay * 1000;
+		if (!d->job_at_ms)
+			d->job_at_ms = 1;
+	}
 	if (!ok) {
 		uint32_t m = 5, k = 2000;
 		store_get_uint(&m, d->st, "tr69_retry_min_wait");
@@ -450,17 +696,18 @@ static void cwmpd_on_done(evutil_socket_t fd, short what, void *arg)
 		if (fx.schedule_inform && d->n_sched < CWMPD_MAX_SCHEDULES) {
 			struct cwmpd_sched *s = &d->sched[d->n_sched++];
 			s->at_ms = cwmpd_now_ms() + (int64_t)fx.schedule_delay_s * 1000;
+			s->wall_ms = cwmpd_wall_ms() + (int64_t)fx.schedule_delay_s * 1000;
 			snprintf(s->key, sizeof(s->key), "%s", fx.schedule_key);
+			cwmpd_persist_sched(d);
+		} else if (fx.schedule_inform) {
+			log_msg(LOG_WARNING, "cwmp: too many scheduled informs, one dropped");
 		}
 		if (fx.factory_reset) {
 			struct store_actor who = { .source = STORE_SRC_TR069, .role = STORE_ROLE_ADMIN,
 						   .principal = d->acs_url };
 			if (store_factory_reset(d->st, NULL, &who, NULL))
 				log_msg(LOG_ERR, "cwmp: factory reset failed: %s", store_errmsg(d->st));
-			pthread_mutex_lock(&d->sh.lock);
-			cwmp_events_acs_changed(&d->sh.events);
-			cwmpd_save_locked(d, d->st);
-			pthread_mutex_unlock(&d->sh.lock);
+			cwmpd_acs_changed(d);
 			d->want = true;
 		}
 		if (fx.reboot) {
@@ -492,10 +739,7 @@ static void cwmpd_check_acs_url(struct cwmpd *d, bool at_start)
 	if (store_state_get(&known, d->st, CWMPD_ACS_STATE) == STORE_OK && strcmp(known, url) != 0 &&
 	    url[0]) {
 		log_msg(LOG_NOTICE, "cwmp: ACS URL changed: 0 BOOTSTRAP");
-		pthread_mutex_lock(&d->sh.lock);
-		cwmp_events_acs_changed(&d->sh.events);
-		cwmpd_save_locked(d, d->st);
-		pthread_mutex_unlock(&d->sh.lock);
+		cwmpd_acs_changed(d);
 		d->retry_at_ms = 0;
 		d->want = true;
 	}
@@ -536,7 +780,7 @@ static void cwmpd_on_feed(evutil_socket_t fd, short what, void *arg)
 	struct cwmpd *d = arg;
 	struct store_audit_entry *e = NULL;
 	size_t n = 0;
-	bool periodic = false, acs = false;
+	bool periodic = false, acs = false, cr_port = false, cr_by_acs = false;
 
 	store_feed_drain(d->st);
 	do {
@@ -557,15 +801,16 @@ static void cwmpd_on_feed(evutil_socket_t fd, short what, void *arg)
 					periodic = true;
 				if (!strcmp(k, "tr69_acs_url") || !strcmp(k, "tr69_enable"))
 					acs = true;
+				if (!strcmp(k, "tr69_cr_port")) {
+					cr_port = true;
+					cr_by_acs = e[i].source == STORE_SRC_TR069;
+				}
 				/* the ACS's own changes are not notified back (TR-069 A.3.2.4) */
 				if (e[i].source != STORE_SRC_TR069)
 					cwmpd_key_changed(d, k);
 			}
 			if (e[i].action == STORE_ACT_FACTORY && e[i].source != STORE_SRC_TR069) {
-				pthread_mutex_lock(&d->sh.lock);
-				cwmp_events_acs_changed(&d->sh.events);
-				cwmpd_save_locked(d, d->st);
-				pthread_mutex_unlock(&d->sh.lock);
+				cwmpd_acs_changed(d);
 				d->want = true;
 			}
 		}
@@ -575,6 +820,8 @@ static void cwmpd_on_feed(evutil_socket_t fd, short what, void *arg)
 		cwmpd_check_acs_url(d, false);
 	if (periodic)
 		cwmpd_plan_periodic(d);
+	if (cr_port)
+		cwmpd_cr_port_changed(d, cr_by_acs);
 	cwmpd_maybe_start(d);
 	cwmpd_arm(d);
 }
@@ -608,6 +855,50 @@ static void cwmpd_cr_trigger(void *arg)
 	d->retry_at_ms = 0;
 	cwmpd_maybe_start(d);
 	cwmpd_arm(d);
+}
+
+/* The listener's URL to the models (the worker's through the shared copy). */
+static void cwmpd_set_cr_url(struct cwmpd *d)
+{
+	pthread_mutex_lock(&d->sh.lock);
+	snprintf(d->sh.cr_url, sizeof(d->sh.cr_url), "%s", cwmp_cr_url(d->cr));
+	pthread_mutex_unlock(&d->sh.lock);
+	cwmp_model_set_cr_url(d->model, cwmp_cr_url(d->cr));
+	log_msg(LOG_INFO, "cwmp: connection requests on %s", cwmp_cr_url(d->cr));
+}
+
+/* tr69_cr_port changed: the listener moves (unless -p fixed the port). A change not made by the
+ * ACS is a value change of ConnectionRequestURL, which is notified (active by default). */
+static void cwmpd_cr_port_changed(struct cwmpd *d, bool by_acs)
+{
+	uint32_t port = 0;
+	char err[256];
+	static const char *const path = "Device.ManagementServer.ConnectionRequestURL";
+
+	if (store_get_uint(&port, d->st, "tr69_cr_port") || port == d->cr_port_setting)
+		return;
+	d->cr_port_setting = port;
+	if (d->opt->cr_port >= 0) {
+		log_msg(LOG_NOTICE, "cwmp: tr69_cr_port changed; the listener keeps port %d (-p)",
+			d->opt->cr_port);
+		return;
+	}
+	if (cwmp_cr_rebind(d->cr, port, err, sizeof(err))) {
+		log_msg(LOG_ERR, "cwmp: %s; the listener stays on port %u", err,
+			cwmp_cr_port(d->cr));
+		return;
+	}
+	cwmpd_set_cr_url(d);
+	int notif = cwmp_model_notification(d->model, path);
+	if (by_acs || notif <= 0)
+		return;
+	pthread_mutex_lock(&d->sh.lock);
+	if (cwmp_events_add_param(&d->sh.events, path))
+		log_msg(LOG_WARNING, "cwmp: too many changed parameters, %s not reported", path);
+	cwmpd_save_locked(d, d->st);
+	pthread_mutex_unlock(&d->sh.lock);
+	if (notif == 2 && !d->active_at_ms)
+		d->active_at_ms = cwmpd_now_ms() + CWMPD_ACTIVE_DELAY_MS;
 }
 
 /* ------------------------------------------------------------------------------- startup */
@@ -655,6 +946,8 @@ static int cwmpd_load_queue(struct cwmpd *d)
 		store_state_set(d->st, CWMPD_BOOT_STATE, boot);
 	cwmpd_save_locked(d, d->st);
 	cwmpd_transfer_load(d);
+	cwmpd_pending_load(d);
+	cwmpd_sched_load(d);
 	if (d->sh.events.n || d->sh.have_transfer)
 		d->want = true;
 	return 0;
@@ -689,19 +982,17 @@ static int cwmpd_start(struct cwmpd *d)
 	cwmpd_check_acs_url(d, true);
 
 	uint32_t port = 7547;
+	store_get_uint(&port, d->st, "tr69_cr_port");
+	d->cr_port_setting = port;
 	if (o->cr_port >= 0)
 		port = (uint32_t)o->cr_port;
-	else
-		store_get_uint(&port, d->st, "tr69_cr_port");
 	struct cwmp_cr_ops ops = { .busy = cwmpd_cr_busy, .trigger = cwmpd_cr_trigger, .arg = d };
 	if (cwmp_cr_new(&d->cr, d->base, d->st, d->conf.cr_bind, port, d->conf.cr_host, &ops, err,
 			sizeof(err))) {
 		log_msg(LOG_ERR, "cwmp: %s", err);
 		return -1;
 	}
-	snprintf(d->cr_url, sizeof(d->cr_url), "%s", cwmp_cr_url(d->cr));
-	cwmp_model_set_cr_url(d->model, d->cr_url);
-	log_msg(LOG_INFO, "cwmp: connection requests on %s", d->cr_url);
+	cwmpd_set_cr_url(d);
 
 	int feed = store_feed_fd(d->st);
 	d->ev_feed = feed >= 0 ? event_new(d->base, feed, EV_READ | EV_PERSIST, cwmpd_on_feed, d) : NULL;

@@ -341,3 +341,17 @@ int cwmp_events_save(struct store *st, const struct cwmp_events *q)
 	free(text);
 	return err;
 }
+
+int cwmp_events_txn_save(struct store_txn *txn, const struct cwmp_events *q)
+{
+	if (!q || !txn)
+		return CWMP_EVENTS_E_INVALID;
+	char *text = malloc(CWMP_EVENTS_TEXT_MAX);
+	if (!text)
+		return CWMP_EVENTS_E_STORE;
+	int err = cwmp_events_format(text, CWMP_EVENTS_TEXT_MAX, q);
+	if (!err && store_txn_set_state(txn, CWMP_EVENTS_STATE, text))
+		err = CWMP_EVENTS_E_STORE;
+	free(text);
+	return err;
+}

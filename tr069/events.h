@@ -96,5 +96,9 @@ int cwmp_events_parse(struct cwmp_events *q, const char *text);
  * to true then). Saves it (one state write). */
 int cwmp_events_load(struct cwmp_events *q, bool *first_start, struct store *st);
 int cwmp_events_save(struct store *st, const struct cwmp_events *q);
+struct store_txn;
+/* Adds the queue to a store transaction (daemon state only), so that it is written atomically
+ * with other state (the daemon's transfer records). */
+int cwmp_events_txn_save(struct store_txn *txn, const struct cwmp_events *q);
 
 #endif

@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include <openssl/ssl.h>
+#include <openssl/x509v3.h>
 
 /* httpda.h declares its digest selectors without prototypes */
 #pragma GCC diagnostic push
@@ -172,23 +173,88 @@ static SOAP_SOCKET sess_open(struct soap *soap, const char *endpoint, const char
 
 /* ------------------------------------------------------------------------------- transport */
 
-static int sess_tls_setup(struct sess *s)
+/* The host of an http(s) URL into out ("" when there is none): brackets of an IPv6 literal
+ * dropped, user information and port left out. */
+static void sess_url_host(char *out, size_t outlen, const char *url)
 {
-	const struct cwmp_conf *c = s->p->conf;
+	const char *h = strstr(url, "://");
+	size_t n;
+
+	out[0] = '\0';
+	if (!h)
+		return;
+	h += 3;
+	n = strcspn(h, "/?#");
+	const char *at = memchr(h, '@', n);
+	if (at) {
+		n -= (size_t)(at + 1 - h);
+		h = at + 1;
+	}
+	if (*h == '[') {
+		const char *end = memchr(h, ']', n);
+		if (!end)
+			return;
+		h++;
+		n = (size_t)(end - h);
+	} else {
+		const char *colon = memchr(h, ':', n);
+		if (colon)
+			n = (size_t)(colon - h);
+	}
+	if (n < outlen) {
+		memcpy(out, h, n);
+		out[n] = '\0';
+	}
+}
+
+int cwmp_session_tls_setup(struct soap *soap, const struct cwmp_conf *c, const char *url,
+			   char *err, size_t errlen)
+{
 	/* chain and host name verified (SOAP_SSL_DEFAULT), TLS 1.2 and 1.3 only */
 	unsigned short flags = SOAP_SSL_DEFAULT | SOAP_TLSv1_2 | SOAP_TLSv1_3;
+	char host[256];
 
-	if (soap_ssl_client_context(s->soap, flags, NULL, NULL, c->ca_file[0] ? c->ca_file : NULL,
-				    c->ca_path[0] ? c->ca_path : NULL, NULL))
-		return sess_fail(s, "TLS setup failed (gSOAP error %d)", s->soap->error);
-	if (c->client_cert[0]) {
-		SSL_CTX *ctx = s->soap->ctx;
-		const char *key = c->client_key[0] ? c->client_key : c->client_cert;
-		if (!ctx || SSL_CTX_use_certificate_chain_file(ctx, c->client_cert) != 1 ||
-		    SSL_CTX_use_PrivateKey_file(ctx, key, SSL_FILETYPE_PEM) != 1 ||
-		    SSL_CTX_check_private_key(ctx) != 1)
-			return sess_fail(s, "TLS client certificate %s unusable", c->client_cert);
+	if (soap_ssl_client_context(soap, flags, NULL, NULL, c->ca_file[0] ? c->ca_file : NULL,
+				    c->ca_path[0] ? c->ca_path : NULL, NULL)) {
+		snprintf(err, errlen, "TLS setup failed (gSOAP error %d)", soap->error);
+		return -1;
 	}
+	SSL_CTX *ctx = soap->ctx;
+	sess_url_host(host, sizeof(host), url);
+	if (!ctx || !host[0]) {
+		snprintf(err, errlen, "TLS setup failed (no context or no host in the URL)");
+		return -1;
+	}
+	/* Besides gSOAP's own check after the handshake, the host (or IP address) is part of the
+	 * chain verification itself, and nothing older than TLS 1.2 is offered. */
+	X509_VERIFY_PARAM *vp = SSL_CTX_get0_param(ctx);
+	ASN1_OCTET_STRING *ip = a2i_IPADDRESS(host);
+	int ok = ip ? X509_VERIFY_PARAM_set1_ip(vp, ASN1_STRING_get0_data(ip),
+						(size_t)ASN1_STRING_length(ip))
+		    : X509_VERIFY_PARAM_set1_host(vp, host, 0);
+	ASN1_OCTET_STRING_free(ip);
+	if (ok != 1 || SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION) != 1) {
+		snprintf(err, errlen, "TLS setup failed (host name check)");
+		return -1;
+	}
+	if (c->client_cert[0]) {
+		const char *key = c->client_key[0] ? c->client_key : c->client_cert;
+		if (SSL_CTX_use_certificate_chain_file(ctx, c->client_cert) != 1 ||
+		    SSL_CTX_use_PrivateKey_file(ctx, key, SSL_FILETYPE_PEM) != 1 ||
+		    SSL_CTX_check_private_key(ctx) != 1) {
+			snprintf(err, errlen, "TLS client certificate %s unusable", c->client_cert);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static int sess_tls_setup(struct sess *s)
+{
+	char err[200];
+
+	if (cwmp_session_tls_setup(s->soap, s->p->conf, s->p->url, err, sizeof(err)))
+		return sess_fail(s, "%s", err);
 	return 0;
 }
 
@@ -253,8 +319,12 @@ static int sess_post(struct sess *s, const char *body, size_t len, const char **
 			http_da_restore(soap, &s->da);
 		soap->keep_alive = 1;
 		if (soap_POST(soap, s->p->url, NULL, NULL) ||
-		    (len && soap_send_raw(soap, body, len)) || soap_end_send(soap))
+		    (len && soap_send_raw(soap, body, len)) || soap_end_send(soap)) {
+			if (soap->error == SOAP_SSL_ERROR)
+				return sess_fail(s, "TLS to the ACS failed (handshake, certificate or host "
+						 "name verification)");
 			return sess_fail(s, "sending to the ACS failed (gSOAP error %d)", soap->error);
+		}
 		if (soap_begin_recv(soap)) {
 			int err = soap->error;
 			if (err == 401 && !retried_auth && s->p->user[0] && soap->authrealm) {
@@ -303,6 +373,22 @@ static const char *sess_new_id(struct sess *s)
 {
 	snprintf(s->id, sizeof(s->id), "cpe-%u", ++s->next_id);
 	return s->id;
+}
+
+#define SESS_VERSIONS "1.0,1.1,1.2,1.3,1.4" /* CWMP versions we speak (SupportedCWMPVersions) */
+
+static bool sess_version_offered(const char *v)
+{
+	size_t n = strlen(v);
+	const char *p = SESS_VERSIONS;
+
+	while (*p) {
+		size_t k = strcspn(p, ",");
+		if (k == n && !memcmp(p, v, n))
+			return true;
+		p += k + (p[k] == ',');
+	}
+	return false;
 }
 
 /* The Inform: DeviceId, events, MaxEnvelopes 1, CurrentTime, RetryCount, the forced parameters
@@ -367,7 +453,7 @@ static int sess_write_inform(struct sess *s, const char **out, size_t *len)
 	};
 	/* CWMP 1.4 version negotiation (TR-069 A.3.1.4): the versions we speak */
 	struct cwmp_msg_header hdr = { .id = sess_new_id(s), .hold_requests = -1,
-				       .supported_versions = "1.0,1.1,1.2,1.3,1.4" };
+				       .supported_versions = SESS_VERSIONS };
 	int err = cwmp_msg_write(out, len, s->out, CWMP_NS_1_2, &hdr, CWMP_RPC_INFORM, &inf);
 	if (err)
 		sess_fail(s, "writing the Inform failed: %s", cwmp_msg_errmsg(s->out));
@@ -467,10 +553,19 @@ static int sess_answer(struct sess *s, const struct cwmp_msg_in *req, int parse_
 		return sess_fail(s, "unexpected %s from the ACS", req->method);
 	struct cwmp_rpc_result r;
 	memset(&r, 0, sizeof(r));
+	/* one transfer at a time: rpc.c answers a Download or Upload with 9004 while one is queued
+	 * in this session or still waits for its TransferComplete */
+	bool busy = s->p->transfer_busy || s->res->effects.transfer_pending;
+	r.transfer_pending = busy;
 	int err = cwmp_rpc_answer(out, len, s->out, s->p->model, req, s->p->url, &r);
-	if (err || !*out)
+	if (err || !*out) {
+		explicit_bzero(&r.transfer, sizeof(r.transfer));
 		return sess_fail(s, "answering %s failed (%d)", req->method, err);
+	}
+	if (busy)
+		r.transfer_pending = false;
 	sess_merge(&s->res->effects, &r);
+	explicit_bzero(&r.transfer, sizeof(r.transfer));
 	s->res->requests++;
 	log_msg(LOG_INFO, "cwmp: answered %s", req->method);
 	return 0;
@@ -494,8 +589,21 @@ static int sess_run(struct sess *s)
 	s->res->inform_delivered = true;
 	enum cwmp_ns ns = msg.ns;
 	bool hold = msg.hdr.hold_requests == 1;
-	if (msg.hdr.use_version)
+	/* CWMP 1.4 (A.3.1.4): the ACS picks one of the versions we offered */
+	if (msg.hdr.use_version) {
+		if (!sess_version_offered(msg.hdr.use_version))
+			return sess_fail(s, "the ACS asked for CWMP %.8s, which we did not offer",
+					 msg.hdr.use_version);
 		log_msg(LOG_DEBUG, "cwmp: ACS uses CWMP %.8s", msg.hdr.use_version);
+	}
+	/* CWMP 1.3 SessionTimeout: how long we wait for each ACS response from now on */
+	if (msg.hdr.session_timeout) {
+		unsigned t = msg.hdr.session_timeout;
+		if (t > CWMP_SESSION_TIMEOUT_S)
+			t = CWMP_SESSION_TIMEOUT_S;
+		s->soap->recv_timeout = (int)t;
+		s->soap->transfer_timeout = (int)t * 2;
+	}
 
 	/* 2. TransferComplete, unless the ACS holds our requests */
 	if (s->p->transfer && !hold) {

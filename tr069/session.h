@@ -34,6 +34,7 @@ struct cwmp_session_params {
 	const struct cwmp_events *events;      /* what the Inform reports */
 	unsigned retry_count;         /* Inform RetryCount */
 	const struct cwmp_transfer_done *transfer; /* NULL when none is pending */
+	bool transfer_busy;           /* a transfer is queued or unreported: Download/Upload get 9004 */
 	unsigned timeout_s;           /* whole session (0 = CWMP_SESSION_TIMEOUT_S) */
 };
 
@@ -57,6 +58,14 @@ struct cwmp_session_result {
 
 /* Process-wide setup (OpenSSL through gSOAP); call once before any thread starts. */
 void cwmp_session_global_init(void);
+
+struct soap;
+/* TLS client set-up of a gSOAP context for url (https://): chain verified against conf's
+ * ca_file/ca_path (or the system trust), the URL's host name or IP address verified against the
+ * certificate, TLS 1.2 minimum, conf's client certificate presented when set. Shared by the
+ * session and the file transfers. Returns 0, or -1 with the reason in err. */
+int cwmp_session_tls_setup(struct soap *soap, const struct cwmp_conf *conf, const char *url,
+			   char *err, size_t errlen);
 
 /* Runs one session. Returns 0 when it completed, -1 otherwise (res->error says why). */
 int cwmp_session_run(struct cwmp_session_result *res, const struct cwmp_session_params *p);

@@ -10,12 +10,30 @@
 //     { "rpcs": ["<cwmp:GetRPCMethods/>", ...],   // Body children, sent one per CPE POST
 //       "hold_requests": true,                      // cwmp:HoldRequests in the InformResponse
 //       "ns": "urn:dslforum-org:cwmp-1-0",          // namespace of our messages (default 1-2)
-//       "fail": "drop" }                            // destroy the connection at the Inform
+//       "fail": "drop",                             // destroy the connection at the Inform
+//       "use_version": "1.4",                       // cwmp:UseCWMPVersion in the InformResponse
+//       "session_timeout": 2,                       // cwmp:SessionTimeout in the InformResponse
+//       "stall_ms": 5000 }                          // answer the next CPE POST this late
 //   Records: DIR/log.jsonl (one JSON object per received request) and DIR/NNNN-*.xml bodies;
 //   protocol violations of the CPE go to DIR/violations.jsonl. Ends on SIGTERM.
+//
+// File server (Download/Upload), same port, path /files/NAME, outside the CWMP session rules:
+//   --files DIR                 GET serves DIR/NAME; PUT stores the body as DIR/NAME.uploaded
+//   --file-user U --file-pass P credentials asked for (none: open)
+//   --file-auth digest|basic    the scheme asked for (default digest, by http-auth too); names
+//                               starting with "basic-" ask for Basic, "open-" for nothing
+//   Each request is recorded as {"event":"file", "method", "name", "status", "authorized"}.
+// TLS (CWMP and files over https instead of http):
+//   --tls-cert F --tls-key F    server certificate and key (PEM)
+//   --tls-ca F                  CA of client certificates; with --tls-require-client 1 the
+//                               handshake fails without a certificate signed by it
+//   --tls-max TLSv1.1           highest TLS version offered (default: Node's)
+//   --http-port-file F          also listen with plain http on another port, written to F
+//   Failed handshakes are recorded as {"event":"tls-error"}.
 "use strict";
 
 const http = require("http");
+const https = require("https");
 const fs = require("fs");
 const path = require("path");
 const crypto = require("crypto");
@@ -66,6 +84,71 @@ function nextScenario() {
   const text = fs.readFileSync(f, "utf8");
   fs.renameSync(f, f + ".done");
   return JSON.parse(text);
+}
+
+// The file server's authentication (http-auth as well).
+const fileRealm = "phonesec-files";
+const fileBasic = auth.basic({ realm: fileRealm }, (user, pass, callback) =>
+  callback(user === opt.file_user && pass === opt.file_pass));
+const fileDigest = auth.digest({ realm: fileRealm }, (user, callback) => {
+  if (user !== opt.file_user) return callback(undefined);
+  callback(crypto.createHash("md5").update(`${user}:${fileRealm}:${opt.file_pass}`).digest("hex"));
+});
+// names starting with "basic-" ask for Basic, "open-" for nothing, others for --file-auth
+function fileAuthFor(name) {
+  if (!opt.file_user || (name && name.startsWith("open-"))) return null;
+  if ((name && name.startsWith("basic-")) || opt.file_auth === "basic") return fileBasic;
+  return fileDigest;
+}
+
+function fileName(url) {
+  const m = /^\/files\/([A-Za-z0-9._-]+)$/.exec(url);
+  return m ? m[1] : null;
+}
+
+function serveFile(req, res, body) {
+  const name = fileName(req.url);
+  const rec = (status, authorized) => {
+    record({ time_ms: Date.now(), event: "file", method: req.method, name, status, authorized,
+             len: body.length, scheme: (req.headers.authorization || "").split(" ")[0] || null });
+  };
+  const go = (authorized) => {
+    if (!opt.files || !name) {
+      rec(404, authorized);
+      res.writeHead(404, { "Content-Length": 0 });
+      return res.end();
+    }
+    const f = path.join(opt.files, name);
+    if (req.method === "GET") {
+      if (!fs.existsSync(f)) {
+        rec(404, authorized);
+        res.writeHead(404, { "Content-Length": 0 });
+        return res.end();
+      }
+      const data = fs.readFileSync(f);
+      rec(200, authorized);
+      res.writeHead(200, { "Content-Type": "text/plain", "Content-Length": data.length });
+      return res.end(data);
+    }
+    if (req.method === "PUT") {
+      fs.writeFileSync(f + ".uploaded", body);
+      rec(201, authorized);
+      res.writeHead(201, { "Content-Length": 0 });
+      return res.end();
+    }
+    rec(405, authorized);
+    res.writeHead(405, { Allow: "GET, PUT", "Content-Length": 0 });
+    return res.end();
+  };
+  const fileAuth = fileAuthFor(name);
+  if (!fileAuth) return go(false);
+  fileAuth.isAuthenticated(req, (result) => {
+    if (result instanceof Error || !result.pass) {
+      rec(401, !!req.headers.authorization);
+      return fileAuth.ask(res, result);
+    }
+    go(true);
+  });
 }
 
 // The Digest check of http-auth; the HA1 comes from the command line's user and password.
@@ -191,7 +274,9 @@ function handle(req, res, conn, body) {
       return req.socket.destroy();
     }
     conn.session = s;
-    const hdr = sc.use_version ? `<cwmp:UseCWMPVersion soapenv:mustUnderstand="1">${sc.use_version}</cwmp:UseCWMPVersion>` : "";
+    let hdr = sc.use_version ? `<cwmp:UseCWMPVersion soapenv:mustUnderstand="1">${sc.use_version}</cwmp:UseCWMPVersion>` : "";
+    if (sc.session_timeout) hdr += `<cwmp:SessionTimeout>${sc.session_timeout}</cwmp:SessionTimeout>`;
+    s.stall_ms = sc.stall_ms || 0;
     return sendXml(res, conn, envelope(s.ns, entry.id, s.hold, "<cwmp:InformResponse><MaxEnvelopes>1</MaxEnvelopes></cwmp:InformResponse>", hdr));
   }
 
@@ -213,6 +298,13 @@ function handle(req, res, conn, body) {
   }
   const afterInform = s.afterInform;
   s.afterInform = false;
+  if (s.stall_ms) {
+    // "stall_ms": the answer to the CPE's first message after the Inform comes this late
+    const ms = s.stall_ms;
+    s.stall_ms = 0;
+    record({ time_ms: Date.now(), session: s.n, conn: conn.id, event: "stall", ms });
+    return setTimeout(() => (res.writableEnded || res.destroyed ? null : nextRpc(res, conn)), ms);
+  }
   if (method === "TransferComplete") {
     if (afterInform && s.hold) violation(conn, "TransferComplete despite HoldRequests");
     return sendXml(res, conn, envelope(s.ns, entry.id, false, "<cwmp:TransferCompleteResponse/>"));
@@ -223,7 +315,7 @@ function handle(req, res, conn, body) {
   return nextRpc(res, conn);
 }
 
-const server = http.createServer((req, res) => {
+function onRequest(req, res) {
   const conn = req.socket.phonesec;
   const chunks = [];
   let size = 0;
@@ -237,6 +329,7 @@ const server = http.createServer((req, res) => {
   });
   req.on("end", () => {
     const body = Buffer.concat(chunks).toString("utf8");
+    if (req.url.startsWith("/files/")) return serveFile(req, res, body);
     if (conn.authed) return handle(req, res, conn, body);
     // Digest on the first request of a connection, by http-auth
     digest.isAuthenticated(req, (result) => {
@@ -263,18 +356,56 @@ const server = http.createServer((req, res) => {
       handle(req, res, conn, body);
     });
   });
-});
+}
 
-server.keepAliveTimeout = 30000;
-server.on("connection", (sock) => {
+function onConnection(sock) {
   sock.phonesec = { id: ++connCount, authed: !opt.user, session: null };
-  record({ time_ms: Date.now(), conn: sock.phonesec.id, event: "connect" });
+  record({ time_ms: Date.now(), conn: sock.phonesec.id, event: "connect", tls: !!sock.encrypted,
+           client_cert: sock.encrypted ? !!(sock.getPeerCertificate && sock.getPeerCertificate().subject) : false });
   sock.on("close", () => {
     const c = sock.phonesec;
     record({ time_ms: Date.now(), conn: c.id, event: "close" });
     if (c.session) record({ time_ms: Date.now(), session: c.session.n, conn: c.id, event: "abort" });
   });
-});
+}
+
+let server;
+if (opt.tls_cert) {
+  const tlsOpt = { cert: fs.readFileSync(opt.tls_cert), key: fs.readFileSync(opt.tls_key) };
+  if (opt.tls_ca) {
+    tlsOpt.ca = fs.readFileSync(opt.tls_ca);
+    tlsOpt.requestCert = true;
+    tlsOpt.rejectUnauthorized = opt.tls_require_client === "1";
+  }
+  if (opt.tls_max) {
+    tlsOpt.maxVersion = opt.tls_max;
+    tlsOpt.minVersion = "TLSv1";
+    tlsOpt.ciphers = "DEFAULT:@SECLEVEL=0";
+  }
+  server = https.createServer(tlsOpt, onRequest);
+  server.on("secureConnection", onConnection);
+  server.on("tlsClientError", (err) => {
+    record({ time_ms: Date.now(), event: "tls-error", error: String(err && (err.code || err.message)) });
+  });
+} else {
+  server = http.createServer(onRequest);
+  server.on("connection", onConnection);
+}
+server.keepAliveTimeout = 30000;
+
+// the plain-http twin of an https ACS: whatever reaches it is recorded
+if (opt.http_port_file) {
+  const plain = http.createServer((req, res) => {
+    record({ time_ms: Date.now(), event: "plain-http", method: req.method, url: req.url });
+    res.writeHead(403, { "Content-Length": 0 });
+    res.end();
+  });
+  plain.on("connection", () => record({ time_ms: Date.now(), event: "plain-connect" }));
+  plain.listen(0, "127.0.0.1", () => {
+    fs.writeFileSync(opt.http_port_file + ".tmp", `${plain.address().port}\n`);
+    fs.renameSync(opt.http_port_file + ".tmp", opt.http_port_file);
+  });
+}
 
 server.listen(0, "127.0.0.1", () => {
   const port = server.address().port;

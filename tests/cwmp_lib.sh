@@ -1,0 +1,130 @@
+# Shared helpers of the phonesec-cwmpd integration tests (sourced, not run): tools, a temporary
+# folder removed at exit, the test ACS (tests/acs/acs.js) and the daemon started and stopped by
+# PID, queries of the ACS's records. The caller sets T_NAME before sourcing.
+# shellcheck shell=sh
+
+: "${top_srcdir:=.}" "${top_builddir:=.}"
+CWMPD="$top_builddir/tr069/phonesec-cwmpd"
+CLI="$top_builddir/tools/phonesec"
+ACS_JS="$top_srcdir/tests/acs/acs.js"
+for t in node curl python3; do
+	command -v "$t" >/dev/null 2>&1 || { echo "SKIP: $t not installed"; exit 77; }
+done
+[ -d "$top_srcdir/tests/node_modules/http-auth" ] ||
+	{ echo "SKIP: npm install --prefix tests (http-auth)"; exit 77; }
+
+T=$(mktemp -d "${TMPDIR:-/tmp}/cwmp-${T_NAME:-test}.XXXXXX") || exit 99
+ST="$T/settings.db"
+ACS_PID= ; D_PID=
+cleanup() {
+	[ -n "$D_PID" ] && kill "$D_PID" 2>/dev/null && wait "$D_PID" 2>/dev/null
+	[ -n "$ACS_PID" ] && kill "$ACS_PID" 2>/dev/null && wait "$ACS_PID" 2>/dev/null
+	if [ -n "${KEEP_TMP:-}" ]; then echo "kept $T"; else rm -rf "$T"; fi
+}
+trap cleanup EXIT
+trap 'exit 99' INT TERM
+
+fail() {
+	echo "FAIL: $*"
+	echo "--- daemon log"; tail -n 40 "$T/cwmpd.log" 2>/dev/null
+	echo "--- ACS violations"; cat "$T/log/violations.jsonl" 2>/dev/null
+	echo "--- ACS errors"; tail -n 20 "$T/acs.err" 2>/dev/null
+	exit 1
+}
+ok() { echo "ok: $*"; }
+
+free_port() {
+	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
+}
+
+# wait_until SECONDS COMMAND...: polls every 0.1 s
+wait_until() {
+	n=$(( $1 * 10 )); shift
+	while [ "$n" -gt 0 ]; do
+		"$@" >/dev/null 2>&1 && return 0
+		sleep 0.1; n=$((n - 1))
+	done
+	return 1
+}
+
+# Queries of the ACS's records (python3 over log.jsonl).
+q() {
+	python3 - "$T/log" "$@" <<'EOF'
+import json, sys, os, glob, signal
+signal.signal(signal.SIGPIPE, signal.SIG_DFL)
+log, what, args = sys.argv[1], sys.argv[2], sys.argv[3:]
+p = os.path.join(log, "log.jsonl")
+recs = [json.loads(l) for l in open(p)] if os.path.exists(p) else []
+def informs():
+    return [r for r in recs if r.get("rpc") == "Inform"]
+def body(r):
+    return open(glob.glob(os.path.join(log, "%04d-*.xml" % r["seq"]))[0]).read()
+if what == "informs":            # number of Informs received
+    print(len(informs()))
+elif what == "ended":            # number of sessions ended by the ACS with 204
+    print(len([r for r in recs if r.get("event") == "end"]))
+elif what == "inform-xml":       # body of the n-th Inform (1-based; -1 = last)
+    n = int(args[0]); print(body(informs()[n - 1 if n > 0 else n]))
+elif what == "session-rpcs":     # CPE messages of session n: rpc names ("-" = empty POST)
+    n = int(args[0])
+    print(" ".join(r["rpc"] or "-" for r in recs if r.get("session") == n and "seq" in r))
+elif what == "body":             # body of the last CPE message named args[0]
+    rs = [r for r in recs if r.get("rpc") == args[0]]
+    print(body(rs[-1]))
+elif what == "count":            # number of messages named args[0]
+    print(len([r for r in recs if r.get("rpc") == args[0]]))
+elif what == "events":           # number of records with event args[0]
+    print(len([r for r in recs if r.get("event") == args[0]]))
+elif what == "files":            # file requests: "METHOD name status scheme" per line
+    for r in recs:
+        if r.get("event") == "file":
+            print(r["method"], r["name"], r["status"], r.get("scheme") or "-")
+elif what == "file-times":       # times of the file requests for name args[0]
+    print(" ".join(str(r["time_ms"]) for r in recs if r.get("event") == "file" and r["name"] == args[0]))
+elif what == "end-time":         # time session n ended
+    n = int(args[0])
+    print([r["time_ms"] for r in recs if r.get("event") == "end" and r.get("session") == n][0])
+EOF
+}
+
+no_violations() { ! [ -s "$T/log/violations.jsonl" ] || fail "ACS saw protocol violations"; }
+informs_ge() { [ "$(q informs)" -ge "$1" ]; }
+ended_ge() { [ "$(q ended)" -ge "$1" ]; }
+count_ge() { [ "$(q count "$1")" -ge "$2" ]; }
+events_ge() { [ "$(q events "$1")" -ge "$2" ]; }
+queue() { # queue NAME JSON: scenario for a coming session
+	printf '%s\n' "$2" > "$T/q/$1.json.tmp" && mv "$T/q/$1.json.tmp" "$T/q/$1.json"
+}
+
+# start_acs ARGS...: the test ACS with CPE Digest credentials cpe-1 / 'acs pass' and more ARGS
+start_acs() {
+	mkdir -p "$T/q" "$T/log"
+	node "$ACS_JS" --port-file "$T/port" --log "$T/log" --queue "$T/q" --user cpe-1 \
+		--pass 'acs pass' "$@" 2>"$T/acs.err" &
+	ACS_PID=$!
+	wait_until 10 test -s "$T/port" || fail "the ACS did not start"
+	ACS_PORT=$(cat "$T/port")
+}
+stop_acs() {
+	kill "$ACS_PID" 2>/dev/null; wait "$ACS_PID" 2>/dev/null; ACS_PID=
+	rm -f "$T/port"
+}
+
+# start_daemon [CONF]: with -p CR_PORT when CR_PORT is set, else on tr69_cr_port
+start_daemon() {
+	# shellcheck disable=SC2086
+	"$CWMPD" -s "$ST" -c "${1:-$top_srcdir/conf/phonesec.conf}" -f -d ${CR_PORT:+-p $CR_PORT} \
+		>>"$T/cwmpd.log" 2>&1 &
+	D_PID=$!
+}
+stop_daemon() {
+	kill "$D_PID" 2>/dev/null; wait "$D_PID" 2>/dev/null; D_PID=
+}
+
+# cr: a connection request with valid credentials (the URL from the first Inform)
+cr_url() {
+	q inform-xml 1 | sed -n 's/.*<Name>Device.ManagementServer.ConnectionRequestURL<\/Name><Value[^>]*>\([^<]*\)<.*/\1/p'
+}
+cr() {
+	curl -s -o /dev/null -w '%{http_code}' --digest -u acs:cr-secret-1 "$(cr_url)"
+}

@@ -1,0 +1,128 @@
+#!/bin/sh
+# TLS from phonesec-cwmpd to the ACS: the test ACS (tests/acs/acs.js) over https with a throw-away
+# CA and certificates made here by openssl. A session completes with the right CA; a CA that did
+# not sign the server, a certificate for another host name and a TLS 1.1-only server are refused
+# (and nothing reaches the ACS's plain-http port: no fallback); a client certificate is presented
+# when configured and required by the ACS.
+set -u
+T_NAME=tls
+. "${top_srcdir:-.}/tests/cwmp_lib.sh"
+command -v openssl >/dev/null 2>&1 || { echo "SKIP: openssl not installed"; exit 77; }
+
+# ------------------------------------------------------------------ certificates
+P="$T/pki"
+mkdir -p "$P"
+ossl() { openssl "$@" >>"$T/openssl.log" 2>&1 || fail "openssl $1 failed: $(tail -n 3 "$T/openssl.log")"; }
+EC="-newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes"
+# ca NAME: a self-signed CA
+ca() {
+	# shellcheck disable=SC2086
+	ossl req -x509 $EC -keyout "$P/$1.key" -out "$P/$1.pem" -days 2 -subj "/CN=phonesec test $1" \
+		-addext basicConstraints=critical,CA:TRUE -addext keyUsage=critical,keyCertSign,cRLSign
+}
+# leaf NAME CA SAN USAGE: a certificate signed by CA
+leaf() {
+	# shellcheck disable=SC2086
+	ossl req $EC -keyout "$P/$1.key" -out "$P/$1.csr" -subj "/CN=$1"
+	printf 'subjectAltName=%s\nbasicConstraints=CA:FALSE\nextendedKeyUsage=%s\n' "$3" "$4" >"$P/$1.ext"
+	ossl x509 -req -in "$P/$1.csr" -CA "$P/$2.pem" -CAkey "$P/$2.key" -CAcreateserial \
+		-out "$P/$1.pem" -days 2 -extfile "$P/$1.ext"
+}
+ca ca
+ca otherca
+ca clientca
+leaf server ca "IP:127.0.0.1,DNS:localhost" serverAuth
+leaf wronghost ca "DNS:acs.example.net" serverAuth
+leaf client clientca "DNS:cpe-1" clientAuth
+
+# conf NAME KEY=VALUE...: a phonesec.conf with the identity of the shipped one
+conf() {
+	f="$T/$1.conf"; shift
+	grep -v -E '^(ca_file|ca_path|client_cert|client_key) *=' "$top_srcdir/conf/phonesec.conf" >"$f"
+	for kv in "$@"; do printf '%s\n' "$kv" | sed 's/=/ = /' >>"$f"; done
+}
+conf good "ca_file=$P/ca.pem"
+conf other "ca_file=$P/otherca.pem"
+conf withclient "ca_file=$P/ca.pem" "client_cert=$P/client.pem" "client_key=$P/client.key"
+
+"$CLI" -s "$ST" init >/dev/null || fail "phonesec init"
+"$CLI" -s "$ST" set tr69_acs_user=cpe-1 tr69_acs_passwd='acs pass' tr69_cr_user=acs \
+	tr69_cr_pass=cr-secret-1 tr69_retry_min_wait=1 tr69_retry_multiplier=1000 \
+	tr69_periodic_enable=off >/dev/null || fail "setting the ACS up"
+CR_PORT=$(free_port)
+
+# https_acs CERT [ARGS...]: a fresh https ACS (with its plain-http twin) and the URL set to it
+https_acs() {
+	[ -n "$ACS_PID" ] && stop_acs
+	rm -rf "$T/log" "$T/q" "$T/plain-port"
+	cert=$1; shift
+	start_acs --tls-cert "$P/$cert.pem" --tls-key "$P/$cert.key" --http-port-file "$T/plain-port" "$@"
+	wait_until 5 test -s "$T/plain-port" || fail "no plain-http twin"
+	"$CLI" -s "$ST" set tr69_acs_url="https://127.0.0.1:$ACS_PORT/acs" >/dev/null || fail "set URL"
+}
+# refused WHAT: no Inform reached the ACS, its TLS layer saw the attempts, its http twin nothing
+refused() {
+	wait_until 10 events_ge tls-error 2 || fail "$1: no TLS attempt seen by the ACS"
+	sleep 0.5
+	[ "$(q informs)" = 0 ] || fail "$1: a session was made"
+	[ "$(q events plain-connect)" = 0 ] || fail "$1: the client fell back to http"
+	grep -q 'session failed' "$T/cwmpd.log" || fail "$1: the daemon did not report the failure"
+	echo "   $(grep -m1 -o 'session failed.*' "$T/cwmpd.log"); ACS: $(grep -m1 -o '"error":"[^"]*"' "$T/log/log.jsonl")"
+}
+
+# ------------------------------------------------------------------ 1. trusted CA: a session
+https_acs server
+start_daemon "$T/good.conf"
+wait_until 15 ended_ge 1 || fail "no session over https with the right CA"
+q inform-xml 1 | grep -q '0 BOOTSTRAP' || fail "first https Inform without BOOTSTRAP"
+[ "$(q events plain-connect)" = 0 ] || fail "the plain-http port was contacted"
+no_violations
+stop_daemon
+ok "https ACS, certificate signed by ca_file, IP address in the SAN: session completed"
+
+# ------------------------------------------------------------------ 2. a CA that did not sign the server
+https_acs server
+: >"$T/cwmpd.log"
+start_daemon "$T/other.conf"
+refused "untrusted CA"
+stop_daemon
+ok "a server certificate not signed by ca_file: no session, no fallback to http"
+
+# ------------------------------------------------------------------ 3. certificate of another host
+https_acs wronghost
+: >"$T/cwmpd.log"
+start_daemon "$T/good.conf"
+refused "wrong host name"
+stop_daemon
+ok "a trusted certificate for another host name: no session"
+
+# ------------------------------------------------------------------ 4. TLS 1.1-only server
+https_acs server --tls-max TLSv1.1
+# the server must really offer TLS 1.1, or this check proves nothing
+echo | openssl s_client -connect "127.0.0.1:$ACS_PORT" -tls1_1 -cipher 'DEFAULT:@SECLEVEL=0' \
+	-CAfile "$P/ca.pem" >"$T/s_client.log" 2>&1 || fail "the test server does not speak TLS 1.1"
+grep -q 'Protocol *: TLSv1.1' "$T/s_client.log" || fail "openssl did not negotiate TLS 1.1"
+: >"$T/cwmpd.log"
+start_daemon "$T/good.conf"
+refused "TLS 1.1 only"
+stop_daemon
+ok "a TLS 1.1-only ACS: refused (TLS 1.2 minimum)"
+
+# ------------------------------------------------------------------ 5. client certificate
+https_acs server --tls-ca "$P/clientca.pem" --tls-require-client 1
+: >"$T/cwmpd.log"
+start_daemon "$T/good.conf"
+refused "client certificate required, none configured"
+stop_daemon
+: >"$T/cwmpd.log"
+start_daemon "$T/withclient.conf"
+wait_until 15 ended_ge 1 || fail "no session with the client certificate"
+python3 - "$T/log/log.jsonl" <<'EOF' || fail "the ACS did not see our client certificate"
+import json, sys
+recs = [json.loads(l) for l in open(sys.argv[1])]
+assert any(r.get("event") == "connect" and r.get("client_cert") for r in recs)
+EOF
+grep -q 'BEGIN' "$T/cwmpd.log" && fail "key material in the log"
+stop_daemon
+ok "client certificate presented when configured; the ACS that requires one refuses us without it"
+exit 0

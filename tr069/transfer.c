@@ -1,0 +1,293 @@
+/* Download and Upload of the vendor configuration file: HTTP(S) GET or PUT over gSOAP with the
+ * ACS's TLS trust, Digest (httpda) or Basic as the file server asks, bounded bodies. */
+#include "config.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+/* httpda.h declares its digest selectors without prototypes */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wstrict-prototypes"
+#include "httpda.h"
+#pragma GCC diagnostic pop
+#include "log.h"
+#include "transfer.h"
+
+struct xfer {
+	const struct cwmp_transfer *t;
+	struct cwmp_transfer_done *out;
+	struct soap *soap;
+	struct http_da_info da;
+	bool da_saved;
+	bool basic;              /* answer with Basic (the server offered nothing else) */
+	bool chal_digest, chal_basic; /* schemes of the last 401 */
+	int (*inner_parsehdr)(struct soap *, const char *, const char *);
+	char url_log[300];
+};
+
+void cwmp_transfer_url_for_log(char *out, size_t outlen, const char *url)
+{
+	const char *h = strstr(url, "://");
+	size_t hn = h ? strcspn(h + 3, "/?#") : 0;
+	const char *at = h ? memchr(h + 3, '@', hn) : NULL;
+
+	if (at)
+		snprintf(out, outlen, "%.*s%s", (int)(h + 3 - url), url, at + 1);
+	else
+		snprintf(out, outlen, "%s", url);
+}
+
+static void xfer_fail(struct xfer *x, unsigned code, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static void xfer_fail(struct xfer *x, unsigned code, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (x->out->fault_code)
+		return;
+	x->out->fault_code = code;
+	va_start(ap, fmt);
+	vsnprintf(x->out->fault_string, sizeof(x->out->fault_string), fmt, ap);
+	va_end(ap);
+}
+
+/* Notes which schemes a 401 offers; everything goes on to gSOAP and httpda. */
+static int xfer_parsehdr(struct soap *soap, const char *key, const char *val)
+{
+	struct xfer *x = soap->user;
+
+	if (key && val && !strcasecmp(key, "WWW-Authenticate")) {
+		while (*val == ' ')
+			val++;
+		if (!strncasecmp(val, "Digest", 6))
+			x->chal_digest = true;
+		else if (!strncasecmp(val, "Basic", 5))
+			x->chal_basic = true;
+	}
+	return x->inner_parsehdr(soap, key, val);
+}
+
+static int xfer_transport_new(struct xfer *x, const struct cwmp_conf *conf)
+{
+	struct soap *soap = soap_new1(SOAP_IO_KEEPALIVE);
+	char err[200];
+
+	if (!soap) {
+		xfer_fail(x, CWMP_FAULT_INTERNAL, "out of memory");
+		return -1;
+	}
+	x->soap = soap;
+	soap->user = x;
+	if (soap_register_plugin(soap, http_da)) {
+		xfer_fail(x, CWMP_FAULT_INTERNAL, "httpda plugin failed");
+		return -1;
+	}
+	x->inner_parsehdr = soap->fparsehdr;
+	soap->fparsehdr = xfer_parsehdr;
+	soap->connect_timeout = 10;
+	soap->send_timeout = CWMP_TRANSFER_IO_TIMEOUT_S;
+	soap->recv_timeout = CWMP_TRANSFER_IO_TIMEOUT_S;
+	soap->transfer_timeout = CWMP_TRANSFER_TIMEOUT_S;
+	/* one byte more than allowed, so that a larger body is seen as too large */
+	soap->recv_maxlength = CWMP_TRANSFER_MAX_BYTES + 1;
+	soap->maxlength = CWMP_TRANSFER_MAX_BYTES + 1;
+	if (!strncasecmp(x->t->url, "https://", 8)) {
+		if (cwmp_session_tls_setup(soap, conf, x->t->url, err, sizeof(err))) {
+			xfer_fail(x, CWMP_FAULT_INTERNAL, "%s", err);
+			return -1;
+		}
+	} else if (strncasecmp(x->t->url, "http://", 7)) {
+		xfer_fail(x, x->t->upload ? CWMP_FAULT_UPLOAD_FAILURE : CWMP_FAULT_DOWNLOAD_FAILURE,
+			  "only http and https transfers");
+		return -1;
+	}
+	return 0;
+}
+
+static void xfer_transport_free(struct xfer *x)
+{
+	if (!x->soap)
+		return;
+	if (x->da_saved)
+		http_da_release(x->soap, &x->da);
+	x->soap->userid = NULL;
+	x->soap->passwd = NULL;
+	soap_destroy(x->soap);
+	soap_end(x->soap);
+	soap_free(x->soap);
+	x->soap = NULL;
+}
+
+/* HTTP status of the exchange that just failed or ended, 0 when there was no HTTP answer. */
+static int xfer_status(const struct soap *soap)
+{
+	if (soap->status >= 100 && soap->status < 600)
+		return soap->status;
+	if (soap->error >= 100 && soap->error < 600)
+		return soap->error;
+	return 0;
+}
+
+/* One request (GET, or PUT of body[0..len)), answering one 401 with the user's credentials.
+ * On success *rbody and *rlen hold the response body (GET; owned by the transport). Returns 0 or
+ * -1 with the fault set. */
+static int xfer_request(struct xfer *x, const char *body, size_t len, char **rbody, size_t *rlen)
+{
+	struct soap *soap = x->soap;
+	const struct cwmp_transfer *t = x->t;
+	const unsigned fail = t->upload ? CWMP_FAULT_UPLOAD_FAILURE : CWMP_FAULT_DOWNLOAD_FAILURE;
+	bool retried = false;
+
+	for (;;) {
+		soap_end(soap);
+		x->chal_digest = x->chal_basic = false;
+		if (x->da_saved)
+			http_da_restore(soap, &x->da);
+		else if (x->basic) {
+			soap->userid = t->username;
+			soap->passwd = t->password;
+		}
+		int err = t->upload ? (soap_PUT(soap, t->url, NULL, "text/plain; charset=utf-8") ||
+				       soap_send_raw(soap, body, len) || soap_end_send(soap))
+				    : soap_GET(soap, t->url, NULL);
+		if (!err)
+			err = soap_begin_recv(soap);
+		int status = xfer_status(soap);
+		if (err && status == 401) {
+			if (retried || !t->username[0]) {
+				xfer_fail(x, CWMP_FAULT_TRANSFER_AUTH,
+					  "the file server refused %s (HTTP 401)",
+					  retried ? "our credentials" : "access without credentials");
+				return -1;
+			}
+			retried = true;
+			if (x->chal_digest && soap->authrealm) {
+				/* new connection or not, httpda answers with this challenge's nonce */
+				http_da_save(soap, &x->da, soap->authrealm, t->username, t->password);
+				x->da_saved = true;
+			} else if (x->chal_basic) {
+				x->basic = true;
+			} else {
+				xfer_fail(x, CWMP_FAULT_TRANSFER_AUTH,
+					  "the file server asked for an unknown authentication scheme");
+				return -1;
+			}
+			soap->keep_alive = 1;
+			continue;
+		}
+		if (err && !status) {
+			if (soap->error == SOAP_EOM || soap->error == SOAP_LENGTH) {
+				xfer_fail(x, fail, "file larger than %u bytes", CWMP_TRANSFER_MAX_BYTES);
+				return -1;
+			}
+			xfer_fail(x, CWMP_FAULT_CONTACT_SERVER,
+				  "cannot reach the file server (%s, gSOAP error %d)",
+				  soap->error == SOAP_SSL_ERROR ? "TLS" : "connection", soap->error);
+			return -1;
+		}
+		if (status < 200 || status > 299) {
+			xfer_fail(x, t->upload ? CWMP_FAULT_UPLOAD_FAILURE : CWMP_FAULT_ACCESS_FILE,
+				  "the file server answered HTTP %d", status);
+			return -1;
+		}
+		if (err || status == 204) { /* 2xx without a body */
+			*rbody = NULL;
+			*rlen = 0;
+			return 0;
+		}
+		if (soap->length > CWMP_TRANSFER_MAX_BYTES) {
+			xfer_fail(x, fail, "file larger than %u bytes", CWMP_TRANSFER_MAX_BYTES);
+			return -1;
+		}
+		size_t n = 0;
+		char *b = soap_http_get_body(soap, &n);
+		if (!b && soap->error) {
+			if (soap->error == SOAP_EOM || soap->error == SOAP_LENGTH)
+				xfer_fail(x, fail, "file larger than %u bytes", CWMP_TRANSFER_MAX_BYTES);
+			else
+				xfer_fail(x, CWMP_FAULT_COMPLETE_DOWNLOAD,
+					  "reading the file failed (gSOAP error %d)", soap->error);
+			return -1;
+		}
+		soap_end_recv(soap);
+		if (n > CWMP_TRANSFER_MAX_BYTES) {
+			xfer_fail(x, fail, "file larger than %u bytes", CWMP_TRANSFER_MAX_BYTES);
+			return -1;
+		}
+		*rbody = b;
+		*rlen = n;
+		return 0;
+	}
+}
+
+static void xfer_download(struct xfer *x, struct cwmp_model *model, const char *principal)
+{
+	char *body = NULL;
+	size_t len = 0;
+
+	if (x->t->file_size > CWMP_TRANSFER_MAX_BYTES) {
+		xfer_fail(x, CWMP_FAULT_DOWNLOAD_FAILURE, "file of %llu bytes larger than %u",
+			  (unsigned long long)x->t->file_size, CWMP_TRANSFER_MAX_BYTES);
+		return;
+	}
+	if (xfer_request(x, NULL, 0, &body, &len))
+		return;
+	int fault = cwmp_model_import(model, body ? body : "", len, principal);
+	if (fault)
+		xfer_fail(x, (unsigned)fault, "%s", cwmp_model_errmsg(model));
+	/* the file may have carried secrets in clear */
+	if (body)
+		explicit_bzero(body, len);
+}
+
+static void xfer_upload(struct xfer *x, struct cwmp_model *model)
+{
+	char *text = NULL, *rbody = NULL;
+	size_t rlen = 0;
+
+	int fault = cwmp_model_export(model, &text);
+	if (fault) {
+		xfer_fail(x, (unsigned)fault, "%s", cwmp_model_errmsg(model));
+		return;
+	}
+	xfer_request(x, text, strlen(text), &rbody, &rlen);
+	free(text);
+}
+
+void cwmp_transfer_run(struct cwmp_transfer_done *out, const struct cwmp_transfer *t,
+		       const struct cwmp_conf *conf, struct cwmp_model *model,
+		       const char *principal)
+{
+	struct xfer x = { .t = t, .out = out };
+
+	memset(out, 0, sizeof(*out));
+	snprintf(out->command_key, sizeof(out->command_key), "%s", t->command_key);
+	cwmp_session_now(out->start_time, sizeof(out->start_time));
+	cwmp_transfer_url_for_log(x.url_log, sizeof(x.url_log), t->url);
+	log_msg(LOG_INFO, "cwmp: %s of %s %s %s", t->upload ? "upload" : "download", t->file_type,
+		t->upload ? "to" : "from", x.url_log);
+
+	bool config = !strcmp(t->file_type, CWMP_FILETYPE_CONFIG) ||
+		      (t->upload && !strncmp(t->file_type, "1 Vendor Configuration File", 27));
+	if (!config)
+		xfer_fail(&x, t->upload ? CWMP_FAULT_UPLOAD_FAILURE : CWMP_FAULT_DOWNLOAD_FAILURE,
+			  "file type %s cannot be carried out", t->file_type);
+	else if (!xfer_transport_new(&x, conf)) {
+		if (t->upload)
+			xfer_upload(&x, model);
+		else
+			xfer_download(&x, model, principal);
+	}
+	xfer_transport_free(&x);
+	cwmp_session_now(out->complete_time, sizeof(out->complete_time));
+	if (out->fault_code)
+		log_msg(LOG_WARNING, "cwmp: %s failed: %u %s", t->upload ? "upload" : "download",
+			out->fault_code, out->fault_string);
+	else
+		log_msg(LOG_NOTICE, "cwmp: %s of %s done", t->upload ? "upload" : "download",
+			t->file_type);
+}

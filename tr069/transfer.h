@@ -1,0 +1,38 @@
+/* File transfers of Download and Upload (TR-069 A.3.2.8, A.4.1.5) with FileType "3 Vendor
+ * Configuration File": fetched with HTTP(S) GET and imported into the store, or exported from it
+ * and sent with HTTP(S) PUT; the outcome becomes a TransferComplete record.
+ *
+ * Contract: cwmp_transfer_run() blocks (the daemon's worker thread), uses the model (and so its
+ * store handle) of the calling thread, and frees everything before it returns. Authentication is
+ * answered only when the server asks (Digest, or Basic when that is all it offers); https URLs
+ * are verified as the ACS is (cwmp_session_tls_setup), never retried over http. Bodies are
+ * bounded by CWMP_TRANSFER_MAX_BYTES. Never logs a password or a file's content.
+ */
+#ifndef PHONESEC_TR069_TRANSFER_H
+#define PHONESEC_TR069_TRANSFER_H
+
+#include "conf.h"
+#include "model.h"
+#include "rpc.h"
+#include "session.h"
+
+#define CWMP_TRANSFER_MAX_BYTES CWMP_MODEL_IMPORT_MAX /* largest configuration file */
+#define CWMP_TRANSFER_IO_TIMEOUT_S 30                 /* connect, send or receive */
+#define CWMP_TRANSFER_TIMEOUT_S 120                   /* a whole transfer */
+
+/* Carries out t (a Download or Upload the ACS asked for). out gets the CommandKey, StartTime,
+ * CompleteTime and the fault: 0 on success; 9010 (Download) / 9011 (Upload) when the file type
+ * cannot be carried out or the file is too large, 9012 when the file server refused our
+ * credentials (or asked for some when none were given), 9015 when it could not be reached
+ * (connection or TLS failure), 9016 when it refused the file (HTTP status other than 2xx),
+ * 9017 when the body could not be read, 9018 when the downloaded file is not a valid
+ * configuration (nothing is changed then), 9002 on a store failure. principal: the ACS URL for
+ * the audit log of the import. */
+void cwmp_transfer_run(struct cwmp_transfer_done *out, const struct cwmp_transfer *t,
+		       const struct cwmp_conf *conf, struct cwmp_model *model,
+		       const char *principal);
+
+/* The URL with any user information ("user:pass@") left out, for logs. */
+void cwmp_transfer_url_for_log(char *out, size_t outlen, const char *url);
+
+#endif
