@@ -7,11 +7,19 @@
 CWMPD="$top_builddir/tr069/phonesec-cwmpd"
 CLI="$top_builddir/tools/phonesec"
 ACS_JS="$top_srcdir/tests/acs/acs.js"
-for t in node curl python3; do
-	command -v "$t" >/dev/null 2>&1 || { echo "SKIP: $t not installed"; exit 77; }
+# A missing tool is an error of the test machine, not a reason to skip: tools/run-tests installs them.
+for t in node npm curl python3 flock; do
+	command -v "$t" >/dev/null 2>&1 || { echo "ERROR: $t is not installed"; exit 99; }
 done
-[ -d "$top_srcdir/tests/node_modules/http-auth" ] ||
-	{ echo "SKIP: npm install --prefix tests (http-auth)"; exit 77; }
+if ! [ -d "$top_srcdir/tests/node_modules/http-auth" ]; then
+	echo "npm packages missing: running npm ci --prefix $top_srcdir/tests" >&2
+	( flock 9
+	  [ -d "$top_srcdir/tests/node_modules/http-auth" ] ||
+		npm ci --no-audit --no-fund --prefix "$top_srcdir/tests" >&2
+	) 9>"$top_builddir/tests-npm.lock"
+	[ -d "$top_srcdir/tests/node_modules/http-auth" ] ||
+		{ echo "ERROR: npm ci --prefix $top_srcdir/tests did not install http-auth"; exit 99; }
+fi
 
 T=$(mktemp -d "${TMPDIR:-/tmp}/cwmp-${T_NAME:-test}.XXXXXX") || exit 99
 ST="$T/settings.db"
@@ -81,6 +89,13 @@ elif what == "files":            # file requests: "METHOD name status scheme" pe
             print(r["method"], r["name"], r["status"], r.get("scheme") or "-")
 elif what == "file-times":       # times of the file requests for name args[0]
     print(" ".join(str(r["time_ms"]) for r in recs if r.get("event") == "file" and r["name"] == args[0]))
+elif what == "session-conns":    # distinct connections of session n
+    n = int(args[0])
+    print(len({r["conn"] for r in recs if r.get("session") == n and "conn" in r}))
+elif what == "inform-times":     # Inform times in ms
+    print(" ".join(str(r["time_ms"]) for r in informs()))
+elif what == "count401":
+    print(len([r for r in recs if r.get("event") == "401"]))
 elif what == "end-time":         # time session n ended
     n = int(args[0])
     print([r["time_ms"] for r in recs if r.get("event") == "end" and r.get("session") == n][0])

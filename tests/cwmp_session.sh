@@ -4,107 +4,13 @@
 # the phonesec CLI and curl --digest as the connection-request client.
 set -u
 
-: "${top_srcdir:=.}" "${top_builddir:=.}"
-CWMPD="$top_builddir/tr069/phonesec-cwmpd"
-CLI="$top_builddir/tools/phonesec"
-ACS_JS="$top_srcdir/tests/acs/acs.js"
-for t in node curl python3; do
-	command -v "$t" >/dev/null 2>&1 || { echo "SKIP: $t not installed"; exit 77; }
-done
-[ -d "$top_srcdir/tests/node_modules/http-auth" ] ||
-	{ echo "SKIP: npm install --prefix tests (http-auth)"; exit 77; }
-
-T=$(mktemp -d "${TMPDIR:-/tmp}/cwmp-session.XXXXXX") || exit 99
-ST="$T/settings.db"
-ACS_PID= ; D_PID=
-cleanup() {
-	[ -n "$D_PID" ] && kill "$D_PID" 2>/dev/null && wait "$D_PID" 2>/dev/null
-	[ -n "$ACS_PID" ] && kill "$ACS_PID" 2>/dev/null && wait "$ACS_PID" 2>/dev/null
-	if [ -n "${KEEP_TMP:-}" ]; then echo "kept $T"; else rm -rf "$T"; fi
-}
-trap cleanup EXIT
-trap 'exit 99' INT TERM
-
-fail() {
-	echo "FAIL: $*"
-	echo "--- daemon log"; tail -n 40 "$T/cwmpd.log" 2>/dev/null
-	echo "--- ACS violations"; cat "$T/log/violations.jsonl" 2>/dev/null
-	exit 1
-}
-ok() { echo "ok: $*"; }
-
-free_port() {
-	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
-}
-
-# wait_until SECONDS COMMAND...: polls every 0.1 s
-wait_until() {
-	n=$(( $1 * 10 )); shift
-	while [ "$n" -gt 0 ]; do
-		"$@" >/dev/null 2>&1 && return 0
-		sleep 0.1; n=$((n - 1))
-	done
-	return 1
-}
-
-# Queries of the ACS's records (python3 over log.jsonl).
-q() {
-	python3 - "$T/log" "$@" <<'EOF'
-import json, sys, os, glob, re, signal
-signal.signal(signal.SIGPIPE, signal.SIG_DFL)
-log, what, args = sys.argv[1], sys.argv[2], sys.argv[3:]
-recs = [json.loads(l) for l in open(os.path.join(log, "log.jsonl"))] if os.path.exists(os.path.join(log, "log.jsonl")) else []
-def informs():
-    return [r for r in recs if r.get("rpc") == "Inform"]
-def ended():
-    return [r for r in recs if r.get("event") == "end"]
-if what == "informs":            # number of Informs received
-    print(len(informs()))
-elif what == "ended":            # number of sessions ended by the ACS with 204
-    print(len(ended()))
-elif what == "inform-xml":       # body of the n-th Inform (1-based; -1 = last)
-    n = int(args[0]); r = informs()[n - 1 if n > 0 else n]
-    print(open(glob.glob(os.path.join(log, "%04d-Inform.xml" % r["seq"]))[0]).read())
-elif what == "session-rpcs":     # CPE messages of session n: rpc names ("" = empty POST)
-    n = int(args[0])
-    print(" ".join(r["rpc"] or "-" for r in recs if r.get("session") == n and "seq" in r))
-elif what == "session-conns":    # distinct connections of session n
-    n = int(args[0])
-    print(len({r["conn"] for r in recs if r.get("session") == n and "conn" in r}))
-elif what == "inform-times":     # Inform times in ms
-    print(" ".join(str(r["time_ms"]) for r in informs()))
-elif what == "body":             # body of the last CPE message named args[0]
-    rs = [r for r in recs if r.get("rpc") == args[0]]
-    print(open(glob.glob(os.path.join(log, "%04d-*.xml" % rs[-1]["seq"]))[0]).read())
-elif what == "count401":
-    print(len([r for r in recs if r.get("event") == "401"]))
-EOF
-}
-
-violations() { [ -s "$T/log/violations.jsonl" ] && cat "$T/log/violations.jsonl"; }
-no_violations() { ! [ -s "$T/log/violations.jsonl" ] || fail "ACS saw protocol violations"; }
-informs_ge() { [ "$(q informs)" -ge "$1" ]; }
-ended_ge() { [ "$(q ended)" -ge "$1" ]; }
-queue() { # queue NAME JSON: scenario for a coming session
-	printf '%s\n' "$2" > "$T/q/$1.json.tmp" && mv "$T/q/$1.json.tmp" "$T/q/$1.json"
-}
-
-start_daemon() {
-	"$CWMPD" -s "$ST" -c "$top_srcdir/conf/phonesec.conf" -f -d -p "$CR_PORT" >>"$T/cwmpd.log" 2>&1 &
-	D_PID=$!
-}
-stop_daemon() {
-	kill "$D_PID" 2>/dev/null; wait "$D_PID" 2>/dev/null; D_PID=
-}
+T_NAME=session
+# shellcheck source=tests/cwmp_lib.sh
+. "${top_srcdir:-.}/tests/cwmp_lib.sh"
 
 # ------------------------------------------------------------------ setup
-mkdir -p "$T/q" "$T/log"
 "$CLI" -s "$ST" init >/dev/null || fail "phonesec init"
-node "$ACS_JS" --port-file "$T/port" --log "$T/log" --queue "$T/q" --user cpe-1 --pass 'acs pass' \
-	2>"$T/acs.err" &
-ACS_PID=$!
-wait_until 10 test -s "$T/port" || fail "the ACS did not start"
-ACS_PORT=$(cat "$T/port")
+start_acs
 CR_PORT=$(free_port)
 "$CLI" -s "$ST" set tr69_acs_url="http://127.0.0.1:$ACS_PORT/acs" tr69_acs_user=cpe-1 \
 	tr69_acs_passwd='acs pass' tr69_cr_user=acs tr69_cr_pass=cr-secret-1 \

@@ -7,7 +7,7 @@
 set -u
 T_NAME=tls
 . "${top_srcdir:-.}/tests/cwmp_lib.sh"
-command -v openssl >/dev/null 2>&1 || { echo "SKIP: openssl not installed"; exit 77; }
+command -v openssl >/dev/null 2>&1 || { echo "ERROR: openssl is not installed"; exit 99; }
 
 # ------------------------------------------------------------------ certificates
 P="$T/pki"
