@@ -1,0 +1,167 @@
+#!/bin/sh
+# bench/cwmp.sh: CPU and memory of phonesec-cwmpd over 1,000 provisioning sessions against the
+# test ACS, as ratios to bench/cwmp_floor replaying the same recorded requests in the same run.
+#
+# A session: 0 BOOTSTRAP Inform (with the Digest 401 round trip on the same connection),
+# GetParameterValues of "Device.", a 10-parameter SetParameterValues (values alternate between
+# sessions, so every one commits a change), then 204. The ACS is tests/acs/acs.js (Digest by npm
+# http-auth); one session of phonesec-cwmpd is recorded through bench/cwmp_record.py and the
+# floor replays those bytes. bench/cwmp_drive.py measures and prints the goals (OK/OVER).
+#
+# usage (from the build folder): sh SRCDIR/bench/cwmp.sh [-n SESSIONS] [-r ROUNDS] [-w WARMUP]
+# Exit status: 0 all goals met, 3 a goal missed, 1 an error. KEEP_TMP=1 keeps the work folder.
+# Profiling: CWMPD_WRAP="valgrind --tool=callgrind --callgrind-out-file=/tmp/cg.%p" runs the daemon
+# under that command (the figures are then meaningless, the profile is not); -n 100 -r 1 will do.
+set -u
+top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/.." && pwd)}
+top_builddir=${top_builddir:-$(pwd)}
+SESSIONS=1000 ROUNDS=5 WARMUP=10
+while getopts "n:r:w:" o; do
+	case $o in
+	n) SESSIONS=$OPTARG ;;
+	r) ROUNDS=$OPTARG ;;
+	w) WARMUP=$OPTARG ;;
+	*) sed -n '11,12s/^# //p' "$0" >&2; exit 1 ;;
+	esac
+done
+
+CWMPD="$top_builddir/tr069/phonesec-cwmpd"
+CLI="$top_builddir/tools/phonesec"
+FLOOR="$top_builddir/bench/cwmp_floor"
+ACS_JS="$top_srcdir/tests/acs/acs.js"
+die() { echo "bench/cwmp: $*" >&2; exit 1; }
+for p in "$CWMPD" "$CLI" "$FLOOR"; do
+	[ -x "$p" ] || die "$p not built (run make in $top_builddir)"
+done
+for t in node python3; do command -v "$t" >/dev/null 2>&1 || die "$t not installed"; done
+[ -d "$top_srcdir/tests/node_modules/http-auth" ] || die "npm install --prefix $top_srcdir/tests"
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/bench-cwmp.XXXXXX") || exit 1
+acs_pid= d_pid= rec_pid= ok=0
+stop_pid() { # PID: TERM, then KILL after 3 s
+	[ -n "$1" ] || return 0
+	kill "$1" 2>/dev/null || return 0
+	for _ in $(seq 1 30); do
+		kill -0 "$1" 2>/dev/null || break
+		sleep 0.1
+	done
+	kill -9 "$1" 2>/dev/null
+	wait "$1" 2>/dev/null
+	return 0
+}
+cleanup() {
+	stop_pid "$rec_pid"
+	stop_pid "$d_pid"
+	stop_pid "$acs_pid"
+	if [ "$ok" -ne 1 ]; then
+		for f in cwmpd.log acs.err; do
+			echo "---- $f (tail)" >&2
+			tail -n 15 "$tmp/$f" >&2 2>/dev/null
+		done
+		cat "$tmp/log/violations.jsonl" >&2 2>/dev/null
+	fi
+	if [ -n "${KEEP_TMP:-}" ]; then echo "kept $tmp"; else rm -rf "$tmp"; fi
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM HUP
+
+wait_file() { # FILE: at most 10 s until it is non-empty
+	for _ in $(seq 1 100); do
+		[ -s "$1" ] && return 0
+		sleep 0.1
+	done
+	return 1
+}
+ended() { n=$(grep -c '"event":"end"' "$tmp/log/log.jsonl" 2>/dev/null); echo "${n:-0}"; }
+wait_ended() { # N: at most 60 s until the ACS has ended N sessions
+	for _ in $(seq 1 600); do
+		[ "$(ended)" -ge "$1" ] && return 0
+		sleep 0.1
+	done
+	die "the ACS saw $(ended) sessions end, not $1"
+}
+free_port() {
+	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
+}
+
+# ------------------------------------------------------------------ the session's scenario
+VENDOR=$(sed -n 's/^vendor *= *//p' "$top_srcdir/conf/phonesec.conf" | head -n 1)
+[ -n "$VENDOR" ] || die "no vendor in conf/phonesec.conf"
+GPV='<cwmp:GetParameterValues><ParameterNames soapenc:arrayType=\"xsd:string[1]\"><string>Device.</string></ParameterNames></cwmp:GetParameterValues>'
+pv() { printf '<ParameterValueStruct><Name>%s</Name><Value xsi:type=\\"xsd:%s\\">%s</Value></ParameterValueStruct>' "$1" "$2" "$3"; }
+spv() { # A|B: ten settings with two sets of values
+	if [ "$1" = A ]; then set -- A false 5 60 112 3600 5 2000 bench-a 80 443
+	else set -- B true 10 120 112,911 3601 6 2001 bench-b 8080 8443; fi
+	printf '<cwmp:SetParameterValues><ParameterList soapenc:arrayType=\\"cwmp:ParameterValueStruct[10]\\">'
+	pv "Device.X_${VENDOR}_Security.HiddenTags" boolean "$2"
+	pv "Device.X_${VENDOR}_Security.WebLogoutTimer" unsignedInt "$3"
+	pv "Device.X_${VENDOR}_Phone.KeypadLock.Timeout" unsignedInt "$4"
+	pv "Device.X_${VENDOR}_Phone.KeypadLock.EmergencyNumbers" string "$5"
+	pv Device.ManagementServer.PeriodicInformInterval unsignedInt "$6"
+	pv Device.ManagementServer.CWMPRetryMinimumWaitInterval unsignedInt "$7"
+	pv Device.ManagementServer.CWMPRetryIntervalMultiplier unsignedInt "$8"
+	pv Device.DeviceInfo.ProvisioningCode string "$9"
+	pv Device.UserInterface.HTTPAccess.1.Port unsignedInt "${10}"
+	pv Device.UserInterface.HTTPAccess.2.Port unsignedInt "${11}"
+	printf '</ParameterList><ParameterKey>bench-%s</ParameterKey></cwmp:SetParameterValues>' "$1"
+}
+mkdir -p "$tmp/q" "$tmp/log"
+printf '{"rpcs":["%s","%s"]}\n' "$GPV" "$(spv A)" >"$tmp/A.json"
+printf '{"rpcs":["%s","%s"]}\n' "$GPV" "$(spv B)" >"$tmp/B.json"
+python3 -c 'import json, sys; [json.load(open(f)) for f in sys.argv[1:]]' "$tmp/A.json" "$tmp/B.json" ||
+	die "bad scenario JSON"
+# one scenario per session of either side (the ACS takes them in name order), alternating
+total=$((2 * SESSIONS + 2 * WARMUP + 10))
+python3 - "$tmp" "$total" <<'EOF'
+import os, sys
+tmp, total = sys.argv[1], int(sys.argv[2])
+ab = [open(os.path.join(tmp, x + ".json")).read() for x in "AB"]
+for i in range(total):
+    with open(os.path.join(tmp, "q", "%06d.json" % i), "w") as f:
+        f.write(ab[i % 2])
+EOF
+
+# ------------------------------------------------------------------ ACS, store, daemon
+USER=cpe-1 PASS='bench pass'
+ST="$tmp/settings.db"
+"$CLI" -s "$ST" init >/dev/null 2>&1 || die "phonesec init"
+node "$ACS_JS" --port-file "$tmp/port" --log "$tmp/log" --queue "$tmp/q" --user "$USER" \
+	--pass "$PASS" 2>"$tmp/acs.err" &
+acs_pid=$!
+wait_file "$tmp/port" || die "the ACS did not start"
+ACS_PORT=$(cat "$tmp/port")
+URL_A="http://127.0.0.1:$ACS_PORT/acs" URL_B="http://127.0.0.1:$ACS_PORT/acs/"
+"$CLI" -s "$ST" set tr69_acs_url="$URL_A" tr69_acs_user="$USER" tr69_acs_passwd="$PASS" \
+	tr69_cr_user=acs tr69_cr_pass=bench-cr-1 tr69_periodic_enable=off >/dev/null ||
+	die "setting the ACS up"
+${CWMPD_WRAP:-} "$CWMPD" -s "$ST" -c "$top_srcdir/conf/phonesec.conf" -f -p "$(free_port)" >"$tmp/cwmpd.log" 2>&1 &
+d_pid=$!
+wait_ended 1 # the first session: 0 BOOTSTRAP, 1 BOOT
+
+# ------------------------------------------------------------------ record one session
+python3 "$top_srcdir/bench/cwmp_record.py" "$tmp/rport" "$ACS_PORT" "$tmp/record.bin" &
+rec_pid=$!
+wait_file "$tmp/rport" || die "the recorder did not start"
+"$CLI" -s "$ST" set tr69_acs_url="http://127.0.0.1:$(cat "$tmp/rport")/acs" >/dev/null
+wait_ended 2
+stop_pid "$rec_pid"
+rec_pid=
+[ "$(cat "$tmp/record.bin.conns")" = 1 ] || die "the recorded session used several connections"
+grep -q '0 BOOTSTRAP' "$tmp/record.bin" || die "the recorded Inform has no 0 BOOTSTRAP"
+[ "$(grep -c '^POST ' "$tmp/record.bin")" = 5 ] ||
+	die "recorded $(grep -c '^POST ' "$tmp/record.bin") requests, not 5 (Inform, Digest retry, empty POST, 2 responses)"
+[ -s "$tmp/log/violations.jsonl" ] && die "the ACS saw protocol violations"
+
+echo "phonesec-cwmpd (pid $d_pid) and the floor against tests/acs/acs.js on 127.0.0.1:$ACS_PORT;" \
+	"$(nproc) CPU(s), load $(cut -d' ' -f1-3 /proc/loadavg), $(uname -r)"
+echo "recorded session: $(grep -c '^POST ' "$tmp/record.bin") requests, $(wc -c <"$tmp/record.bin") bytes" \
+	"(GetParameterValuesResponse of $(grep -o '<Name>' "$tmp/record.bin" | wc -l) names in all)"
+python3 "$top_srcdir/bench/cwmp_drive.py" --pid "$d_pid" --cli "$CLI" --store "$ST" \
+	--url "$URL_A" --url "$URL_B" --acs-log "$tmp/log/log.jsonl" --daemon-log "$tmp/cwmpd.log" \
+	--floor "[\"$FLOOR\", \"-r\", \"$tmp/record.bin\", \"-p\", \"$ACS_PORT\", \"-u\", \"$USER\", \"-w\", \"$PASS\"]" \
+	--sessions "$SESSIONS" --rounds "$ROUNDS" --warmup "$WARMUP"
+rc=$?
+kill -0 "$d_pid" 2>/dev/null || { echo "phonesec-cwmpd died during the run" >&2; rc=1; }
+[ -s "$tmp/log/violations.jsonl" ] && { echo "the ACS saw protocol violations" >&2; rc=1; }
+[ "$rc" -ne 1 ] && ok=1
+exit "$rc"

@@ -1,0 +1,247 @@
+#!/usr/bin/env python3
+# bench/cwmp_drive.py: the measuring half of bench/cwmp.sh: runs phonesec-cwmpd's sessions and the
+# floor's in interleaved rounds, reads their CPU and memory from /proc, prints figures and goals.
+#
+# A daemon session is triggered by switching tr69_acs_url between two spellings of the same ACS
+# with the CLI (each switch is an ACS URL change: a 0 BOOTSTRAP session at once) and is over when
+# the ACS logs its end. Its CPU is utime+stime of the whole phonesec-cwmpd process over a round
+# (/proc/PID/stat), cross-checked with the per-thread run times of /proc/PID/task/*/schedstat.
+# usage: see bench/cwmp.sh, which passes everything on the command line.
+import argparse
+import glob
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+
+CPU_GOAL = 3.0             # x the floor's CPU per session
+ANON_GOAL_KB = 2048        # Anonymous of smaps_rollup
+GROWTH_TOLERANCE_KB = 64   # allowed drift between the 500 and 1000 samples (allocator noise)
+TICK_NS = 1e9 / os.sysconf("SC_CLK_TCK")
+
+ap = argparse.ArgumentParser()
+ap.add_argument("--pid", type=int, required=True)
+ap.add_argument("--cli", required=True)
+ap.add_argument("--store", required=True)
+ap.add_argument("--url", action="append", required=True)  # two spellings of the ACS URL
+ap.add_argument("--acs-log", required=True)
+ap.add_argument("--daemon-log", required=True)
+ap.add_argument("--floor", required=True)                 # the floor's command line, as JSON
+ap.add_argument("--sessions", type=int, default=1000)
+ap.add_argument("--rounds", type=int, default=5)
+ap.add_argument("--warmup", type=int, default=10)
+opt = ap.parse_args()
+floor_cmd = json.loads(opt.floor)
+
+
+def fail(msg):
+    print("cwmp_drive: " + msg, file=sys.stderr)
+    sys.exit(1)
+
+
+def stat_ticks(pid):
+    with open("/proc/%d/stat" % pid) as f:
+        s = f.read()
+    fields = s[s.rindex(")") + 2:].split()
+    return int(fields[11]) + int(fields[12])  # utime, stime
+
+
+def thread_ns(pid):
+    """Run time in ns of each live thread: {tid: ns}."""
+    out = {}
+    for d in glob.glob("/proc/%d/task/*" % pid):
+        try:
+            with open(d + "/schedstat") as f:
+                out[int(os.path.basename(d))] = int(f.read().split()[0])
+        except OSError:
+            pass
+    return out
+
+
+def mem_kb(pid):
+    m = {}
+    with open("/proc/%d/smaps_rollup" % pid) as f:
+        for line in f:
+            k, _, v = line.partition(":")
+            if k in ("Anonymous", "Rss"):
+                m[k] = int(v.split()[0])
+    with open("/proc/%d/status" % pid) as f:
+        for line in f:
+            k, _, v = line.partition(":")
+            if k in ("VmHWM", "VmRSS", "Threads"):
+                m[k] = int(v.split()[0])
+    return m
+
+
+class AcsLog:
+    """Counts the sessions the ACS ended (204), reading its log.jsonl as it grows."""
+
+    def __init__(self, path):
+        self.path, self.pos, self.ended, self.buf = path, 0, 0, b""
+        self.poll()
+
+    def poll(self):
+        try:
+            with open(self.path, "rb") as f:
+                f.seek(self.pos)
+                data = f.read()
+        except FileNotFoundError:
+            return
+        self.pos += len(data)
+        self.buf += data
+        *lines, self.buf = self.buf.split(b"\n")
+        for line in lines:
+            if b'"event":"end"' in line:
+                self.ended += 1
+            elif b'"event":"abort"' in line or b'"event":"drop"' in line:
+                fail("the ACS saw a session abort: " + line.decode(errors="replace"))
+
+    def wait_for(self, n, timeout=30.0):
+        end = time.monotonic() + timeout
+        while self.ended < n:
+            if time.monotonic() > end:
+                fail("no end of session %d within %g s (see %s)" % (n, timeout, opt.daemon_log))
+            time.sleep(0.002)
+            self.poll()
+
+
+acs = AcsLog(opt.acs_log)
+url_i = 0
+
+
+def daemon_sessions(n):
+    """n sessions of phonesec-cwmpd, one ACS URL switch each."""
+    global url_i
+    for _ in range(n):
+        url_i ^= 1
+        target = acs.ended + 1
+        r = subprocess.run([opt.cli, "-s", opt.store, "set", "tr69_acs_url=" + opt.url[url_i]],
+                           stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        if r.returncode:
+            fail("phonesec set failed: " + r.stderr.decode(errors="replace"))
+        acs.wait_for(target)
+    settle()
+
+
+def settle():
+    """Waits until the daemon is idle (its CPU time stops moving), after the last 204."""
+    last = sum(thread_ns(opt.pid).values())
+    for _ in range(50):
+        time.sleep(0.05)
+        now = sum(thread_ns(opt.pid).values())
+        if now == last:
+            return
+        last = now
+
+
+def floor_sessions(n):
+    r = subprocess.run(floor_cmd + ["-n", str(n)], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    if r.returncode:
+        fail("the floor failed: " + r.stderr.decode(errors="replace"))
+    kv = dict(x.split("=", 1) for x in r.stdout.decode().split())
+    acs.poll()
+    return {k: int(v) for k, v in kv.items()}
+
+
+def fmt_kb(kb):
+    return "%.2f MiB" % (kb / 1024) if kb >= 1024 else "%d KiB" % kb
+
+
+# ------------------------------------------------------------------ warm-up, then the rounds
+daemon_sessions(opt.warmup)
+floor_sessions(opt.warmup)
+per_round = opt.sessions // opt.rounds
+if per_round * opt.rounds != opt.sessions:
+    fail("--sessions must be a multiple of --rounds")
+samples = {0: mem_kb(opt.pid)}
+main_tid = opt.pid
+d_ticks, d_ns, d_worker_ns, d_loop_ns, f_ticks, f_ns, f_mem = [], [], [], [], [], [], []
+wall_d = wall_f = 0.0
+done = 0
+t_start = time.monotonic()
+for rnd in range(opt.rounds):
+    order = ("daemon", "floor") if rnd % 2 == 0 else ("floor", "daemon")
+    for side in order:
+        if side == "daemon":
+            # memory samples at the half and the end, taken at a round boundary
+            t0, n0 = stat_ticks(opt.pid), thread_ns(opt.pid)
+            w0 = time.monotonic()
+            half = opt.sessions // 2
+            if done < half < done + per_round:
+                daemon_sessions(half - done)
+                samples[half] = mem_kb(opt.pid)
+                daemon_sessions(done + per_round - half)
+            else:
+                daemon_sessions(per_round)
+            wall_d += time.monotonic() - w0
+            t1, n1 = stat_ticks(opt.pid), thread_ns(opt.pid)
+            done += per_round
+            if done == half:
+                samples[half] = mem_kb(opt.pid)
+            d_ticks.append((t1 - t0) * TICK_NS / per_round)
+            loop = n1.get(main_tid, 0) - n0.get(main_tid, 0)
+            total = sum(n1.values()) - sum(n0.values())
+            d_ns.append(total / per_round)
+            d_loop_ns.append(loop / per_round)
+            d_worker_ns.append((total - loop) / per_round)
+        else:
+            w0 = time.monotonic()
+            r = floor_sessions(per_round)
+            wall_f += time.monotonic() - w0
+            f_ticks.append(r["cpu_ticks"] * TICK_NS / per_round)
+            f_ns.append(r["cpu_ns"] / per_round)
+            f_mem.append(r)
+samples[opt.sessions] = mem_kb(opt.pid)
+elapsed = time.monotonic() - t_start
+
+# ------------------------------------------------------------------ report
+med = statistics.median
+
+
+def ms(x):
+    return "%.3f ms" % (x / 1e6)
+
+
+def rounds_ms(v):
+    return " ".join("%.3f" % (x / 1e6) for x in v)
+
+
+print()
+print("%d sessions per side in %d interleaved rounds of %d (after %d warm-up sessions each), "
+      "%.0f s in all (daemon side %.0f s, floor %.0f s)" %
+      (opt.sessions, opt.rounds, per_round, opt.warmup, elapsed, wall_d, wall_f))
+print()
+print("CPU per session (medians of the rounds)      phonesec-cwmpd     floor    ratio")
+rt = med(d_ticks) / med(f_ticks) if med(f_ticks) else float("inf")
+rn = med(d_ns) / med(f_ns)
+print("  utime+stime, /proc/PID/stat (10 ms ticks) %12s %12s %7.2fx" % (ms(med(d_ticks)), ms(med(f_ticks)), rt))
+print("  run time, schedstat / CPUTIME (ns)        %12s %12s %7.2fx" % (ms(med(d_ns)), ms(med(f_ns)), rn))
+print("    of which session thread                 %12s" % ms(med(d_worker_ns)))
+print("    of which event-loop thread (trigger)    %12s" % ms(med(d_loop_ns)))
+print("  rounds, daemon (ms/session, schedstat):  " + rounds_ms(d_ns))
+print("  rounds, floor  (ms/session, CPUTIME):    " + rounds_ms(f_ns))
+print()
+print("memory of phonesec-cwmpd   after session:  " + "  ".join("%8d" % k for k in sorted(samples)))
+for key in ("Anonymous", "Rss", "VmHWM"):
+    print("  %-10s (smaps_rollup/status)     " % key +
+          "  ".join("%8s" % fmt_kb(samples[k][key]) for k in sorted(samples)))
+print("  floor: Anonymous %s, VmHWM %s" % (fmt_kb(max(r["anon_kb"] for r in f_mem)),
+                                            fmt_kb(max(r["hwm_kb"] for r in f_mem))))
+print()
+anon = [samples[k]["Anonymous"] for k in sorted(samples)]
+half, end = samples[opt.sessions // 2]["Anonymous"], samples[opt.sessions]["Anonymous"]
+goals = [
+    ("CPU per session <= %gx the floor" % CPU_GOAL, "%.2fx" % rn, rn <= CPU_GOAL),
+    ("anonymous memory < %s" % fmt_kb(ANON_GOAL_KB), fmt_kb(max(anon)), max(anon) < ANON_GOAL_KB),
+    ("no growth %d -> %d sessions (<= %d KiB)" % (opt.sessions // 2, opt.sessions, GROWTH_TOLERANCE_KB),
+     "%+d KiB" % (end - half), end - half <= GROWTH_TOLERANCE_KB),
+]
+ok = True
+for name, value, good in goals:
+    print("goal: %-42s %10s  %s" % (name, value, "OK" if good else "OVER"))
+    ok = ok and good
+print("growth 0 -> %d sessions: %+d KiB (the 0 sample follows the warm-up)" %
+      (opt.sessions, end - samples[0]["Anonymous"]))
+sys.exit(0 if ok else 3)

@@ -1,0 +1,516 @@
+/* The floor of bench/cwmp.sh: a minimal CWMP client (plain sockets, no gSOAP, no data model) that
+ * replays the request bytes phonesec-cwmpd sent in one recorded session, over the same kind of
+ * connection (one HTTP/1.1 keep-alive connection per session, the Digest 401 round trip on it).
+ *
+ * usage: cwmp_floor -r RECORD -p ACS_PORT -u USER -w PASS [-n SESSIONS]
+ * Only what a real client must compute per request is recomputed: Host (the ACS's port),
+ * Content-Length, the Digest answer (new nonce, nc, cnonce, response), the session cookie and
+ * the cwmp:ID echoed from the ACS's last message; every other byte is the recording's. Prints one
+ * line of key=value: CPU of the sessions (utime+stime from /proc/self/stat in clock ticks, and
+ * CLOCK_PROCESS_CPUTIME_ID in ns), anonymous memory and VmHWM after them.
+ */
+#include "config.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "digest.h"
+
+#define FLOOR_MAX_REQS 64
+#define FLOOR_MAX_MSG (1024u * 1024u)
+
+struct floor_req {
+	const char *head; /* request line and header lines, without the blank line */
+	size_t head_len;
+	const char *body;
+	size_t body_len;
+};
+
+struct floor {
+	struct floor_req reqs[FLOOR_MAX_REQS];
+	size_t n_reqs;
+	unsigned short port;
+	const char *user, *pass;
+	/* per session */
+	int fd;
+	char nonce[DIGEST_FIELD_MAX], realm[DIGEST_FIELD_MAX], opaque[DIGEST_FIELD_MAX];
+	enum digest_alg alg;
+	bool challenged;
+	unsigned nc, cnonce_seq;
+	char cookie[1024];
+	char acs_id[256];
+	/* buffers, allocated once */
+	char *out, *in;
+	size_t in_len;
+	char *body; /* the last response's body (points into in) */
+	size_t body_len;
+	int status;
+};
+
+static void floor_die(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
+static void floor_die(const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "cwmp_floor: ");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\n");
+	exit(1);
+}
+
+/* ------------------------------------------------------------------------------- record */
+
+static size_t floor_content_length(const char *head, size_t len)
+{
+	for (const char *p = head; p < head + len;) {
+		const char *eol = memchr(p, '\n', (size_t)(head + len - p));
+		if (!eol)
+			eol = head + len;
+		if ((size_t)(eol - p) > 15 && !strncasecmp(p, "Content-Length:", 15))
+			return (size_t)strtoul(p + 15, NULL, 10);
+		p = eol + 1;
+	}
+	return 0;
+}
+
+static void floor_load(struct floor *f, const char *path)
+{
+	FILE *fp = fopen(path, "rb");
+	if (!fp)
+		floor_die("cannot open %s", path);
+	char *buf = malloc(FLOOR_MAX_MSG * 4);
+	if (!buf)
+		floor_die("%s", "out of memory");
+	size_t len = fread(buf, 1, FLOOR_MAX_MSG * 4, fp);
+	fclose(fp);
+	for (size_t i = 0; i < len;) {
+		const char *end = memmem(buf + i, len - i, "\r\n\r\n", 4);
+		if (!end || f->n_reqs == FLOOR_MAX_REQS)
+			floor_die("%s: not a sequence of HTTP requests", path);
+		struct floor_req *r = &f->reqs[f->n_reqs++];
+		r->head = buf + i;
+		r->head_len = (size_t)(end - r->head) + 2; /* keeps the last header's CRLF */
+		r->body = end + 4;
+		r->body_len = floor_content_length(r->head, r->head_len);
+		if (r->body + r->body_len > buf + len)
+			floor_die("%s: truncated body", path);
+		i = (size_t)(r->body - buf) + r->body_len;
+	}
+	if (!f->n_reqs)
+		floor_die("%s: empty", path);
+}
+
+/* ------------------------------------------------------------------------------- HTTP */
+
+static void floor_send_all(int fd, const char *p, size_t n)
+{
+	while (n) {
+		ssize_t w = send(fd, p, n, MSG_NOSIGNAL);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			floor_die("send: %s", strerror(errno));
+		p += w;
+		n -= (size_t)w;
+	}
+}
+
+/* Reads until at least want bytes are in f->in. */
+static void floor_fill(struct floor *f, size_t want)
+{
+	while (f->in_len < want) {
+		if (want > FLOOR_MAX_MSG)
+			floor_die("%s", "response too large");
+		ssize_t r = recv(f->fd, f->in + f->in_len, FLOOR_MAX_MSG - f->in_len, 0);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			floor_die("recv: %s", r ? strerror(errno) : "the ACS closed the connection");
+		f->in_len += (size_t)r;
+	}
+}
+
+/* Value of header name in head[0..len) (NUL-terminated copy), or false. */
+static bool floor_header(char *out, size_t cap, const char *head, size_t len, const char *name)
+{
+	size_t nl = strlen(name);
+	for (const char *p = head; p < head + len;) {
+		const char *eol = memmem(p, (size_t)(head + len - p), "\r\n", 2);
+		if (!eol)
+			eol = head + len;
+		if ((size_t)(eol - p) > nl && !strncasecmp(p, name, nl) && p[nl] == ':') {
+			const char *v = p + nl + 1;
+			while (*v == ' ')
+				v++;
+			size_t vl = (size_t)(eol - v);
+			if (vl >= cap)
+				vl = cap - 1;
+			memcpy(out, v, vl);
+			out[vl] = '\0';
+			return true;
+		}
+		p = eol + 2;
+	}
+	return false;
+}
+
+/* The value of key="v" or key=v in a WWW-Authenticate header. */
+static void floor_auth_param(char *out, size_t cap, const char *h, const char *key)
+{
+	size_t kl = strlen(key);
+	out[0] = '\0';
+	for (const char *p = h; (p = strstr(p, key)); p += kl) {
+		if ((p != h && p[-1] != ' ' && p[-1] != ',') || p[kl] != '=')
+			continue;
+		const char *v = p + kl + 1;
+		size_t n = *v == '"' ? strcspn(++v, "\"") : strcspn(v, ", ");
+		if (n >= cap)
+			n = cap - 1;
+		memcpy(out, v, n);
+		out[n] = '\0';
+		return;
+	}
+}
+
+/* Keeps name=value of a Set-Cookie in the jar (one cookie per name). */
+static void floor_take_cookie(struct floor *f, const char *val)
+{
+	size_t n = strcspn(val, ";");
+	const char *eq = memchr(val, '=', n);
+	if (!eq)
+		return;
+	size_t nl = (size_t)(eq - val) + 1;
+	/* drop an old value of the same name */
+	for (char *p = f->cookie; *p;) {
+		char *end = strstr(p, "; ");
+		size_t l = end ? (size_t)(end - p) : strlen(p);
+		if (l >= nl && !strncmp(p, val, nl)) {
+			memmove(p, end ? end + 2 : p + l, strlen(end ? end + 2 : p + l) + 1);
+			continue;
+		}
+		p += l + (end ? 2 : 0);
+	}
+	size_t cl = strlen(f->cookie);
+	if (cl && f->cookie[cl - 1] != ' ')
+		cl = (size_t)snprintf(f->cookie + cl, sizeof(f->cookie) - cl, "; ") + cl;
+	snprintf(f->cookie + cl, sizeof(f->cookie) - cl, "%.*s", (int)n, val);
+}
+
+/* Reads one response: status, the headers we need, the body (Content-Length or chunked). */
+static void floor_read_response(struct floor *f)
+{
+	char v[1024];
+
+	f->in_len = 0;
+	floor_fill(f, 4);
+	char *end;
+	while (!(end = memmem(f->in, f->in_len, "\r\n\r\n", 4)))
+		floor_fill(f, f->in_len + 1);
+	size_t hl = (size_t)(end - f->in) + 2;
+	if (f->in_len < 12 || strncmp(f->in, "HTTP/1.", 7))
+		floor_die("%s", "not an HTTP response");
+	f->status = atoi(f->in + 9);
+	/* every Set-Cookie line */
+	for (const char *p = f->in; p < f->in + hl;) {
+		const char *eol = memmem(p, (size_t)(f->in + hl - p), "\r\n", 2);
+		if ((size_t)(eol - p) > 11 && !strncasecmp(p, "Set-Cookie:", 11)) {
+			const char *c = p + 11;
+			while (*c == ' ')
+				c++;
+			snprintf(v, sizeof(v), "%.*s", (int)(eol - c), c);
+			floor_take_cookie(f, v);
+		}
+		p = eol + 2;
+	}
+	if (f->status == 401 && floor_header(v, sizeof(v), f->in, hl, "WWW-Authenticate")) {
+		floor_auth_param(f->nonce, sizeof(f->nonce), v, "nonce");
+		floor_auth_param(f->realm, sizeof(f->realm), v, "realm");
+		floor_auth_param(f->opaque, sizeof(f->opaque), v, "opaque");
+		char alg[32];
+		floor_auth_param(alg, sizeof(alg), v, "algorithm");
+		f->alg = alg[0] ? digest_alg_from_name(alg) : DIGEST_ALG_MD5;
+		f->challenged = f->alg != 0;
+		f->nc = 0;
+	}
+	size_t start = hl + 2;
+	f->body = f->in + start;
+	f->body_len = 0;
+	if (floor_header(v, sizeof(v), f->in, hl, "Content-Length")) {
+		f->body_len = (size_t)strtoul(v, NULL, 10);
+		floor_fill(f, start + f->body_len);
+	} else if (floor_header(v, sizeof(v), f->in, hl, "Transfer-Encoding") &&
+		   !strcasecmp(v, "chunked")) {
+		/* decoded in place: chunks are moved down to f->body */
+		size_t pos = start, out = start;
+		for (;;) {
+			char *crlf;
+			while (!(crlf = memmem(f->in + pos, f->in_len - pos, "\r\n", 2)))
+				floor_fill(f, f->in_len + 1);
+			size_t n = (size_t)strtoul(f->in + pos, NULL, 16);
+			pos = (size_t)(crlf - f->in) + 2;
+			floor_fill(f, pos + n + 2);
+			memmove(f->in + out, f->in + pos, n);
+			out += n;
+			pos += n + 2;
+			if (!n)
+				break;
+		}
+		f->body_len = out - start;
+	} else if (f->status != 204 && f->status != 304) {
+		floor_die("%s", "response without a length");
+	}
+	/* the cwmp:ID of an ACS message, echoed in our answer to it */
+	const char *id = f->body_len ? memmem(f->body, f->body_len, ":ID", 3) : NULL;
+	if (id && (id = memchr(id, '>', (size_t)(f->body + f->body_len - id)))) {
+		size_t n = strcspn(id + 1, "<");
+		snprintf(f->acs_id, sizeof(f->acs_id), "%.*s", (int)n, id + 1);
+	}
+}
+
+/* ------------------------------------------------------------------------------- requests */
+
+/* Copies the recorded Authorization value with new nonce, nc, cnonce and response. */
+static size_t floor_authorization(struct floor *f, char *out, size_t cap, const char *rec,
+				  size_t rec_len)
+{
+	char uri[DIGEST_FIELD_MAX], qop[64], nc[9], cnonce[21], resp[DIGEST_HEX_MAX];
+	char ha1[DIGEST_HEX_MAX], tmp[2048];
+
+	snprintf(tmp, sizeof(tmp), "%.*s", (int)rec_len, rec);
+	floor_auth_param(uri, sizeof(uri), tmp, "uri");
+	floor_auth_param(qop, sizeof(qop), tmp, "qop");
+	snprintf(nc, sizeof(nc), "%08x", ++f->nc);
+	snprintf(cnonce, sizeof(cnonce), "%020x", ++f->cnonce_seq);
+	if (digest_ha1(ha1, sizeof(ha1), f->alg, f->user, f->realm, f->pass) ||
+	    digest_response(resp, sizeof(resp), f->alg, ha1, f->nonce, nc, cnonce, qop, "POST", uri))
+		floor_die("%s", "digest computation failed");
+	/* rewrite key by key: the recorded order and quoting are kept */
+	static const char *const keys[] = { "nonce", "nc", "cnonce", "response", "opaque" };
+	const char *vals[] = { f->nonce, nc, cnonce, resp, f->opaque };
+	size_t o = 0;
+	const char *p = tmp;
+	while (*p) {
+		size_t k;
+		for (k = 0; k < 5; k++) {
+			size_t kl = strlen(keys[k]);
+			if (!strncmp(p, keys[k], kl) && p[kl] == '=' &&
+			    (p == tmp || p[-1] == ' ' || p[-1] == ','))
+				break;
+		}
+		if (k == 5) {
+			if (o + 1 >= cap)
+				floor_die("%s", "Authorization too long");
+			out[o++] = *p++;
+			continue;
+		}
+		size_t kl = strlen(keys[k]);
+		const char *v = p + kl + 1;
+		bool quoted = *v == '"';
+		size_t vl = quoted ? strcspn(v + 1, "\"") + 2 : strcspn(v, ", ");
+		int w = snprintf(out + o, cap - o, quoted ? "%s=\"%s\"" : "%s=%s", keys[k], vals[k]);
+		if (w < 0 || (size_t)w >= cap - o)
+			floor_die("%s", "Authorization too long");
+		o += (size_t)w;
+		p = v + vl;
+	}
+	return o;
+}
+
+/* Builds request r into f->out; returns its length. */
+static size_t floor_build(struct floor *f, const struct floor_req *r)
+{
+	const char *body = r->body;
+	size_t body_len = r->body_len;
+	/* the echoed cwmp:ID of the recording replaced by the ACS's current one */
+	const char *id = body_len && f->acs_id[0] ? memmem(body, body_len, ":ID", 3) : NULL;
+	size_t id_start = 0, id_len = 0;
+	if (id && (id = memchr(id, '>', (size_t)(body + body_len - id)))) {
+		id_start = (size_t)(id + 1 - body);
+		id_len = strcspn(id + 1, "<");
+	}
+	size_t new_body_len = id_len ? body_len - id_len + strlen(f->acs_id) : body_len;
+
+	size_t o = 0;
+	char *out = f->out;
+	size_t cap = FLOOR_MAX_MSG;
+	for (const char *p = r->head; p < r->head + r->head_len;) {
+		const char *eol = memmem(p, (size_t)(r->head + r->head_len - p), "\r\n", 2);
+		size_t l = (size_t)(eol - p);
+		int w = 0;
+		if (l > 5 && !strncasecmp(p, "Host:", 5)) {
+			w = snprintf(out + o, cap - o, "Host: 127.0.0.1:%u\r\n", f->port);
+		} else if (l > 15 && !strncasecmp(p, "Content-Length:", 15)) {
+			w = snprintf(out + o, cap - o, "Content-Length: %zu\r\n", new_body_len);
+		} else if (l > 7 && !strncasecmp(p, "Cookie:", 7)) {
+			if (f->cookie[0])
+				w = snprintf(out + o, cap - o, "Cookie: %s\r\n", f->cookie);
+		} else if (l > 14 && !strncasecmp(p, "Authorization:", 14)) {
+			if (f->challenged) {
+				const char *v = p + 14;
+				while (*v == ' ')
+					v++;
+				memcpy(out + o, "Authorization: ", 15);
+				o += 15;
+				o += floor_authorization(f, out + o, cap - o - 2, v, (size_t)(eol - v));
+				memcpy(out + o, "\r\n", 2);
+				o += 2;
+			}
+		} else {
+			if (o + l + 2 > cap)
+				floor_die("%s", "request too large");
+			memcpy(out + o, p, l + 2);
+			o += l + 2;
+		}
+		if (w < 0 || (size_t)w >= cap - o)
+			floor_die("%s", "request too large");
+		o += (size_t)w;
+		p = eol + 2;
+	}
+	if (o + 2 + new_body_len > cap)
+		floor_die("%s", "request too large");
+	memcpy(out + o, "\r\n", 2);
+	o += 2;
+	if (id_len) {
+		memcpy(out + o, body, id_start);
+		o += id_start;
+		size_t il = strlen(f->acs_id);
+		memcpy(out + o, f->acs_id, il);
+		o += il;
+		memcpy(out + o, body + id_start + id_len, body_len - id_start - id_len);
+		o += body_len - id_start - id_len;
+	} else {
+		memcpy(out + o, body, body_len);
+		o += body_len;
+	}
+	return o;
+}
+
+/* One session: a new connection, the recorded requests in order, each answered. */
+static void floor_session(struct floor *f)
+{
+	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons(f->port) };
+	int one = 1;
+
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	f->fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (f->fd < 0 || connect(f->fd, (struct sockaddr *)&sa, sizeof(sa)))
+		floor_die("connect: %s", strerror(errno));
+	setsockopt(f->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	f->challenged = false;
+	f->cookie[0] = '\0';
+	f->acs_id[0] = '\0';
+	for (size_t i = 0; i < f->n_reqs; i++) {
+		size_t n = floor_build(f, &f->reqs[i]);
+		floor_send_all(f->fd, f->out, n);
+		floor_read_response(f);
+		bool last = i + 1 == f->n_reqs;
+		if (f->status == 401 && i == 0)
+			continue; /* the recording's next request is the answer to the challenge */
+		if (f->status != 200 && !(last && f->status == 204))
+			floor_die("unexpected HTTP status %d after request %zu", f->status, i + 1);
+		if (last && f->status != 204)
+			floor_die("%s", "the ACS did not end the session after the last request");
+	}
+	close(f->fd);
+}
+
+/* ------------------------------------------------------------------------------- measures */
+
+static long long floor_ticks(void)
+{
+	char buf[1024];
+	FILE *fp = fopen("/proc/self/stat", "r");
+	if (!fp)
+		return -1;
+	size_t n = fread(buf, 1, sizeof(buf) - 1, fp);
+	fclose(fp);
+	buf[n] = '\0';
+	const char *p = strrchr(buf, ')');
+	unsigned long long ut = 0, st = 0;
+	/* after "pid (comm)": state and 10 more fields, then utime and stime */
+	if (!p || sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu", &ut, &st) != 2)
+		return -1;
+	return (long long)(ut + st);
+}
+
+static long long floor_cpu_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+	return (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+static long long floor_kb(const char *path, const char *key)
+{
+	char line[256];
+	long long v = -1;
+	size_t kl = strlen(key);
+	FILE *fp = fopen(path, "r");
+	if (!fp)
+		return -1;
+	while (fgets(line, sizeof(line), fp))
+		if (!strncmp(line, key, kl) && line[kl] == ':') {
+			v = atoll(line + kl + 1);
+			break;
+		}
+	fclose(fp);
+	return v;
+}
+
+int main(int argc, char **argv)
+{
+	static struct floor f;
+	const char *record = NULL;
+	long sessions = 1;
+	int c;
+
+	while ((c = getopt(argc, argv, "r:p:u:w:n:")) != -1) {
+		switch (c) {
+		case 'r': record = optarg; break;
+		case 'p': f.port = (unsigned short)atoi(optarg); break;
+		case 'u': f.user = optarg; break;
+		case 'w': f.pass = optarg; break;
+		case 'n': sessions = atol(optarg); break;
+		default:
+			fprintf(stderr, "usage: cwmp_floor -r RECORD -p ACS_PORT -u USER -w PASS "
+					"[-n SESSIONS]\n");
+			return 2;
+		}
+	}
+	if (!record || !f.port || !f.user || !f.pass || sessions < 1) {
+		fprintf(stderr, "cwmp_floor: -r, -p, -u and -w are required\n");
+		return 2;
+	}
+	floor_load(&f, record);
+	f.out = malloc(FLOOR_MAX_MSG);
+	f.in = malloc(FLOOR_MAX_MSG);
+	if (!f.out || !f.in)
+		floor_die("%s", "out of memory");
+
+	long long t0 = floor_ticks(), n0 = floor_cpu_ns();
+	struct timespec w0, w1;
+	clock_gettime(CLOCK_MONOTONIC, &w0);
+	for (long i = 0; i < sessions; i++)
+		floor_session(&f);
+	long long t1 = floor_ticks(), n1 = floor_cpu_ns();
+	clock_gettime(CLOCK_MONOTONIC, &w1);
+	long long wall_ms = (w1.tv_sec - w0.tv_sec) * 1000LL + (w1.tv_nsec - w0.tv_nsec) / 1000000;
+	printf("sessions=%ld requests=%zu cpu_ticks=%lld cpu_ns=%lld anon_kb=%lld hwm_kb=%lld "
+	       "wall_ms=%lld\n",
+	       sessions, f.n_reqs, t1 - t0, n1 - n0, floor_kb("/proc/self/smaps_rollup", "Anonymous"),
+	       floor_kb("/proc/self/status", "VmHWM"), wall_ms);
+	return 0;
+}
