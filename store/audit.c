@@ -10,13 +10,10 @@
 int store_audit_append(struct store *st, enum store_action act, const struct store_actor *who,
 		       bool both, const char *keys, uint64_t *seq)
 {
-	sqlite3_stmt *q = NULL;
-	int rc = sqlite3_prepare_v2(st->db,
-				    "INSERT INTO audit(time_ms, action, source, both_layers, principal, "
-				    "keys) VALUES(?1, ?2, ?3, ?4, ?5, ?6)",
-				    -1, &q, NULL);
-	if (rc != SQLITE_OK)
-		return store_fail_sql(st, rc, "audit");
+	sqlite3_stmt *q = store_stmt(st, STORE_Q_AUDIT_INSERT);
+	int rc;
+	if (!q)
+		return STORE_E_IO;
 	sqlite3_bind_int64(q, 1, store_now_ms());
 	sqlite3_bind_int(q, 2, act);
 	sqlite3_bind_int(q, 3, who->source);
@@ -24,7 +21,7 @@ int store_audit_append(struct store *st, enum store_action act, const struct sto
 	sqlite3_bind_text(q, 5, who->principal ? who->principal : "", -1, SQLITE_STATIC);
 	sqlite3_bind_text(q, 6, keys, -1, SQLITE_STATIC);
 	rc = sqlite3_step(q);
-	sqlite3_finalize(q);
+	store_stmt_done(q);
 	if (rc != SQLITE_DONE)
 		return store_fail_sql(st, rc, "audit");
 	*seq = (uint64_t)sqlite3_last_insert_rowid(st->db);
@@ -90,10 +87,10 @@ static int collect(struct store_audit_entry **out, size_t *n, struct store *st, 
 	return STORE_OK;
 }
 
-static int query(struct store_audit_entry **out, size_t *n, struct store *st, const char *sql,
+static int query(struct store_audit_entry **out, size_t *n, struct store *st, enum store_q id,
 		 int64_t arg, size_t max, bool reverse)
 {
-	sqlite3_stmt *q = NULL;
+	sqlite3_stmt *q;
 	int rc;
 	if (!out || !n || !st)
 		return STORE_E_INVALID;
@@ -101,29 +98,25 @@ static int query(struct store_audit_entry **out, size_t *n, struct store *st, co
 	*n = 0;
 	if (max > 100000)
 		max = 100000;
-	rc = sqlite3_prepare_v2(st->db, sql, -1, &q, NULL);
-	if (rc != SQLITE_OK)
-		return store_fail_sql(st, rc, "audit");
+	q = store_stmt(st, id);
+	if (!q)
+		return STORE_E_IO;
 	sqlite3_bind_int64(q, 1, arg);
 	sqlite3_bind_int64(q, 2, (sqlite3_int64)max);
 	rc = collect(out, n, st, q, max, reverse);
-	sqlite3_finalize(q);
+	store_stmt_done(q);
 	return rc;
 }
-
-#define AUDIT_COLUMNS "SELECT seq, time_ms, action, source, both_layers, principal, keys FROM audit "
 
 int store_audit_since(struct store_audit_entry **out, size_t *n, struct store *st, uint64_t after,
 		      size_t max)
 {
-	return query(out, n, st, AUDIT_COLUMNS "WHERE seq > ?1 ORDER BY seq LIMIT ?2",
-		     (int64_t)after, max, false);
+	return query(out, n, st, STORE_Q_AUDIT_SINCE, (int64_t)after, max, false);
 }
 
 int store_audit_last(struct store_audit_entry **out, size_t *n, struct store *st, size_t max)
 {
-	return query(out, n, st, AUDIT_COLUMNS "WHERE ?1 = ?1 ORDER BY seq DESC LIMIT ?2", 0, max,
-		     true);
+	return query(out, n, st, STORE_Q_AUDIT_LAST, 0, max, true);
 }
 
 int store_audit_head(uint64_t *out, struct store *st)

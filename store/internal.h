@@ -13,6 +13,27 @@
 #define STORE_AUDIT_KEEP 10000 /* audit entries kept; older ones are pruned */
 #define STORE_ERRMSG_MAX 512
 
+/* Statements prepared once per handle (store_stmt), in the order of store.c's table. */
+enum store_q {
+	STORE_Q_BEGIN_WRITE,
+	STORE_Q_BEGIN_READ,
+	STORE_Q_COMMIT,
+	STORE_Q_ROLLBACK,
+	STORE_Q_AUDIT_INSERT,
+	STORE_Q_AUDIT_SINCE,
+	STORE_Q_AUDIT_LAST,
+	STORE_Q_STATE_GET,
+	STORE_Q_STATE_SET,
+	STORE_Q_STATE_DELETE,
+	STORE_Q_SNAPSHOT,
+	STORE_Q_CURRENT,
+	STORE_Q_UPDATE_RUNNING,
+	STORE_Q_UPDATE_BOTH,
+	STORE_Q_LOCK_UPDATE,
+	STORE_Q_LOCK_GET,
+	STORE_Q_COUNT
+};
+
 struct store {
 	sqlite3 *db;
 	char *path;
@@ -24,6 +45,7 @@ struct store {
 	sqlite3_stmt *q_get;       /* SELECT running FROM settings WHERE key=? */
 	sqlite3_stmt *q_get_saved; /* SELECT saved FROM settings WHERE key=? */
 	sqlite3_stmt *q_head;      /* SELECT max(seq) FROM audit */
+	sqlite3_stmt *stmts[STORE_Q_COUNT]; /* store_stmt()'s cache */
 	char errmsg[STORE_ERRMSG_MAX];
 };
 
@@ -35,6 +57,14 @@ int store_fail_sql(struct store *st, int rc, const char *what);
 /* Writes "fmt..." into buf (may be NULL) and returns code. */
 int store_msg(char *buf, size_t len, int code, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
+
+/* The handle's prepared statement id, prepared on first use, reset and without bindings. NULL on
+ * failure (message recorded on st). Callers end each use with store_stmt_done(), which ends the
+ * statement's read so no lock is held between calls. */
+sqlite3_stmt *store_stmt(struct store *st, enum store_q id);
+void store_stmt_done(sqlite3_stmt *q);
+/* Runs one cached statement without results (BEGIN, COMMIT...): SQLite result code. */
+int store_stmt_run(struct store *st, enum store_q id);
 
 /* Runs SQL without results. */
 int store_exec(struct store *st, const char *sql);

@@ -82,6 +82,71 @@ const char *store_path(const struct store *st)
 	return st ? st->path : NULL;
 }
 
+static const char *const stmt_sql[STORE_Q_COUNT] = {
+	[STORE_Q_BEGIN_WRITE] = "BEGIN IMMEDIATE",
+	[STORE_Q_BEGIN_READ] = "BEGIN",
+	[STORE_Q_COMMIT] = "COMMIT",
+	[STORE_Q_ROLLBACK] = "ROLLBACK",
+	[STORE_Q_AUDIT_INSERT] = "INSERT INTO audit(time_ms, action, source, both_layers, principal, "
+				 "keys) VALUES(?1, ?2, ?3, ?4, ?5, ?6)",
+	[STORE_Q_AUDIT_SINCE] = "SELECT seq, time_ms, action, source, both_layers, principal, keys "
+				"FROM audit WHERE seq > ?1 ORDER BY seq LIMIT ?2",
+	[STORE_Q_AUDIT_LAST] = "SELECT seq, time_ms, action, source, both_layers, principal, keys "
+			       "FROM audit WHERE ?1 = ?1 ORDER BY seq DESC LIMIT ?2",
+	[STORE_Q_STATE_GET] = "SELECT value FROM state WHERE name=?1",
+	[STORE_Q_STATE_SET] = "INSERT OR REPLACE INTO state(name, value) VALUES(?1, ?2)",
+	[STORE_Q_STATE_DELETE] = "DELETE FROM state WHERE name=?1",
+	[STORE_Q_SNAPSHOT] = "SELECT key, running, saved, locked, source, changed_seq, changed_ms "
+			     "FROM settings",
+	[STORE_Q_CURRENT] = "SELECT key, running, saved, locked FROM settings",
+	[STORE_Q_UPDATE_RUNNING] = "UPDATE settings SET running=?1, source=?2, changed_seq=?3, "
+				   "changed_ms=?4 WHERE key=?5",
+	[STORE_Q_UPDATE_BOTH] = "UPDATE settings SET running=?1, saved=?1, source=?2, "
+				"changed_seq=?3, changed_ms=?4 WHERE key=?5",
+	[STORE_Q_LOCK_UPDATE] = "UPDATE settings SET locked=?1 WHERE key=?2 AND locked!=?1",
+	[STORE_Q_LOCK_GET] = "SELECT locked FROM settings WHERE key=?1",
+};
+
+sqlite3_stmt *store_stmt(struct store *st, enum store_q id)
+{
+	sqlite3_stmt **q;
+	int rc;
+	if ((unsigned)id >= STORE_Q_COUNT)
+		return NULL;
+	q = &st->stmts[id];
+	if (*q) {
+		sqlite3_reset(*q);
+		sqlite3_clear_bindings(*q);
+		return *q;
+	}
+	rc = sqlite3_prepare_v3(st->db, stmt_sql[id], -1, SQLITE_PREPARE_PERSISTENT, q, NULL);
+	if (rc != SQLITE_OK) {
+		store_fail_sql(st, rc, "preparing a statement");
+		sqlite3_finalize(*q);
+		*q = NULL;
+	}
+	return *q;
+}
+
+void store_stmt_done(sqlite3_stmt *q)
+{
+	if (q) {
+		sqlite3_reset(q);
+		sqlite3_clear_bindings(q);
+	}
+}
+
+int store_stmt_run(struct store *st, enum store_q id)
+{
+	sqlite3_stmt *q = store_stmt(st, id);
+	int rc;
+	if (!q)
+		return SQLITE_ERROR;
+	rc = sqlite3_step(q);
+	store_stmt_done(q);
+	return rc == SQLITE_DONE ? SQLITE_OK : rc;
+}
+
 int store_exec(struct store *st, const char *sql)
 {
 	int rc = sqlite3_exec(st->db, sql, NULL, NULL, NULL);
@@ -90,13 +155,13 @@ int store_exec(struct store *st, const char *sql)
 
 int store_write_begin(struct store *st)
 {
-	int rc = sqlite3_exec(st->db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+	int rc = store_stmt_run(st, STORE_Q_BEGIN_WRITE);
 	return rc == SQLITE_OK ? STORE_OK : store_fail_sql(st, rc, "starting a transaction");
 }
 
 int store_write_commit(struct store *st)
 {
-	int rc = sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL);
+	int rc = store_stmt_run(st, STORE_Q_COMMIT);
 	if (rc == SQLITE_OK) {
 		store_feed_notify(st);
 		return STORE_OK;
@@ -108,7 +173,7 @@ int store_write_commit(struct store *st)
 
 void store_write_rollback(struct store *st)
 {
-	if (!sqlite3_get_autocommit(st->db))
+	if (!sqlite3_get_autocommit(st->db) && store_stmt_run(st, STORE_Q_ROLLBACK) != SQLITE_OK)
 		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
 }
 
@@ -146,6 +211,8 @@ void store_close(struct store *st)
 	sqlite3_finalize(st->q_get);
 	sqlite3_finalize(st->q_get_saved);
 	sqlite3_finalize(st->q_head);
+	for (size_t i = 0; i < STORE_Q_COUNT; i++)
+		sqlite3_finalize(st->stmts[i]);
 	if (st->db)
 		sqlite3_close_v2(st->db);
 	if (st->feed_fd >= 0)
@@ -175,6 +242,9 @@ static int configure_db(struct store *st)
 	if (rc != SQLITE_ROW)
 		return store_fail_sql(st, rc, "enabling WAL");
 	rc = store_exec(st, "PRAGMA synchronous=FULL");
+	/* the store is small: a bounded page cache keeps every daemon's memory low */
+	if (rc == STORE_OK)
+		rc = store_exec(st, "PRAGMA cache_size=-256");
 	if (rc == STORE_OK)
 		rc = store_exec(st, "PRAGMA trusted_schema=OFF");
 	return rc;
@@ -749,17 +819,14 @@ int store_snapshot_take(struct store_snapshot **out, struct store *st)
 		return store_fail(st, STORE_E_NOMEM, "out of memory");
 	}
 	snap->count = n;
-	rc = sqlite3_exec(st->db, "BEGIN", NULL, NULL, NULL);
+	rc = store_stmt_run(st, STORE_Q_BEGIN_READ);
 	if (rc != SQLITE_OK) {
 		rc = store_fail_sql(st, rc, "read");
 		goto out;
 	}
-	rc = sqlite3_prepare_v2(st->db,
-				"SELECT key, running, saved, locked, source, changed_seq, changed_ms "
-				"FROM settings",
-				-1, &q, NULL);
-	if (rc != SQLITE_OK) {
-		rc = store_fail_sql(st, rc, "read");
+	q = store_stmt(st, STORE_Q_SNAPSHOT);
+	if (!q) {
+		rc = STORE_E_IO;
 		goto out;
 	}
 	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
@@ -807,9 +874,9 @@ int store_snapshot_take(struct store_snapshot **out, struct store *st)
 	}
 	rc = store_audit_head(&snap->head_seq, st);
 out:
-	sqlite3_finalize(q);
+	store_stmt_done(q);
 	if (!sqlite3_get_autocommit(st->db))
-		sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL);
+		store_stmt_run(st, STORE_Q_COMMIT);
 	if (rc) {
 		store_snapshot_free(snap);
 		return rc;
@@ -921,10 +988,9 @@ int store_lock_set(struct store *st, const char *const *keys, size_t n, bool loc
 	rc = store_write_begin(st);
 	if (rc)
 		return rc;
-	rc = sqlite3_prepare_v2(st->db, "UPDATE settings SET locked=?1 WHERE key=?2 AND locked!=?1",
-				-1, &q, NULL);
-	if (rc != SQLITE_OK) {
-		rc = store_fail_sql(st, rc, "lock");
+	q = store_stmt(st, STORE_Q_LOCK_UPDATE);
+	if (!q) {
+		rc = STORE_E_IO;
 		goto out;
 	}
 	for (size_t i = 0; i < n; i++) {
@@ -946,7 +1012,7 @@ int store_lock_set(struct store *st, const char *const *keys, size_t n, bool loc
 		rc = store_audit_append(st, locked ? STORE_ACT_LOCK : STORE_ACT_UNLOCK, who, true,
 					changed, &seq);
 out:
-	sqlite3_finalize(q);
+	store_stmt_done(q);
 	free(changed);
 	if (rc == STORE_OK)
 		return store_write_commit(st);
@@ -962,9 +1028,9 @@ int store_lock_get(bool *locked, struct store *st, const char *key)
 		return STORE_E_INVALID;
 	if (!store_registry_find(key))
 		return store_fail(st, STORE_E_UNKNOWN, "%s: unknown setting", key);
-	rc = sqlite3_prepare_v2(st->db, "SELECT locked FROM settings WHERE key=?1", -1, &q, NULL);
-	if (rc != SQLITE_OK)
-		return store_fail_sql(st, rc, "read");
+	q = store_stmt(st, STORE_Q_LOCK_GET);
+	if (!q)
+		return STORE_E_IO;
 	sqlite3_bind_text(q, 1, key, -1, SQLITE_STATIC);
 	rc = sqlite3_step(q);
 	if (rc == SQLITE_ROW) {
@@ -974,7 +1040,7 @@ int store_lock_get(bool *locked, struct store *st, const char *key)
 		rc = rc == SQLITE_DONE ? store_fail(st, STORE_E_CORRUPT, "%s missing", key)
 				       : store_fail_sql(st, rc, "read");
 	}
-	sqlite3_finalize(q);
+	store_stmt_done(q);
 	return rc;
 }
 
@@ -988,9 +1054,9 @@ int store_state_get(char **out, struct store *st, const char *name)
 	if (!out || !st || !name)
 		return STORE_E_INVALID;
 	*out = NULL;
-	rc = sqlite3_prepare_v2(st->db, "SELECT value FROM state WHERE name=?1", -1, &q, NULL);
-	if (rc != SQLITE_OK)
-		return store_fail_sql(st, rc, "state");
+	q = store_stmt(st, STORE_Q_STATE_GET);
+	if (!q)
+		return STORE_E_IO;
 	sqlite3_bind_text(q, 1, name, -1, SQLITE_STATIC);
 	rc = sqlite3_step(q);
 	if (rc == SQLITE_ROW) {
@@ -1001,7 +1067,7 @@ int store_state_get(char **out, struct store *st, const char *name)
 	} else {
 		rc = store_fail_sql(st, rc, "state");
 	}
-	sqlite3_finalize(q);
+	store_stmt_done(q);
 	return rc;
 }
 
@@ -1011,17 +1077,14 @@ int store_state_set(struct store *st, const char *name, const char *value)
 	int rc;
 	if (!st || !name)
 		return STORE_E_INVALID;
-	rc = sqlite3_prepare_v2(st->db,
-				value ? "INSERT OR REPLACE INTO state(name, value) VALUES(?1, ?2)"
-				      : "DELETE FROM state WHERE name=?1",
-				-1, &q, NULL);
-	if (rc != SQLITE_OK)
-		return store_fail_sql(st, rc, "state");
+	q = store_stmt(st, value ? STORE_Q_STATE_SET : STORE_Q_STATE_DELETE);
+	if (!q)
+		return STORE_E_IO;
 	sqlite3_bind_text(q, 1, name, -1, SQLITE_STATIC);
 	if (value)
 		sqlite3_bind_text(q, 2, value, -1, SQLITE_STATIC);
 	rc = sqlite3_step(q);
-	sqlite3_finalize(q);
+	store_stmt_done(q);
 	return rc == SQLITE_DONE ? STORE_OK : store_fail_sql(st, rc, "state");
 }
 

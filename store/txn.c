@@ -384,10 +384,9 @@ static int current_read(struct current *c, struct store *st)
 	c->locked = calloc(n, sizeof(bool));
 	if (!c->running || !c->saved || !c->locked)
 		return store_fail(st, STORE_E_NOMEM, "out of memory");
-	rc = sqlite3_prepare_v2(st->db, "SELECT key, running, saved, locked FROM settings", -1, &q,
-				NULL);
-	if (rc != SQLITE_OK)
-		return store_fail_sql(st, rc, "read");
+	q = store_stmt(st, STORE_Q_CURRENT);
+	if (!q)
+		return STORE_E_IO;
 	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
 		int i = store_registry_index((const char *)sqlite3_column_text(q, 0));
 		if (i < 0 || c->running[i])
@@ -400,7 +399,7 @@ static int current_read(struct current *c, struct store *st)
 			break;
 		}
 	}
-	sqlite3_finalize(q);
+	store_stmt_done(q);
 	if (rc != SQLITE_DONE)
 		return store_fail_sql(st, rc, "read");
 	for (size_t i = 0; i < n; i++)
@@ -496,11 +495,9 @@ static int write_locks(struct store_txn *t, const struct store_actor *who, uint6
 
 	if (t->nlocks == 0)
 		return STORE_OK;
-	rc = sqlite3_prepare_v2(t->st->db,
-				"UPDATE settings SET locked=?1 WHERE key=?2 AND locked!=?1", -1, &q,
-				NULL);
-	if (rc != SQLITE_OK)
-		return store_fail_sql(t->st, rc, "lock");
+	q = store_stmt(t->st, STORE_Q_LOCK_UPDATE);
+	if (!q)
+		return STORE_E_IO;
 	for (size_t k = 0; k < t->nlocks && rc == STORE_OK; k++) {
 		const char *key = store_registry_at((size_t)t->lock_idx[k])->key;
 		sqlite3_reset(q);
@@ -515,7 +512,7 @@ static int write_locks(struct store_txn *t, const struct store_actor *who, uint6
 			     ? store_keys_append(&keys[t->lock_val[k]], &len[t->lock_val[k]], key)
 			     : STORE_OK;
 	}
-	sqlite3_finalize(q);
+	store_stmt_done(q);
 	for (int l = 0; l < 2 && rc == STORE_OK; l++)
 		if (keys[l])
 			rc = store_audit_append(t->st, l ? STORE_ACT_LOCK : STORE_ACT_UNLOCK, who, true,
@@ -566,14 +563,9 @@ static int write_items(struct store_txn *t, const struct current *c, uint64_t *s
 	rc = store_audit_append(t->st, STORE_ACT_SET, &who, both, keys, seq);
 	if (rc)
 		goto out;
-	rc = sqlite3_prepare_v2(t->st->db,
-				both ? "UPDATE settings SET running=?1, saved=?1, source=?2, "
-				       "changed_seq=?3, changed_ms=?4 WHERE key=?5"
-				     : "UPDATE settings SET running=?1, source=?2, changed_seq=?3, "
-				       "changed_ms=?4 WHERE key=?5",
-				-1, &q, NULL);
-	if (rc != SQLITE_OK) {
-		rc = store_fail_sql(t->st, rc, "write");
+	q = store_stmt(t->st, both ? STORE_Q_UPDATE_BOTH : STORE_Q_UPDATE_RUNNING);
+	if (!q) {
+		rc = STORE_E_IO;
 		goto out;
 	}
 	for (size_t k = 0; k < t->nitems; k++) {
@@ -596,7 +588,7 @@ static int write_items(struct store_txn *t, const struct current *c, uint64_t *s
 	}
 	rc = STORE_OK;
 out:
-	sqlite3_finalize(q);
+	store_stmt_done(q);
 	free(keys);
 	free(changed);
 	return rc;
