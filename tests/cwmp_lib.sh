@@ -25,9 +25,14 @@ T=$(mktemp -d "${TMPDIR:-/tmp}/cwmp-${T_NAME:-test}.XXXXXX") || exit 99
 ST="$T/settings.db"
 ACS_PID= ; D_PID=
 cleanup() {
-	[ -n "$D_PID" ] && kill "$D_PID" 2>/dev/null && wait "$D_PID" 2>/dev/null
+	vg=0
+	if [ -n "$D_PID" ] && kill "$D_PID" 2>/dev/null; then
+		wait "$D_PID" 2>/dev/null
+		[ $? -ne 97 ] || { vg=1; echo "FAIL: the daemon's checker reported errors"; tail -n 60 "$T/cwmpd.log"; }
+	fi
 	[ -n "$ACS_PID" ] && kill "$ACS_PID" 2>/dev/null && wait "$ACS_PID" 2>/dev/null
 	if [ -n "${KEEP_TMP:-}" ]; then echo "kept $T"; else rm -rf "$T"; fi
+	[ "$vg" = 0 ] || exit 1
 }
 trap cleanup EXIT
 trap 'exit 99' INT TERM
@@ -128,12 +133,15 @@ stop_acs() {
 # start_daemon [CONF]: with -p CR_PORT when CR_PORT is set, else on tr69_cr_port
 start_daemon() {
 	# shellcheck disable=SC2086
-	"$CWMPD" -s "$ST" -c "${1:-$top_srcdir/conf/phonesec.conf}" -f -d ${CR_PORT:+-p $CR_PORT} \
+	# PHONESEC_DAEMON_WRAP runs the daemon under a checker (tools/run-tests: valgrind)
+	${PHONESEC_DAEMON_WRAP:-} "$CWMPD" -s "$ST" -c "${1:-$top_srcdir/conf/phonesec.conf}" -f -d ${CR_PORT:+-p $CR_PORT} \
 		>>"$T/cwmpd.log" 2>&1 &
 	D_PID=$!
 }
+# The daemon's exit status after SIGTERM: 0, or the wrapper's error code (valgrind: 97).
 stop_daemon() {
-	kill "$D_PID" 2>/dev/null; wait "$D_PID" 2>/dev/null; D_PID=
+	kill "$D_PID" 2>/dev/null; wait "$D_PID" 2>/dev/null; st=$?; D_PID=
+	[ "$st" -ne 97 ] || fail "the daemon's checker reported errors (see $T/cwmpd.log)"
 }
 
 # cr: a connection request with valid credentials (the URL from the first Inform)

@@ -123,7 +123,9 @@ SNMP_PERSISTENT_DIR="$tmp/trapd" MIBDIRS="$PS_MIBDIRS" MIBS=PHONESEC-MIB \
 	snmptrapd -f -C -c "$tmp/trapd.conf" -Lf "$tmp/trapd.log" -OQ "udp:127.0.0.1:$trap_port" &
 trapd_pid=$!
 # The subagent first, so it has to retry until the master is there.
-"$AGENT" -f -d -s "$STORE" -x "$tmp/agentx" -p 1 -w phonesecAdmin 2>"$tmp/agent.log" &
+# PHONESEC_DAEMON_WRAP runs it under a checker (tools/run-tests: valgrind, error exit code 97).
+${PHONESEC_DAEMON_WRAP:-} "$AGENT" -f -d -s "$STORE" -x "$tmp/agentx" -p 1 -w phonesecAdmin \
+	2>"$tmp/agent.log" &
 agent_pid=$!
 sleep 1.5
 check "subagent waits for an absent master" kill -0 "$agent_pid"
@@ -301,6 +303,13 @@ else
 	ko "subagent back after the master restart"
 fi
 check "same subagent process" kill -0 "$agent_pid"
+
+# A clean stop: exit status 0 (under a checker: no error and no leak).
+kill "$agent_pid" 2>/dev/null
+wait "$agent_pid" 2>/dev/null
+agent_status=$?
+agent_pid=
+check "subagent stops cleanly on SIGTERM (exit status $agent_status)" [ "$agent_status" -eq 0 ]
 
 echo "$failures failure(s)"
 [ "$failures" -eq 0 ]
