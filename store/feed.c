@@ -1,5 +1,5 @@
-/* The change feed's wake-up: an inotify watch on the store's folder that turns readable when any
- * process writes the store or its WAL, so daemons follow the audit log without polling. */
+/* The change feed's wake-up: every committer writes the store's "-feed" companion after its commit
+ * is visible; an inotify watch on that file lets daemons follow the audit log without polling. */
 #include "config.h"
 
 #include <errno.h>
@@ -11,6 +11,25 @@
 #include <unistd.h>
 
 #include "internal.h"
+
+/* Adds the watch on "<store>-feed", creating the file when it is not there yet. */
+static int watch_feed(struct store *st, int fd)
+{
+	char path[4096];
+	int f;
+	if ((size_t)snprintf(path, sizeof(path), "%s-feed", st->path) >= sizeof(path))
+		return store_fail(st, STORE_E_INVALID, "%s: path too long", st->path);
+	f = open(path, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (f < 0)
+		return store_fail(st, STORE_E_IO, "%s: %s", path, strerror(errno));
+	close(f);
+	/* Only the companion is watched: SQLite writes a commit's WAL frames before it publishes the
+	 * commit, so a wake-up from the WAL could read too early; readers write the WAL's index and
+	 * create the WAL too. The committer writes "-feed" after its commit is visible. */
+	if (inotify_add_watch(fd, path, IN_MODIFY | IN_DELETE_SELF | IN_MOVE_SELF) < 0)
+		return store_fail(st, STORE_E_IO, "inotify on %s: %s", path, strerror(errno));
+	return STORE_OK;
+}
 
 int store_feed_fd(struct store *st)
 {
@@ -24,24 +43,12 @@ int store_feed_fd(struct store *st)
 		store_fail(st, STORE_E_IO, "inotify: %s", strerror(errno));
 		return -1;
 	}
-	/* Watch the folder and filter by name: "-feed" is created by the first commit after the
-	 * follower started. No IN_CLOSE_WRITE: a commit always writes. */
-	if (inotify_add_watch(fd, st->dir, IN_MODIFY | IN_CREATE) < 0) {
-		store_fail(st, STORE_E_IO, "inotify on %s: %s", st->dir, strerror(errno));
+	if (watch_feed(st, fd) != STORE_OK) {
 		close(fd);
 		return -1;
 	}
 	st->feed_fd = fd;
 	return fd;
-}
-
-/* True for the "-feed" companion. The WAL itself is not watched: SQLite writes a commit's frames
- * before it publishes the commit in the wal-index, so a follower woken by the WAL write could read
- * too early; and readers create the WAL too. */
-static bool relevant(const struct store *st, const char *name)
-{
-	size_t bl = strlen(st->base);
-	return strncmp(name, st->base, bl) == 0 && strcmp(name + bl, "-feed") == 0;
 }
 
 void store_feed_notify(struct store *st)
@@ -79,10 +86,14 @@ int store_feed_drain(struct store *st)
 		}
 		for (char *p = buf; p < buf + n;) {
 			const struct inotify_event *ev = (const struct inotify_event *)p;
-			if (ev->len && relevant(st, ev->name))
+			if (ev->mask & (IN_MODIFY | IN_Q_OVERFLOW))
 				hits++;
-			if (ev->mask & IN_Q_OVERFLOW)
+			/* the companion was removed or replaced: watch the new one, and wake the
+			 * follower, which re-reads the audit log anyway */
+			if (ev->mask & IN_IGNORED) {
+				watch_feed(st, st->feed_fd);
 				hits++;
+			}
 			p += sizeof(*ev) + ev->len;
 		}
 	}

@@ -365,8 +365,8 @@ void store_audit_free(struct store_audit_entry *entries, size_t n);
 int store_audit_head(uint64_t *out, struct store *st);
 
 /* A file descriptor that becomes readable when any process commits to the store. Every
- * committer writes the store's "-feed" companion file after its commit is visible; this is an
- * inotify watch on the store's folder for that file. Owned by st; do not close it.
+ * committer writes the store's "-feed" companion file (created 0600 when missing) after its
+ * commit is visible; this is an inotify watch on that file. Owned by st; do not close it.
  * Level-triggered: call store_feed_drain() after it became readable, then store_audit_since().
  * -1 with an error on failure. */
 int store_feed_fd(struct store *st);

@@ -45,6 +45,8 @@ struct cwmpd_shared {
 	bool running;            /* a session is running */
 	bool stopping;
 	struct cwmp_events events;  /* the queue; whoever changes it saves it with its handle */
+	char *saved_events;         /* its text as last committed (NULL: unknown, write it next
+	                               time): an unchanged queue is not written again */
 	unsigned retry_count;       /* consecutive failed sessions */
 	bool have_transfer;         /* a finished transfer waits for its TransferComplete */
 	struct cwmp_transfer_done transfer;
@@ -117,11 +119,22 @@ static uint32_t cwmpd_rand(void)
 
 /* ------------------------------------------------------------------------------- queue */
 
-/* Saves the queue with the calling thread's store handle; the caller holds the lock. */
+static void cwmpd_persist_locked(struct cwmpd *d, struct store *st, unsigned what,
+				 const char *acs_url);
+
+/* Saves the queue (when it changed) with the calling thread's store handle; the caller holds the
+ * lock. */
 static void cwmpd_save_locked(struct cwmpd *d, struct store *st)
 {
-	if (cwmp_events_save(st, &d->sh.events))
-		log_msg(LOG_ERR, "cwmp: saving the event queue failed: %s", store_errmsg(st));
+	cwmpd_persist_locked(d, st, 0, NULL);
+}
+
+/* Forgets the text of the last save: the next save writes the queue whatever it holds (after a
+ * factory reset, which empties the daemon state, or a failed commit). Caller holds the lock. */
+static void cwmpd_forget_saved_locked(struct cwmpd *d)
+{
+	free(d->sh.saved_events);
+	d->sh.saved_events = NULL;
 }
 
 static bool cwmpd_same_event(const struct cwmp_event *a, const struct cwmp_event *b)
@@ -236,25 +249,59 @@ static int cwmpd_pending_txn(struct store_txn *txn, const struct cwmpd_shared *s
 	return store_txn_set_state(txn, CWMPD_PENDING_STATE, text);
 }
 
-/* Writes the queue, and with transfers the transfer records, in one store transaction (daemon
- * state only: no audit entry). The caller holds the lock; st is the calling thread's handle. */
-static void cwmpd_persist_locked(struct cwmpd *d, struct store *st, bool transfers)
+enum {
+	CWMPD_PERSIST_TRANSFERS = 1u << 0, /* the transfer records */
+	CWMPD_PERSIST_SCHED = 1u << 1,     /* the pending ScheduleInforms (loop thread only) */
+};
+
+static void cwmpd_sched_save(struct cwmpd *d, struct store_txn *txn);
+
+/* Writes, in one store transaction (daemon state only: no audit entry), the queue when its text
+ * differs from the last one committed, the records named by what (CWMPD_PERSIST_*) and, when
+ * acs_url is non-NULL, the URL the queue is made for. Nothing at all is written when only an
+ * unchanged queue was asked for. The caller holds the lock; st is the calling thread's handle. */
+static void cwmpd_persist_locked(struct cwmpd *d, struct store *st, unsigned what,
+				 const char *acs_url)
 {
 	struct store_actor who = { .source = STORE_SRC_TR069, .role = STORE_ROLE_ADMIN,
 				   .principal = "phonesec-cwmpd" };
 	struct store_txn *txn = NULL;
-	int rc = store_txn_begin(&txn, st, STORE_TXN_BOTH, &who);
+	char *text = malloc(CWMP_EVENTS_TEXT_MAX);
+	int rc = text ? cwmp_events_format(text, CWMP_EVENTS_TEXT_MAX, &d->sh.events) : -1;
 
-	if (!rc && cwmp_events_txn_save(txn, &d->sh.events))
+	if (rc) {
+		log_msg(LOG_ERR, "cwmp: saving the event queue failed: %s",
+			text ? "queue does not fit its text form" : "out of memory");
+		free(text);
+		return;
+	}
+	bool queue = !d->sh.saved_events || strcmp(text, d->sh.saved_events) != 0;
+	if (!queue && !what && !acs_url) {
+		free(text);
+		return;
+	}
+	rc = store_txn_begin(&txn, st, STORE_TXN_BOTH, &who);
+	if (!rc && queue)
+		rc = store_txn_set_state(txn, CWMP_EVENTS_STATE, text);
+	if (!rc && (what & CWMPD_PERSIST_TRANSFERS) &&
+	    (cwmpd_transfer_txn(txn, &d->sh) || cwmpd_pending_txn(txn, &d->sh)))
 		rc = -1;
-	if (!rc && transfers && (cwmpd_transfer_txn(txn, &d->sh) || cwmpd_pending_txn(txn, &d->sh)))
-		rc = -1;
+	if (!rc && (what & CWMPD_PERSIST_SCHED))
+		cwmpd_sched_save(d, txn);
+	if (!rc && acs_url)
+		rc = store_txn_set_state(txn, CWMPD_ACS_STATE, acs_url);
 	if (!rc)
 		rc = store_txn_commit(txn, NULL);
-	if (rc)
+	if (rc) {
 		log_msg(LOG_ERR, "cwmp: saving the event queue failed: %s",
 			txn ? store_txn_errmsg(txn) : store_errmsg(st));
+		cwmpd_forget_saved_locked(d);
+	} else if (queue) {
+		free(d->sh.saved_events);
+		d->sh.saved_events = strdup(text); /* NULL: written again next time */
+	}
 	store_txn_free(txn);
+	free(text);
 }
 
 /* A transfer accepted before a restart and never carried out: reported as failed. */
@@ -283,7 +330,7 @@ static void cwmpd_pending_load(struct cwmpd *d)
 			upload ? "upload" : "download");
 	}
 	d->sh.job_state = CWMPD_JOB_NONE;
-	cwmpd_persist_locked(d, d->st, true);
+	cwmpd_persist_locked(d, d->st, CWMPD_PERSIST_TRANSFERS, NULL);
 }
 
 /* Worker thread: carries out the accepted transfer and queues its TransferComplete. */
@@ -303,7 +350,7 @@ static void cwmpd_transfer(struct cwmpd *d, struct cwmp_transfer *job)
 	cwmp_events_add(&d->sh.events, CWMP_EV_TRANSFER_COMPLETE, NULL);
 	cwmp_events_add(&d->sh.events, job->upload ? CWMP_EV_M_UPLOAD : CWMP_EV_M_DOWNLOAD,
 			job->command_key);
-	cwmpd_persist_locked(d, d->wst, true);
+	cwmpd_persist_locked(d, d->wst, CWMPD_PERSIST_TRANSFERS, NULL);
 	d->sh.transfer_finished = true;
 	pthread_mutex_unlock(&d->sh.lock);
 }
@@ -377,7 +424,8 @@ static void cwmpd_session(struct cwmpd *d)
 		more = !known;
 	}
 	d->sh.more = more;
-	cwmpd_persist_locked(d, d->wst, res->transfer_delivered || accepted);
+	cwmpd_persist_locked(d, d->wst,
+			     res->transfer_delivered || accepted ? CWMPD_PERSIST_TRANSFERS : 0, NULL);
 	d->sh.last_ok = res->completed;
 	d->sh.retry_count = res->completed ? 0 : d->sh.retry_count + 1;
 	d->sh.effects = res->effects;
@@ -436,14 +484,25 @@ static void cwmpd_arm(struct cwmpd *d);
 static void cwmpd_cr_port_changed(struct cwmpd *d, bool by_acs);
 
 /* The ACS URL changed or the phone was reset to factory: the queue goes down to 0 BOOTSTRAP and
- * an unreported transfer is forgotten (the new ACS did not ask for it). Loop thread. */
-static void cwmpd_acs_changed(struct cwmpd *d)
+ * an unreported transfer is forgotten (the new ACS did not ask for it). url non-NULL: the URL the
+ * new queue is for, recorded in the same transaction. Loop thread. */
+static void cwmpd_acs_changed(struct cwmpd *d, const char *url)
 {
 	pthread_mutex_lock(&d->sh.lock);
 	cwmp_events_acs_changed(&d->sh.events);
 	d->sh.have_transfer = false;
-	cwmpd_persist_locked(d, d->st, true);
+	cwmpd_persist_locked(d, d->st, CWMPD_PERSIST_TRANSFERS, url);
 	pthread_mutex_unlock(&d->sh.lock);
+}
+
+/* The store was reset to factory (by us or another program): its daemon state is gone, so the
+ * queue is written afresh, down to 0 BOOTSTRAP. Loop thread. */
+static void cwmpd_factory_reset_seen(struct cwmpd *d)
+{
+	pthread_mutex_lock(&d->sh.lock);
+	cwmpd_forget_saved_locked(d);
+	pthread_mutex_unlock(&d->sh.lock);
+	cwmpd_acs_changed(d, NULL);
 }
 
 /* Reads the periodic settings and plans the next periodic inform: computed in wall-clock time
@@ -518,23 +577,9 @@ static void cwmpd_sched_load(struct cwmpd *d)
 /* Queue and schedules in one state transaction (loop thread). */
 static void cwmpd_persist_sched(struct cwmpd *d)
 {
-	struct store_actor who = { .source = STORE_SRC_TR069, .role = STORE_ROLE_ADMIN,
-				   .principal = "phonesec-cwmpd" };
-	struct store_txn *txn = NULL;
-
 	pthread_mutex_lock(&d->sh.lock);
-	int rc = store_txn_begin(&txn, d->st, STORE_TXN_BOTH, &who);
-	if (!rc && cwmp_events_txn_save(txn, &d->sh.events))
-		rc = -1;
-	if (!rc) {
-		cwmpd_sched_save(d, txn);
-		rc = store_txn_commit(txn, NULL);
-	}
+	cwmpd_persist_locked(d, d->st, CWMPD_PERSIST_SCHED, NULL);
 	pthread_mutex_unlock(&d->sh.lock);
-	if (rc)
-		log_msg(LOG_ERR, "cwmp: saving the scheduled informs failed: %s",
-			txn ? store_txn_errmsg(txn) : store_errmsg(d->st));
-	store_txn_free(txn);
 }
 
 /* Hands a due transfer to the worker. */
@@ -707,7 +752,7 @@ static void cwmpd_on_done(evutil_socket_t fd, short what, void *arg)
 						   .principal = d->acs_url };
 			if (store_factory_reset(d->st, NULL, &who, NULL))
 				log_msg(LOG_ERR, "cwmp: factory reset failed: %s", store_errmsg(d->st));
-			cwmpd_acs_changed(d);
+			cwmpd_factory_reset_seen(d);
 			d->want = true;
 		}
 		if (fx.reboot) {
@@ -729,7 +774,8 @@ static void cwmpd_on_done(evutil_socket_t fd, short what, void *arg)
 	cwmpd_arm(d);
 }
 
-/* ACS URL as the queue knows it: a change discards the queue for 0 BOOTSTRAP. */
+/* ACS URL as the queue knows it: a change discards the queue for 0 BOOTSTRAP (the new queue and
+ * the URL it is for are written in one transaction). */
 static void cwmpd_check_acs_url(struct cwmpd *d, bool at_start)
 {
 	char *url = NULL, *known = NULL;
@@ -739,12 +785,12 @@ static void cwmpd_check_acs_url(struct cwmpd *d, bool at_start)
 	if (store_state_get(&known, d->st, CWMPD_ACS_STATE) == STORE_OK && strcmp(known, url) != 0 &&
 	    url[0]) {
 		log_msg(LOG_NOTICE, "cwmp: ACS URL changed: 0 BOOTSTRAP");
-		cwmpd_acs_changed(d);
+		cwmpd_acs_changed(d, url);
 		d->retry_at_ms = 0;
 		d->want = true;
-	}
-	if (!known || strcmp(known, url))
+	} else if (!known || strcmp(known, url)) {
 		store_state_set(d->st, CWMPD_ACS_STATE, url);
+	}
 	if (strcmp(d->acs_url, url) && url[0] && !at_start)
 		d->want = true;
 	snprintf(d->acs_url, sizeof(d->acs_url), "%s", url);
@@ -781,8 +827,20 @@ static void cwmpd_on_feed(evutil_socket_t fd, short what, void *arg)
 	struct store_audit_entry *e = NULL;
 	size_t n = 0;
 	bool periodic = false, acs = false, cr_port = false, cr_by_acs = false;
+	uint64_t head = 0;
 
-	store_feed_drain(d->st);
+	/* The watch wakes us for every write in the store's folder (WAL, our own ones too); only
+	 * a commit's "-feed" signal counts. */
+	if (store_feed_drain(d->st) <= 0)
+		return;
+	/* Most commits are our own state writes (queue, transfer records), which add no audit
+	 * entry: the head alone tells whether there is anything to read. */
+	if (store_audit_head(&head, d->st)) {
+		log_msg(LOG_ERR, "cwmp: reading the audit log failed: %s", store_errmsg(d->st));
+		return;
+	}
+	if (head <= d->audit_seq)
+		return;
 	do {
 		if (store_audit_since(&e, &n, d->st, d->audit_seq, CWMPD_AUDIT_BATCH)) {
 			log_msg(LOG_ERR, "cwmp: reading the audit log failed: %s", store_errmsg(d->st));
@@ -810,8 +868,14 @@ static void cwmpd_on_feed(evutil_socket_t fd, short what, void *arg)
 					cwmpd_key_changed(d, k);
 			}
 			if (e[i].action == STORE_ACT_FACTORY && e[i].source != STORE_SRC_TR069) {
-				cwmpd_acs_changed(d);
+				cwmpd_factory_reset_seen(d);
 				d->want = true;
+			} else if (e[i].action == STORE_ACT_FACTORY) {
+				/* ours (cwmpd_on_done wrote the queue after it) or the ACS's through
+				 * another program: the next save writes the queue in any case */
+				pthread_mutex_lock(&d->sh.lock);
+				cwmpd_forget_saved_locked(d);
+				pthread_mutex_unlock(&d->sh.lock);
 			}
 		}
 		store_audit_free(e, n);
@@ -1024,6 +1088,10 @@ static void cwmpd_stop(struct cwmpd *d)
 		pthread_cond_signal(&d->sh.cond);
 		pthread_mutex_unlock(&d->sh.lock);
 		pthread_join(d->worker, NULL); /* a running session ends within its I/O timeouts */
+		/* a session or transfer that ended while we were stopping: its outcome (a pending
+		 * ScheduleInform, M Reboot, an accepted transfer's timer) is recorded as the loop
+		 * would have, so that the restart finds it */
+		cwmpd_on_done(-1, 0, d);
 	}
 	struct event *evs[] = { d->ev_feed, d->ev_timer, d->ev_done, d->ev_term, d->ev_int };
 	for (size_t i = 0; i < sizeof(evs) / sizeof(evs[0]); i++)
@@ -1056,6 +1124,7 @@ int cwmpd_run(const struct cwmpd_options *opt)
 		rc = 0;
 	}
 	cwmpd_stop(d);
+	free(d->sh.saved_events);
 	pthread_cond_destroy(&d->sh.cond);
 	pthread_mutex_destroy(&d->sh.lock);
 	free(d);

@@ -26,6 +26,14 @@
 #define MODEL_IMPORT_LINE_MAX 1024
 #define MODEL_WUI_KEY "webserver_type"
 
+/* The daemon state the model reads, kept in its read cache. Only the model writes these rows
+ * (SetParameterValues) and a factory reset deletes them (an audited change), so a cache checked
+ * against the audit head and dropped at our own commits stays exact. */
+static const char *const model_cached_state[] = {
+	MODEL_STATE_PARAMETER_KEY, MODEL_STATE_PROVISIONING, MODEL_STATE_WUI_ACCESS,
+};
+#define MODEL_NCACHED (sizeof(model_cached_state) / sizeof(model_cached_state[0]))
+
 /* How a parameter gets its value. */
 enum model_kind {
 	MK_SETTING = 1, /* a registry row of the store */
@@ -183,7 +191,13 @@ struct cwmp_model {
 	size_t nnodes;
 	const char **forced;
 	size_t nforced;
-	struct store_snapshot *snap;   /* between read_begin and read_end */
+	/* The read cache: a snapshot of the settings and the daemon state the model reads, kept
+	 * across read_begin/read_end pairs while it is current (the store's audit head has not
+	 * moved and we committed nothing since), so that a session reads the store once. */
+	struct store_snapshot *snap;
+	char *state[MODEL_NCACHED];    /* values of model_cached_state[], "" when absent */
+	bool reading;                  /* between read_begin and read_end: values come from snap */
+	bool stale;                    /* we committed since snap was taken */
 	struct store_compliance comp;  /* valid while comp_ok, with snap */
 	bool comp_ok;
 	char **msgs;                   /* fault messages of the last set */
@@ -192,6 +206,8 @@ struct cwmp_model {
 };
 
 /* ------------------------------------------------------------------------------- helpers */
+
+static void model_cache_drop(struct cwmp_model *m);
 
 static void model_err(struct cwmp_model *m, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void model_err(struct cwmp_model *m, const char *fmt, ...)
@@ -514,7 +530,7 @@ void cwmp_model_free(struct cwmp_model *m)
 {
 	if (!m)
 		return;
-	cwmp_model_read_end(m);
+	model_cache_drop(m);
 	for (size_t i = 0; i < m->nparams; i++)
 		free((char *)m->params[i].info.path);
 	free(m->params);
@@ -569,32 +585,65 @@ static bool model_is_object(const struct cwmp_model *m, const char *path)
 
 /* ------------------------------------------------------------------------------- reading */
 
-int cwmp_model_read_begin(struct cwmp_model *m)
+static void model_cache_drop(struct cwmp_model *m)
 {
-	cwmp_model_read_end(m);
-	int rc = store_snapshot_take(&m->snap, m->st);
-	if (rc) {
-		model_err(m, "%s", store_errmsg(m->st));
-		return CWMP_FAULT_INTERNAL;
-	}
-	return 0;
-}
-
-void cwmp_model_read_end(struct cwmp_model *m)
-{
-	if (!m)
-		return;
 	if (m->comp_ok)
 		store_compliance_clear(&m->comp);
 	m->comp_ok = false;
 	store_snapshot_free(m->snap);
 	m->snap = NULL;
+	for (size_t i = 0; i < MODEL_NCACHED; i++) {
+		free(m->state[i]);
+		m->state[i] = NULL;
+	}
+	m->reading = false;
+}
+
+/* After each commit of ours: the next read_begin takes a new snapshot. */
+static void model_cache_stale(struct cwmp_model *m)
+{
+	m->stale = true;
+}
+
+int cwmp_model_read_begin(struct cwmp_model *m)
+{
+	uint64_t head = 0;
+
+	m->reading = false;
+	if (m->snap && !m->stale && store_audit_head(&head, m->st) == STORE_OK &&
+	    head == m->snap->head_seq) {
+		m->reading = true;
+		return 0;
+	}
+	model_cache_drop(m);
+	m->stale = false;
+	int rc = store_snapshot_take(&m->snap, m->st);
+	/* the state rows after the settings: a commit in between moves the head past the
+	 * snapshot's, so the next read_begin takes both again */
+	for (size_t i = 0; !rc && i < MODEL_NCACHED; i++) {
+		rc = store_state_get(&m->state[i], m->st, model_cached_state[i]);
+		if (rc == STORE_E_NOT_FOUND)
+			rc = (m->state[i] = strdup("")) ? STORE_OK : STORE_E_NOMEM;
+	}
+	if (rc) {
+		model_err(m, "%s", store_errmsg(m->st));
+		model_cache_drop(m);
+		return rc == STORE_E_NOMEM ? CWMP_FAULT_RESOURCES_EXCEEDED : CWMP_FAULT_INTERNAL;
+	}
+	m->reading = true;
+	return 0;
+}
+
+void cwmp_model_read_end(struct cwmp_model *m)
+{
+	if (m)
+		m->reading = false;
 }
 
 /* Running value (canonical text) of a setting: malloc'd. */
 static int model_setting_text(struct cwmp_model *m, const char *key, char **out)
 {
-	if (m->snap) {
+	if (m->reading) {
 		const struct store_row *r = store_snapshot_find(m->snap, key);
 		*out = strdup(r && r->running ? r->running : "");
 		return *out ? 0 : CWMP_FAULT_RESOURCES_EXCEEDED;
@@ -609,6 +658,11 @@ static int model_setting_text(struct cwmp_model *m, const char *key, char **out)
 
 static int model_state_text(struct cwmp_model *m, const char *name, char **out)
 {
+	for (size_t i = 0; m->reading && i < MODEL_NCACHED; i++)
+		if (strcmp(name, model_cached_state[i]) == 0) {
+			*out = strdup(m->state[i]);
+			return *out ? 0 : CWMP_FAULT_RESOURCES_EXCEEDED;
+		}
 	int rc = store_state_get(out, m->st, name);
 	if (rc == STORE_E_NOT_FOUND) {
 		*out = strdup("");
@@ -657,7 +711,7 @@ static int model_wui_read(struct cwmp_model *m, bool e[3])
 
 static int model_compliance(struct cwmp_model *m, const struct store_compliance **out)
 {
-	bool own = !m->snap;
+	bool own = !m->reading;
 	int rc;
 
 	if (own && (rc = cwmp_model_read_begin(m)))
@@ -672,7 +726,7 @@ static int model_compliance(struct cwmp_model *m, const struct store_compliance 
 	}
 	*out = &m->comp;
 	if (own) {
-		/* the caller copies what it needs right away; keep it until read_end */
+		/* the caller copies what it needs right away, then ends the read */
 		return 1;
 	}
 	return 0;
@@ -1131,6 +1185,7 @@ int cwmp_model_set(struct cwmp_model *m, struct cwmp_model_set_item *items, size
 	rc = store_txn_set_state(txn, MODEL_STATE_PARAMETER_KEY, parameter_key ? parameter_key : "");
 	for (size_t s = 0; !rc && s < pl.nstate; s++)
 		rc = store_txn_set_state(txn, pl.state_name[s], pl.state_value[s]);
+	model_cache_stale(m);
 	if (!rc)
 		rc = store_txn_commit(txn, seq);
 	if (rc) {
@@ -1253,6 +1308,7 @@ static int model_lock_apply(struct cwmp_model *m, const signed char *lock, bool 
 			keys[n++] = store_registry_at(k)->key;
 	if (!n)
 		return 0;
+	model_cache_stale(m);
 	int rc = store_lock_set(m->st, keys, n, locked, who);
 	if (rc) {
 		model_err(m, "%s", store_errmsg(m->st));
@@ -1320,6 +1376,7 @@ int cwmp_model_attr_set(struct cwmp_model *m, const struct cwmp_model_attr_item 
 		snprintf(val, sizeof(val), "%d", c.notif[i]);
 		rc = store_txn_set_state(txn, name, val);
 	}
+	model_cache_stale(m);
 	if (!rc)
 		rc = store_txn_commit(txn, NULL);
 	if (rc) {
@@ -1471,6 +1528,7 @@ int cwmp_model_import(struct cwmp_model *m, const char *text, size_t len, const 
 		if (fault)
 			goto out;
 	}
+	model_cache_stale(m);
 	rc = store_txn_commit(txn, NULL);
 	if (rc) {
 		model_err(m, "%s", store_txn_errmsg(txn));

@@ -78,7 +78,10 @@ const char *cwmp_model_errmsg(const struct cwmp_model *m);
 unsigned cwmp_model_fault_of(int store_err);
 
 /* Batched reads: between begin and end, values come from one store snapshot (consistent and
- * cheaper for a whole GetParameterValues). Nesting is not supported. Returns a fault code. */
+ * cheaper for a whole GetParameterValues or Inform). Nesting is not supported. Returns a fault
+ * code. The snapshot is kept after end and used again by the next begin while it is current:
+ * the store's audit head has not moved and this model committed nothing since (the daemon state
+ * it reads is written by this model alone; a factory reset, which deletes it, is audited). */
 int cwmp_model_read_begin(struct cwmp_model *m);
 void cwmp_model_read_end(struct cwmp_model *m);
 

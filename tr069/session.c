@@ -411,6 +411,8 @@ static int sess_write_inform(struct sess *s, const char **out, size_t *len)
 		sess_fail(s, "out of memory");
 		goto out;
 	}
+	/* one snapshot for every value (a store failure leaves the reads one by one) */
+	cwmp_model_read_begin(p->model);
 	for (size_t i = 0; i < cap; i++) {
 		const char *path = i < n_forced ? forced[i] : q->params[i - n_forced];
 		bool dup = false;
@@ -429,6 +431,7 @@ static int sess_write_inform(struct sess *s, const char **out, size_t *len)
 		pv[n].Value = &vals[n];
 		n++;
 	}
+	cwmp_model_read_end(p->model);
 	for (size_t i = 0; i < q->n; i++) {
 		ev[i].EventCode = (char *)cwmp_events_code_name(q->ev[i].code);
 		ev[i].CommandKey = (char *)q->ev[i].command_key;
