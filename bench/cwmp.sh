@@ -14,6 +14,8 @@
 # under that command (the figures are then meaningless, the profile is not); -n 100 -r 1 will do.
 set -u
 top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/.." && pwd)}
+# shellcheck source=tests/proc.sh
+. "$top_srcdir/tests/proc.sh"
 top_builddir=${top_builddir:-$(pwd)}
 SESSIONS=1000 ROUNDS=5 WARMUP=10
 while getopts "n:r:w:" o; do
@@ -38,21 +40,10 @@ for t in node python3; do command -v "$t" >/dev/null 2>&1 || die "$t not install
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/bench-cwmp.XXXXXX") || exit 1
 acs_pid= d_pid= rec_pid= ok=0
-stop_pid() { # PID: TERM, then KILL after 3 s
-	[ -n "$1" ] || return 0
-	kill "$1" 2>/dev/null || return 0
-	for _ in $(seq 1 30); do
-		kill -0 "$1" 2>/dev/null || break
-		sleep 0.1
-	done
-	kill -9 "$1" 2>/dev/null
-	wait "$1" 2>/dev/null
-	return 0
-}
 cleanup() {
-	stop_pid "$rec_pid"
-	stop_pid "$d_pid"
-	stop_pid "$acs_pid"
+	ps_stop "$rec_pid"
+	ps_stop "$d_pid"
+	ps_stop "$acs_pid"
 	if [ "$ok" -ne 1 ]; then
 		for f in cwmpd.log acs.err; do
 			echo "---- $f (tail)" >&2
@@ -80,9 +71,7 @@ wait_ended() { # N: at most 60 s until the ACS has ended N sessions
 	done
 	die "the ACS saw $(ended) sessions end, not $1"
 }
-free_port() {
-	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
-}
+free_port() { ps_free_port; }
 
 # ------------------------------------------------------------------ the session's scenario
 VENDOR=$(sed -n 's/^vendor *= *//p' "$top_srcdir/conf/phonesec.conf" | head -n 1)
@@ -144,7 +133,7 @@ rec_pid=$!
 wait_file "$tmp/rport" || die "the recorder did not start"
 "$CLI" -s "$ST" set tr69_acs_url="http://127.0.0.1:$(cat "$tmp/rport")/acs" >/dev/null
 wait_ended 2
-stop_pid "$rec_pid"
+ps_stop "$rec_pid"
 rec_pid=
 [ "$(cat "$tmp/record.bin.conns")" = 1 ] || die "the recorded session used several connections"
 grep -q '0 BOOTSTRAP' "$tmp/record.bin" || die "the recorded Inform has no 0 BOOTSTRAP"

@@ -9,6 +9,8 @@ top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/.." && pwd)}
 top_builddir=${top_builddir:-$(pwd)}
 export top_srcdir top_builddir
 . "$top_srcdir/tests/snmp/env.sh"
+# shellcheck source=tests/proc.sh
+. "$top_srcdir/tests/proc.sh"
 ps_need_tool snmpd snmpget snmptranslate python3
 ps_need_mibs
 
@@ -32,22 +34,11 @@ floor_pid=
 client_pid=
 ok=0
 
-stop_pid() { # PID: TERM, then KILL after 3 s; waits so no process is left behind
-	[ -n "$1" ] || return 0
-	kill "$1" 2>/dev/null || return 0
-	for _ in $(seq 1 30); do
-		kill -0 "$1" 2>/dev/null || break
-		sleep 0.1
-	done
-	kill -9 "$1" 2>/dev/null
-	wait "$1" 2>/dev/null
-	return 0
-}
 cleanup() {
-	stop_pid "$client_pid"
-	stop_pid "$agent_pid"
-	stop_pid "$floor_pid"
-	stop_pid "$snmpd_pid"
+	ps_stop "$client_pid"
+	ps_stop "$agent_pid"
+	ps_stop "$floor_pid"
+	ps_stop "$snmpd_pid"
 	if [ "$ok" -ne 1 ]; then
 		for f in agent.log floor.log snmpd.log; do
 			echo "---- $f (tail)" >&2
@@ -59,12 +50,7 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 1' INT TERM HUP
 
-free_port() {
-	python3 -c 'import socket
-s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-s.bind(("127.0.0.1", 0))
-print(s.getsockname()[1])'
-}
+free_port() { ps_free_port udp; }
 port=$(free_port)
 T="udp:127.0.0.1:$port"
 STORE="$tmp/store/settings.db"

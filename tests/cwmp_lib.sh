@@ -46,9 +46,9 @@ fail() {
 }
 ok() { echo "ok: $*"; }
 
-free_port() {
-	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
-}
+# shellcheck source=tests/proc.sh
+. "$top_srcdir/tests/proc.sh"
+free_port() { ps_free_port; }
 
 # wait_until SECONDS COMMAND...: polls every 0.1 s
 wait_until() {

@@ -14,3 +14,4 @@ tests_test_compliance_LDADD = $(TEST_LIBS)
 tests_test_concurrency_LDADD = $(TEST_LIBS)
 tests_test_crash_LDADD = $(TEST_LIBS)
 tests_test_corrupt_LDADD = $(TEST_LIBS)
+EXTRA_DIST += tests/proc.sh

@@ -3,6 +3,8 @@
 # shipped conf/snmpd.conf.phonesec), snmptrapd, the subagent and the Net-SNMP command-line tools.
 set -u
 . "$top_srcdir/tests/snmp/env.sh"
+# shellcheck source=tests/proc.sh
+. "$top_srcdir/tests/proc.sh"
 ps_need_tool snmpd snmptrapd snmpget snmpset snmpwalk snmpbulkwalk python3
 ps_need_mibs
 
@@ -18,17 +20,6 @@ trapd_pid=
 agent_pid=
 failures=0
 
-ps_stop() { # PID: TERM, then KILL after 3 s; waits so no process is left behind
-	[ -n "$1" ] || return 0
-	kill "$1" 2>/dev/null || return 0
-	for _ in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20 21 22 23 24 25 26 27 28 29 30; do
-		kill -0 "$1" 2>/dev/null || break
-		sleep 0.1
-	done
-	kill -9 "$1" 2>/dev/null
-	wait "$1" 2>/dev/null
-	return 0
-}
 cleanup() {
 	ps_stop "$agent_pid"
 	ps_stop "$snmpd_pid"
@@ -52,12 +43,7 @@ check() { # DESCRIPTION COMMAND...: passes when COMMAND succeeds
 	if "$@"; then ok "$d"; else ko "$d"; fi
 }
 
-free_port() {
-	python3 -c 'import socket
-s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-s.bind(("127.0.0.1", 0))
-print(s.getsockname()[1])'
-}
+free_port() { ps_free_port udp; }
 port=$(free_port)
 trap_port=$(free_port)
 while [ "$trap_port" = "$port" ]; do trap_port=$(free_port); done
