@@ -32,7 +32,7 @@ tests_test_cwmp_events_LDADD = tests/libtestutil.a tr069/libphonesec-cwmp.a $(ST
 $(tests_test_cwmp_events_OBJECTS): $(CWMP_GEN)
 
 script_tests += tests/cwmp_session.sh tests/cwmp_transfer.sh tests/cwmp_tls.sh \
-	tests/cwmp_cr.sh
+	tests/cwmp_cr.sh tests/cwmp_firmware.sh
 dist_check_SCRIPTS += tests/cwmp_session.sh tests/cwmp_transfer.sh tests/cwmp_tls.sh \
-	tests/cwmp_cr.sh
+	tests/cwmp_cr.sh tests/cwmp_firmware.sh
 EXTRA_DIST += tests/cwmp_lib.sh

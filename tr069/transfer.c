@@ -1,13 +1,20 @@
-/* Download and Upload of the vendor configuration file: HTTP(S) GET or PUT over gSOAP with the
- * ACS's TLS trust, Digest (httpda) or Basic as the file server asks, bounded bodies. */
+/* Download and Upload of the vendor configuration file, and Download of a firmware image handed to
+ * the firmware hook: HTTP(S) GET or PUT over gSOAP with the ACS's TLS trust, bounded bodies. */
 #include "config.h"
 
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <spawn.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/wait.h>
 #include <time.h>
+#include <unistd.h>
 
 /* httpda.h declares its digest selectors without prototypes */
 #pragma GCC diagnostic push
@@ -27,6 +34,10 @@ struct xfer {
 	bool chal_digest, chal_basic; /* schemes of the last 401 */
 	int (*inner_parsehdr)(struct soap *, const char *, const char *);
 	char url_log[300];
+	uint64_t limit;          /* largest body accepted */
+	bool stream;             /* firmware: the GET body goes to sink_fd, not into memory */
+	int sink_fd;             /* the file of a streamed body (-1: none) */
+	uint64_t got;            /* bytes of the streamed body */
 };
 
 void cwmp_transfer_url_for_log(char *out, size_t outlen, const char *url)
@@ -91,9 +102,11 @@ static int xfer_transport_new(struct xfer *x, const struct cwmp_conf *conf)
 	soap->connect_timeout = 10;
 	soap->send_timeout = CWMP_TRANSFER_IO_TIMEOUT_S;
 	soap->recv_timeout = CWMP_TRANSFER_IO_TIMEOUT_S;
-	soap->transfer_timeout = CWMP_TRANSFER_TIMEOUT_S;
-	/* one byte more than allowed, so that a larger body is seen as too large */
-	soap->recv_maxlength = CWMP_TRANSFER_MAX_BYTES + 1;
+	soap->transfer_timeout = x->stream ? CWMP_TRANSFER_FIRMWARE_TIMEOUT_S
+						 : CWMP_TRANSFER_TIMEOUT_S;
+	/* one byte more than allowed, so that a larger body is seen as too large; a streamed body
+	 * is counted exactly by xfer_stream, this only bounds it with room for the headers */
+	soap->recv_maxlength = x->limit + 1 + (x->stream ? 1024 * 1024 : 0);
 	soap->maxlength = CWMP_TRANSFER_MAX_BYTES + 1;
 	if (!strncasecmp(x->t->url, "https://", 8)) {
 		if (cwmp_session_tls_setup(soap, conf, x->t->url, err, sizeof(err))) {
@@ -129,6 +142,74 @@ static int xfer_status(const struct soap *soap)
 		return soap->status;
 	if (soap->error >= 100 && soap->error < 600)
 		return soap->error;
+	return 0;
+}
+
+/* Writes all of buf[0..len) to fd. Returns 0, or -1 with errno. */
+static int xfer_write_all(int fd, const char *buf, size_t len)
+{
+	while (len) {
+		ssize_t w = write(fd, buf, len);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0) {
+			if (!w)
+				errno = EIO;
+			return -1;
+		}
+		buf += w;
+		len -= (size_t)w;
+	}
+	return 0;
+}
+
+/* Copies the body of the response being received to x->sink_fd through gSOAP's receive buffer
+ * (chunks decoded by gSOAP), never more than x->limit bytes. Returns 0 or -1 with the fault set. */
+static int xfer_stream(struct xfer *x)
+{
+	struct soap *soap = x->soap;
+	const uint64_t want = soap->length; /* 0: not announced, the body ends with the stream */
+	uint64_t got = 0;
+
+	for (;;) {
+		if (want && got >= want)
+			break;
+		if (soap->bufidx >= soap->buflen) {
+			if (!soap_recv(soap))
+				continue;
+			if (soap->error == SOAP_EOM || soap->error == SOAP_LENGTH) {
+				xfer_fail(x, CWMP_FAULT_DOWNLOAD_FAILURE,
+					  "file too large (more than %llu bytes)",
+					  (unsigned long long)x->limit);
+				return -1;
+			}
+			if (want) {
+				xfer_fail(x, CWMP_FAULT_COMPLETE_DOWNLOAD,
+					  "the file ended after %llu of %llu bytes",
+					  (unsigned long long)got, (unsigned long long)want);
+				return -1;
+			}
+			break;
+		}
+		size_t n = soap->buflen - soap->bufidx;
+		if (want && n > want - got)
+			n = (size_t)(want - got);
+		if (got + n > x->limit) {
+			xfer_fail(x, CWMP_FAULT_DOWNLOAD_FAILURE, "file too large (more than %llu bytes)",
+				  (unsigned long long)x->limit);
+			return -1;
+		}
+		if (xfer_write_all(x->sink_fd, soap->buf + soap->bufidx, n)) {
+			xfer_fail(x, CWMP_FAULT_DOWNLOAD_FAILURE, "cannot write the file: %s",
+				  strerror(errno));
+			return -1;
+		}
+		soap->bufidx += n;
+		got += n;
+	}
+	x->got = got;
+	log_msg(LOG_INFO, "cwmp: downloaded %llu bytes from %s", (unsigned long long)got,
+		x->url_log);
 	return 0;
 }
 
@@ -181,7 +262,8 @@ static int xfer_request(struct xfer *x, const char *body, size_t len, char **rbo
 		}
 		if (err && !status) {
 			if (soap->error == SOAP_EOM || soap->error == SOAP_LENGTH) {
-				xfer_fail(x, fail, "file larger than %u bytes", CWMP_TRANSFER_MAX_BYTES);
+				xfer_fail(x, fail, "file too large (more than %llu bytes)",
+					  (unsigned long long)x->limit);
 				return -1;
 			}
 			xfer_fail(x, CWMP_FAULT_CONTACT_SERVER,
@@ -199,23 +281,28 @@ static int xfer_request(struct xfer *x, const char *body, size_t len, char **rbo
 			*rlen = 0;
 			return 0;
 		}
-		if (soap->length > CWMP_TRANSFER_MAX_BYTES) {
-			xfer_fail(x, fail, "file larger than %u bytes", CWMP_TRANSFER_MAX_BYTES);
+		if (soap->length > x->limit) {
+			xfer_fail(x, fail, "file too large (more than %llu bytes)",
+					  (unsigned long long)x->limit);
 			return -1;
 		}
+		if (x->stream)
+			return xfer_stream(x);
 		size_t n = 0;
 		char *b = soap_http_get_body(soap, &n);
 		if (!b && soap->error) {
 			if (soap->error == SOAP_EOM || soap->error == SOAP_LENGTH)
-				xfer_fail(x, fail, "file larger than %u bytes", CWMP_TRANSFER_MAX_BYTES);
+				xfer_fail(x, fail, "file too large (more than %llu bytes)",
+					  (unsigned long long)x->limit);
 			else
 				xfer_fail(x, CWMP_FAULT_COMPLETE_DOWNLOAD,
 					  "reading the file failed (gSOAP error %d)", soap->error);
 			return -1;
 		}
 		soap_end_recv(soap);
-		if (n > CWMP_TRANSFER_MAX_BYTES) {
-			xfer_fail(x, fail, "file larger than %u bytes", CWMP_TRANSFER_MAX_BYTES);
+		if (n > x->limit) {
+			xfer_fail(x, fail, "file too large (more than %llu bytes)",
+					  (unsigned long long)x->limit);
 			return -1;
 		}
 		*rbody = b;
@@ -244,6 +331,143 @@ static void xfer_download(struct xfer *x, struct cwmp_model *model, const char *
 		explicit_bzero(body, len);
 }
 
+/* Runs the firmware hook on path (argv: hook, path; minimal environment; no shell), at most
+ * CWMP_TRANSFER_HOOK_TIMEOUT_S seconds (then its process group is killed). Sets the fault. */
+static void xfer_run_hook(struct xfer *x, const char *hook, const char *path)
+{
+	char *argv[] = { (char *)hook, (char *)path, NULL };
+	char *envp[] = { (char *)"PATH=/usr/sbin:/usr/bin:/sbin:/bin", NULL };
+	static const int sigs[] = { SIGPIPE, SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGCHLD, SIGUSR1,
+				    SIGUSR2, SIGALRM };
+	posix_spawn_file_actions_t fa;
+	posix_spawnattr_t at;
+	sigset_t mask, dfl;
+	pid_t pid;
+	int st = 0;
+
+	sigemptyset(&mask);
+	sigemptyset(&dfl);
+	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+		sigaddset(&dfl, sigs[i]);
+	if (posix_spawn_file_actions_init(&fa)) {
+		xfer_fail(x, CWMP_FAULT_DOWNLOAD_FAILURE, "cannot run the firmware hook: out of memory");
+		return;
+	}
+	if (posix_spawnattr_init(&at)) {
+		posix_spawn_file_actions_destroy(&fa);
+		xfer_fail(x, CWMP_FAULT_DOWNLOAD_FAILURE, "cannot run the firmware hook: out of memory");
+		return;
+	}
+	/* stdin from /dev/null, stdout/stderr to the daemon's log, no other descriptor; default
+	 * signal dispositions and an empty mask; its own process group, killed as a whole */
+	int rc = posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+	if (!rc)
+		rc = posix_spawn_file_actions_addclosefrom_np(&fa, 3);
+	if (!rc)
+		rc = posix_spawnattr_setsigmask(&at, &mask);
+	if (!rc)
+		rc = posix_spawnattr_setsigdefault(&at, &dfl);
+	if (!rc)
+		rc = posix_spawnattr_setpgroup(&at, 0);
+	if (!rc)
+		rc = posix_spawnattr_setflags(&at, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF |
+						   POSIX_SPAWN_SETPGROUP);
+	if (!rc)
+		rc = posix_spawn(&pid, hook, &fa, &at, argv, envp);
+	posix_spawn_file_actions_destroy(&fa);
+	posix_spawnattr_destroy(&at);
+	if (rc) {
+		xfer_fail(x, CWMP_FAULT_DOWNLOAD_FAILURE, "cannot run the firmware hook: %s",
+			  strerror(rc));
+		return;
+	}
+	log_msg(LOG_NOTICE, "cwmp: firmware hook %s started (pid %ld)", hook, (long)pid);
+
+	struct timespec start, now;
+	const struct timespec tick = { 0, 50 * 1000 * 1000 };
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	for (;;) {
+		pid_t w = waitpid(pid, &st, WNOHANG);
+		if (w == pid)
+			break;
+		if (w < 0 && errno != EINTR) {
+			xfer_fail(x, CWMP_FAULT_DOWNLOAD_FAILURE, "waiting for the firmware hook: %s",
+				  strerror(errno));
+			return;
+		}
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		if (now.tv_sec - start.tv_sec >= CWMP_TRANSFER_HOOK_TIMEOUT_S) {
+			kill(-pid, SIGKILL);
+			kill(pid, SIGKILL);
+			while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
+				;
+			xfer_fail(x, CWMP_FAULT_DOWNLOAD_FAILURE,
+				  "firmware hook did not finish within %d s (killed)",
+				  CWMP_TRANSFER_HOOK_TIMEOUT_S);
+			return;
+		}
+		nanosleep(&tick, NULL);
+	}
+	if (WIFEXITED(st) && WEXITSTATUS(st) == 0)
+		log_msg(LOG_NOTICE, "cwmp: firmware hook succeeded");
+	else if (WIFEXITED(st))
+		xfer_fail(x, CWMP_FAULT_DOWNLOAD_FAILURE, "firmware hook failed (exit %d)",
+			  WEXITSTATUS(st));
+	else
+		xfer_fail(x, CWMP_FAULT_DOWNLOAD_FAILURE, "firmware hook failed (signal %d)",
+			  WIFSIGNALED(st) ? WTERMSIG(st) : 0);
+}
+
+/* Firmware image: streamed into a new file of a private temporary folder, handed to the hook,
+ * then the file and the folder are removed whatever happened. */
+static void xfer_firmware(struct xfer *x, const struct cwmp_conf *conf)
+{
+	const char *tmp = getenv("TMPDIR");
+	char dir[PATH_MAX], path[PATH_MAX];
+	char *body = NULL;
+	size_t len = 0;
+
+	if (!tmp || tmp[0] != '/')
+		tmp = "/tmp";
+	int n = snprintf(dir, sizeof(dir), "%s/phonesec-fw.XXXXXX", tmp);
+	if (n < 0 || (size_t)n >= sizeof(dir) - sizeof("/image") || !mkdtemp(dir)) {
+		xfer_fail(x, CWMP_FAULT_DOWNLOAD_FAILURE, "cannot create a temporary folder in %s",
+			  tmp);
+		return;
+	}
+	n = snprintf(path, sizeof(path), "%s/image", dir);
+	if (n < 0 || (size_t)n >= sizeof(path)) { /* cannot happen: dir was checked */
+		rmdir(dir);
+		xfer_fail(x, CWMP_FAULT_DOWNLOAD_FAILURE, "temporary path too long");
+		return;
+	}
+	x->sink_fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (x->sink_fd < 0) {
+		xfer_fail(x, CWMP_FAULT_DOWNLOAD_FAILURE, "cannot create %s: %s", path,
+			  strerror(errno));
+	} else if (!xfer_request(x, NULL, 0, &body, &len)) {
+		int fd = x->sink_fd;
+		x->sink_fd = -1;
+		if (close(fd))
+			xfer_fail(x, CWMP_FAULT_DOWNLOAD_FAILURE, "cannot write the file: %s",
+				  strerror(errno));
+		else if (!x->got)
+			xfer_fail(x, CWMP_FAULT_DOWNLOAD_FAILURE, "the firmware image is empty");
+		else {
+			/* the hook may take long: no connection kept open meanwhile */
+			xfer_transport_free(x);
+			xfer_run_hook(x, conf->firmware_hook, path);
+		}
+	}
+	if (x->sink_fd >= 0)
+		close(x->sink_fd);
+	x->sink_fd = -1;
+	if (unlink(path) && errno != ENOENT)
+		log_msg(LOG_WARNING, "cwmp: cannot remove %s: %s", path, strerror(errno));
+	if (rmdir(dir))
+		log_msg(LOG_WARNING, "cwmp: cannot remove %s: %s", dir, strerror(errno));
+}
+
 static void xfer_upload(struct xfer *x, struct cwmp_model *model)
 {
 	char *text = NULL, *rbody = NULL;
@@ -262,7 +486,7 @@ void cwmp_transfer_run(struct cwmp_transfer_done *out, const struct cwmp_transfe
 		       const struct cwmp_conf *conf, struct cwmp_model *model,
 		       const char *principal)
 {
-	struct xfer x = { .t = t, .out = out };
+	struct xfer x = { .t = t, .out = out, .limit = CWMP_TRANSFER_MAX_BYTES, .sink_fd = -1 };
 
 	memset(out, 0, sizeof(*out));
 	snprintf(out->command_key, sizeof(out->command_key), "%s", t->command_key);
@@ -273,7 +497,21 @@ void cwmp_transfer_run(struct cwmp_transfer_done *out, const struct cwmp_transfe
 
 	bool config = !strcmp(t->file_type, CWMP_FILETYPE_CONFIG) ||
 		      (t->upload && !strncmp(t->file_type, "1 Vendor Configuration File", 27));
-	if (!config)
+	bool firmware = !t->upload && !strcmp(t->file_type, CWMP_FILETYPE_FIRMWARE) &&
+			conf->firmware_hook[0];
+	if (firmware) {
+		x.limit = CWMP_TRANSFER_FIRMWARE_MAX_BYTES;
+		if (t->file_size && t->file_size < x.limit)
+			x.limit = t->file_size;
+	}
+	if (firmware && t->file_size > CWMP_TRANSFER_FIRMWARE_MAX_BYTES)
+		xfer_fail(&x, CWMP_FAULT_DOWNLOAD_FAILURE, "file too large (%llu bytes, at most %u)",
+			  (unsigned long long)t->file_size, CWMP_TRANSFER_FIRMWARE_MAX_BYTES);
+	else if (firmware) {
+		x.stream = true;
+		if (!xfer_transport_new(&x, conf))
+			xfer_firmware(&x, conf);
+	} else if (!config)
 		xfer_fail(&x, t->upload ? CWMP_FAULT_UPLOAD_FAILURE : CWMP_FAULT_DOWNLOAD_FAILURE,
 			  "file type %s cannot be carried out", t->file_type);
 	else if (!xfer_transport_new(&x, conf)) {

@@ -1,12 +1,16 @@
 /* File transfers of Download and Upload (TR-069 A.3.2.8, A.4.1.5) with FileType "3 Vendor
  * Configuration File": fetched with HTTP(S) GET and imported into the store, or exported from it
- * and sent with HTTP(S) PUT; the outcome becomes a TransferComplete record.
+ * and sent with HTTP(S) PUT; the outcome becomes a TransferComplete record. A Download of
+ * "1 Firmware Upgrade Image" (conf firmware_hook set) is streamed to a file of a private
+ * temporary folder (mkdtemp, 0700), handed to the hook (posix_spawn: hook, path; no shell;
+ * environment PATH only), then removed; the hook is expected to install the image and reboot.
  *
  * Contract: cwmp_transfer_run() blocks (the daemon's worker thread), uses the model (and so its
  * store handle) of the calling thread, and frees everything before it returns. Authentication is
  * answered only when the server asks (Digest, or Basic when that is all it offers); https URLs
  * are verified as the ACS is (cwmp_session_tls_setup), never retried over http. Bodies are
- * bounded by CWMP_TRANSFER_MAX_BYTES. Never logs a password or a file's content.
+ * bounded by CWMP_TRANSFER_MAX_BYTES (firmware: CWMP_TRANSFER_FIRMWARE_MAX_BYTES and FileSize
+ * when given, never held in memory). Never logs a password or a file's content.
  */
 #ifndef PHONESEC_TR069_TRANSFER_H
 #define PHONESEC_TR069_TRANSFER_H
@@ -19,10 +23,14 @@
 #define CWMP_TRANSFER_MAX_BYTES CWMP_MODEL_IMPORT_MAX /* largest configuration file */
 #define CWMP_TRANSFER_IO_TIMEOUT_S 30                 /* connect, send or receive */
 #define CWMP_TRANSFER_TIMEOUT_S 120                   /* a whole transfer */
+#define CWMP_TRANSFER_FIRMWARE_MAX_BYTES (64u * 1024u * 1024u) /* largest firmware image */
+#define CWMP_TRANSFER_FIRMWARE_TIMEOUT_S 600          /* a whole firmware download */
+#define CWMP_TRANSFER_HOOK_TIMEOUT_S 120              /* the firmware hook, then killed */
 
 /* Carries out t (a Download or Upload the ACS asked for). out gets the CommandKey, StartTime,
  * CompleteTime and the fault: 0 on success; 9010 (Download) / 9011 (Upload) when the file type
- * cannot be carried out or the file is too large, 9012 when the file server refused our
+ * cannot be carried out or the file is too large (or the firmware hook failed, exited non-zero or
+ * was killed after CWMP_TRANSFER_HOOK_TIMEOUT_S), 9012 when the file server refused our
  * credentials (or asked for some when none were given), 9015 when it could not be reached
  * (connection or TLS failure), 9016 when it refused the file (HTTP status other than 2xx),
  * 9017 when the body could not be read, 9018 when the downloaded file is not a valid
