@@ -21,7 +21,6 @@ struct cwmp_conf {                /* from conf/phonesec.conf (-c CONF); defaults
 	char cr_bind[64];         /* address of the connection-request listener (default 127.0.0.1) */
 	char cr_host[256];        /* host put in ConnectionRequestURL (default cr_bind) */
 	char firmware_hook[4096]; /* program that installs a firmware image; "" = no firmware Download */
-	/* added by engineer A (the contract allows new fields) */
 	char model_name[65];      /* DeviceInfo.ModelName (default: product_class) */
 };
 

@@ -1,6 +1,4 @@
 # tr069/daemon.mk: session engine, events, connection request server and the phonesec-cwmpd daemon.
-# CONTRACT_PLACEHOLDER = the interface contract between engineers A (model.mk) and B (daemon.mk):
-# read tr069/CONTRACT.md first (conf.h, model.h, rpc.h signatures; who owns what).
 
 # Event queue, timing rules (no gSOAP: their unit test links them without it), session, connection-request server and the daemon's loop: in the
 # CWMP library, so that tests link the same code; main.c only parses the command line.

@@ -33,7 +33,7 @@
 
 struct cwmp_model;
 
-/* ------------------------------------------------------------------ the contract (engineer B) */
+/* ------------------------------------------------------------------ used by the session and daemon */
 
 int cwmp_model_new(struct cwmp_model **out, struct store *st, const struct cwmp_conf *conf);
 void cwmp_model_free(struct cwmp_model *m);

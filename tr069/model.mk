@@ -1,5 +1,4 @@
-# tr069/model.mk: data model, RPC handlers and configuration of phonesec-cwmpd (engineer A of
-# issue 4; the contract with tr069/daemon.mk is tr069/CONTRACT.md).
+# tr069/model.mk: data model, RPC handlers and configuration of phonesec-cwmpd, and their tests.
 
 tr069_libphonesec_cwmp_a_SOURCES += tr069/conf.c tr069/conf.h tr069/model.c tr069/model.h \
 	tr069/rpc.c tr069/rpc.h
