@@ -55,11 +55,31 @@ static int read_options(struct cli *cli, int argc, char **argv)
 	return status;
 }
 
+/* read_options() for commands without arguments. */
+static int read_no_arguments(struct cli *cli, int argc, char **argv)
+{
+	int rc = read_options(cli, argc, argv);
+	if (rc < 0 && optind < argc)
+		rc = cli_usage_error(cli, "unexpected argument '%s'", argv[optind]);
+	return rc;
+}
+
+/* Opens the store and reads every setting in one snapshot, so the values shown belong to one
+ * commit. Returns an exit code. */
+static int take_snapshot(struct cli *cli, struct store_snapshot **snap)
+{
+	int rc = cli_open_store(cli), err;
+	if (rc != CLI_EXIT_OK)
+		return rc;
+	err = store_snapshot_take(snap, cli->st);
+	return err == STORE_OK ? CLI_EXIT_OK : cli_report_store(cli, err);
+}
+
 int cli_cmd_get(struct cli *cli, int argc, char **argv)
 {
 	struct store_snapshot *snap = NULL;
 	struct cli_json j;
-	int rc, err;
+	int rc;
 
 	rc = read_options(cli, argc, argv);
 	if (rc >= 0)
@@ -71,15 +91,9 @@ int cli_cmd_get(struct cli *cli, int argc, char **argv)
 	rc = cli_check_keys((const char *const *)&argv[optind], (size_t)(argc - optind), false);
 	if (rc != CLI_EXIT_OK)
 		goto out;
-	rc = cli_open_store(cli);
+	rc = take_snapshot(cli, &snap);
 	if (rc != CLI_EXIT_OK)
 		goto out;
-	/* One snapshot: the values printed belong to one commit. */
-	err = store_snapshot_take(&snap, cli->st);
-	if (err != STORE_OK) {
-		rc = cli_report_store(cli, err);
-		goto out;
-	}
 	if (cli->json) {
 		cli_json_init(&j, stdout);
 		cli_json_object_begin(&j);
@@ -164,23 +178,14 @@ static void list_text(const struct store_snapshot *snap)
 int cli_cmd_list(struct cli *cli, int argc, char **argv)
 {
 	struct store_snapshot *snap = NULL;
-	int rc, err;
+	int rc;
 
-	rc = read_options(cli, argc, argv);
+	rc = read_no_arguments(cli, argc, argv);
 	if (rc >= 0)
 		goto out;
-	if (optind < argc) {
-		rc = cli_usage_error(cli, "unexpected argument '%s'", argv[optind]);
-		goto out;
-	}
-	rc = cli_open_store(cli);
+	rc = take_snapshot(cli, &snap);
 	if (rc != CLI_EXIT_OK)
 		goto out;
-	err = store_snapshot_take(&snap, cli->st);
-	if (err != STORE_OK) {
-		rc = cli_report_store(cli, err);
-		goto out;
-	}
 	if (cli->json)
 		list_json(snap);
 	else
@@ -375,19 +380,13 @@ int cli_cmd_check(struct cli *cli, int argc, char **argv)
 	struct store_compliance comp = { 0 };
 	int rc, err;
 
-	rc = read_options(cli, argc, argv);
+	rc = read_no_arguments(cli, argc, argv);
 	if (rc >= 0)
 		goto out;
-	if (optind < argc) {
-		rc = cli_usage_error(cli, "unexpected argument '%s'", argv[optind]);
-		goto out;
-	}
-	rc = cli_open_store(cli);
+	rc = take_snapshot(cli, &snap);
 	if (rc != CLI_EXIT_OK)
 		goto out;
-	err = store_snapshot_take(&snap, cli->st);
-	if (err == STORE_OK)
-		err = store_compliance_eval(&comp, snap);
+	err = store_compliance_eval(&comp, snap);
 	if (err != STORE_OK) {
 		rc = cli_report_store(cli, err);
 		goto out;
