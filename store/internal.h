@@ -31,6 +31,8 @@ enum store_q {
 	STORE_Q_UPDATE_BOTH,
 	STORE_Q_LOCK_UPDATE,
 	STORE_Q_LOCK_GET,
+	STORE_Q_SYNC_NORMAL,
+	STORE_Q_SYNC_FULL,
 	STORE_Q_COUNT
 };
 
@@ -71,6 +73,8 @@ int store_exec(struct store *st, const char *sql);
 /* BEGIN IMMEDIATE / COMMIT / ROLLBACK with busy handling. */
 int store_write_begin(struct store *st);
 int store_write_commit(struct store *st);
+/* COMMIT; notify false: no change-feed wake-up (a commit of daemon state alone). */
+int store_write_commit_as(struct store *st, bool notify);
 void store_write_rollback(struct store *st);
 
 /* feed.c: tells followers a commit is visible (best effort: the commit stands regardless). */

@@ -255,6 +255,12 @@ struct store_txn;
 enum {
 	STORE_TXN_RUNNING = 0,  /* write the running layer only (WUI Apply, CLI set) */
 	STORE_TXN_BOTH = 1u << 0, /* write running and saved (SNMP, TR-069, CLI set --save) */
+	/* Daemon state alone (no setting, no lock): committed without waiting for the disk. A power
+	 * loss may undo it (never half of it, and never a later durable commit without it), so it
+	 * is for records that can be re-derived or whose loss only repeats work: an event queue
+	 * already delivered, a queue reset the daemon makes again at start. Refused at commit
+	 * (STORE_E_INVALID) with settings or locks in the transaction. */
+	STORE_TXN_LAZY = 1u << 1,
 };
 
 /* A failure bound to one parameter. key and msg are owned by the transaction. */
@@ -277,7 +283,9 @@ int store_txn_set_state(struct store_txn *txn, const char *name, const char *val
 /* Changes a provider lock in the same transaction (administrator role only; audited as lock or
  * unlock entries beside the values' entry). */
 int store_txn_lock(struct store_txn *txn, const char *key, bool locked);
-/* Checks consistency, writes, appends the audit entry. On STORE_OK and seq non-NULL, *seq is the
+/* Checks consistency, writes, appends the audit entry. A transaction of daemon state alone
+ * writes it and nothing else: no audit entry and no change-feed wake-up (nothing another program
+ * follows changed). On STORE_OK and seq non-NULL, *seq is the
  * audit sequence of the values' entry (else of the last lock entry; 0 when no setting or lock
  * changed). Any error leaves the store untouched. A transaction can
  * be committed once. */

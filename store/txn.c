@@ -194,7 +194,7 @@ int store_txn_begin(struct store_txn **out, struct store *st, unsigned flags,
 		    const struct store_actor *who)
 {
 	struct store_txn *t;
-	if (!out || !st || !who || (flags & ~STORE_TXN_BOTH) || !store_source_name(who->source) ||
+	if (!out || !st || !who || (flags & ~(STORE_TXN_BOTH | STORE_TXN_LAZY)) || !store_source_name(who->source) ||
 	    (who->role != STORE_ROLE_ADMIN && who->role != STORE_ROLE_SUBSCRIBER))
 		return STORE_E_INVALID;
 	*out = NULL;
@@ -611,6 +611,33 @@ int store_txn_check(struct store_txn *t)
 	return rc;
 }
 
+/* A transaction of daemon state alone: no setting is read or checked, nothing is audited and
+ * nobody is woken. STORE_TXN_LAZY: the commit does not wait for the disk (WAL, synchronous
+ * NORMAL for this one commit; the next durable commit or checkpoint syncs it with the rest). */
+static int commit_state(struct store_txn *t)
+{
+	struct store *st = t->st;
+	bool lazy = t->flags & STORE_TXN_LAZY;
+	int rc = STORE_OK;
+
+	if (t->nstate == 0)
+		return STORE_OK;
+	if (lazy && store_stmt_run(st, STORE_Q_SYNC_NORMAL) != SQLITE_OK)
+		lazy = false; /* durable then: slower, never weaker */
+	rc = store_write_begin(st);
+	for (size_t k = 0; k < t->nstate && rc == STORE_OK; k++)
+		rc = store_state_set(st, t->state[k].name, t->state[k].value);
+	if (rc == STORE_OK)
+		rc = store_write_commit_as(st, false);
+	else
+		store_write_rollback(st);
+	if (lazy && store_stmt_run(st, STORE_Q_SYNC_FULL) != SQLITE_OK)
+		store_exec(st, "PRAGMA synchronous=FULL");
+	if (rc)
+		snprintf(t->errmsg, sizeof(t->errmsg), "%s", store_errmsg(st));
+	return rc;
+}
+
 int store_txn_commit(struct store_txn *t, uint64_t *seq)
 {
 	struct current pre = { 0 }, cur = { 0 };
@@ -625,6 +652,12 @@ int store_txn_commit(struct store_txn *t, uint64_t *seq)
 	t->done = true;
 	if (t->nerrs)
 		return t->errs[0].code;
+	if (t->nitems == 0 && t->nlocks == 0)
+		return commit_state(t);
+	if (t->flags & STORE_TXN_LAZY) {
+		snprintf(t->errmsg, sizeof(t->errmsg), "a lazy commit carries daemon state only");
+		return STORE_E_INVALID;
+	}
 	/* Secrets are hashed outside the write lock, from a first read of the user names. */
 	for (size_t k = 0; k < t->nitems; k++)
 		if (store_registry_at((size_t)t->items[k].idx)->type == STORE_TYPE_SECRET) {

@@ -8,6 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sqlite3.h>
+
+#include "internal.h" /* the connection's synchronous setting after a lazy commit */
 #include "store.h"
 #include "testutil.h"
 
@@ -404,6 +407,92 @@ static void test_locks_and_state_in_txn(void)
 	}
 }
 
+static int synchronous_mode(struct store *h)
+{
+	sqlite3_stmt *q = NULL;
+	int mode = -1;
+	if (sqlite3_prepare_v2(h->db, "PRAGMA synchronous", -1, &q, NULL) == SQLITE_OK &&
+	    sqlite3_step(q) == SQLITE_ROW)
+		mode = sqlite3_column_int(q, 0);
+	sqlite3_finalize(q);
+	return mode;
+}
+
+/* Daemon state alone: nothing audited, nobody woken; STORE_TXN_LAZY only for it. */
+static void test_state_alone(void)
+{
+	struct store_txn *t = NULL;
+	struct store *other = NULL;
+	char err[256], *v = NULL;
+	uint64_t h = head(), seq = 1;
+	int fd;
+
+	CU_ASSERT_EQUAL_FATAL(store_open(&other, store_path(st), err, sizeof(err)), STORE_OK);
+	fd = store_feed_fd(other);
+	CU_ASSERT_FATAL(fd >= 0);
+	store_feed_drain(other);
+	CU_ASSERT_EQUAL(synchronous_mode(st), 2); /* FULL */
+
+	/* lazy state commit: visible to another handle, no audit entry, no wake-up, and the
+	 * handle is durable again afterwards */
+	CU_ASSERT_EQUAL_FATAL(store_txn_begin(&t, st, STORE_TXN_BOTH | STORE_TXN_LAZY, &admin),
+			      STORE_OK);
+	CU_ASSERT_EQUAL(store_txn_set_state(t, "cwmp.events", "0 BOOTSTRAP"), STORE_OK);
+	CU_ASSERT_EQUAL(store_txn_set_state(t, "cwmp.acs", "http://acs.example/"), STORE_OK);
+	CU_ASSERT_EQUAL(store_txn_commit(t, &seq), STORE_OK);
+	store_txn_free(t);
+	CU_ASSERT_EQUAL(seq, 0);
+	CU_ASSERT_EQUAL(head(), h);
+	CU_ASSERT_EQUAL(synchronous_mode(st), 2);
+	CU_ASSERT_EQUAL(store_feed_drain(other), 0);
+	CU_ASSERT_EQUAL_FATAL(store_state_get(&v, other, "cwmp.events"), STORE_OK);
+	CU_ASSERT_STRING_EQUAL(v, "0 BOOTSTRAP");
+	free(v);
+	CU_ASSERT_EQUAL_FATAL(store_state_get(&v, other, "cwmp.acs"), STORE_OK);
+	CU_ASSERT_STRING_EQUAL(v, "http://acs.example/");
+	free(v);
+
+	/* a durable state commit does not wake either */
+	CU_ASSERT_EQUAL_FATAL(store_txn_begin(&t, st, STORE_TXN_BOTH, &admin), STORE_OK);
+	CU_ASSERT_EQUAL(store_txn_set_state(t, "cwmp.acs", NULL), STORE_OK);
+	CU_ASSERT_EQUAL(store_txn_commit(t, NULL), STORE_OK);
+	store_txn_free(t);
+	CU_ASSERT_EQUAL(store_feed_drain(other), 0);
+	CU_ASSERT_EQUAL(store_state_get(&v, other, "cwmp.acs"), STORE_E_NOT_FOUND);
+
+	/* a setting (or a lock) is never committed lazily: refused, nothing written */
+	CU_ASSERT_EQUAL_FATAL(store_txn_begin(&t, st, STORE_TXN_BOTH | STORE_TXN_LAZY, &admin),
+			      STORE_OK);
+	CU_ASSERT_EQUAL(store_txn_set(t, "web_logout_timer", "41"), STORE_OK);
+	CU_ASSERT_EQUAL(store_txn_set_state(t, "cwmp.events", "1 BOOT"), STORE_OK);
+	CU_ASSERT_EQUAL(store_txn_commit(t, NULL), STORE_E_INVALID);
+	CU_ASSERT_PTR_NOT_NULL(strstr(store_txn_errmsg(t), "lazy"));
+	store_txn_free(t);
+	CU_ASSERT_EQUAL_FATAL(store_txn_begin(&t, st, STORE_TXN_LAZY, &admin), STORE_OK);
+	CU_ASSERT_EQUAL(store_txn_lock(t, "web_logout_timer", true), STORE_OK);
+	CU_ASSERT_EQUAL(store_txn_commit(t, NULL), STORE_E_INVALID);
+	store_txn_free(t);
+	expect_value("web_logout_timer", "25");
+	CU_ASSERT_EQUAL_FATAL(store_state_get(&v, st, "cwmp.events"), STORE_OK);
+	CU_ASSERT_STRING_EQUAL(v, "0 BOOTSTRAP");
+	free(v);
+	CU_ASSERT_EQUAL(head(), h);
+	CU_ASSERT_EQUAL(store_feed_drain(other), 0);
+	CU_ASSERT_EQUAL(synchronous_mode(st), 2);
+
+	/* unknown flags are refused */
+	t = NULL;
+	CU_ASSERT_EQUAL(store_txn_begin(&t, st, 1u << 7, &admin), STORE_E_INVALID);
+	CU_ASSERT_PTR_NULL(t);
+
+	/* a setting's commit still wakes the followers */
+	CU_ASSERT_EQUAL(tu_set(st, "web_logout_timer", "26", NULL), STORE_OK);
+	CU_ASSERT(store_feed_drain(other) > 0);
+	CU_ASSERT_EQUAL(tu_set(st, "web_logout_timer", "25", NULL), STORE_OK);
+	CU_ASSERT_EQUAL(store_state_set(st, "cwmp.events", NULL), STORE_OK);
+	store_close(other);
+}
+
 static void test_typed_reads(void)
 {
 	bool b = true;
@@ -469,6 +558,7 @@ int main(void)
 	CU_add_test(s, "locks", test_locks);
 	CU_add_test(s, "state", test_state);
 	CU_add_test(s, "locks and state in a transaction", test_locks_and_state_in_txn);
+	CU_add_test(s, "state alone: lazy and quiet", test_state_alone);
 	CU_add_test(s, "typed reads", test_typed_reads);
 	CU_add_test(s, "factory reset", test_factory_reset);
 	return tu_run();

@@ -252,6 +252,9 @@ static int cwmpd_pending_txn(struct store_txn *txn, const struct cwmpd_shared *s
 enum {
 	CWMPD_PERSIST_TRANSFERS = 1u << 0, /* the transfer records */
 	CWMPD_PERSIST_SCHED = 1u << 1,     /* the pending ScheduleInforms (loop thread only) */
+	/* without waiting for the disk (STORE_TXN_LAZY): only for writes whose loss in a power cut
+	 * repeats work (delivered events sent again) or is made again at start (ACS URL change) */
+	CWMPD_PERSIST_LAZY = 1u << 2,
 };
 
 static void cwmpd_sched_save(struct cwmpd *d, struct store_txn *txn);
@@ -280,7 +283,8 @@ static void cwmpd_persist_locked(struct cwmpd *d, struct store *st, unsigned wha
 		free(text);
 		return;
 	}
-	rc = store_txn_begin(&txn, st, STORE_TXN_BOTH, &who);
+	rc = store_txn_begin(&txn, st, STORE_TXN_BOTH | (what & CWMPD_PERSIST_LAZY ? STORE_TXN_LAZY : 0),
+			     &who);
 	if (!rc && queue)
 		rc = store_txn_set_state(txn, CWMP_EVENTS_STATE, text);
 	if (!rc && (what & CWMPD_PERSIST_TRANSFERS) &&
@@ -424,8 +428,12 @@ static void cwmpd_session(struct cwmpd *d)
 		more = !known;
 	}
 	d->sh.more = more;
+	/* delivered events and reports leave lazily (a power cut sends them again); an accepted
+	 * transfer's record must be on disk before the ACS can count on it */
 	cwmpd_persist_locked(d, d->wst,
-			     res->transfer_delivered || accepted ? CWMPD_PERSIST_TRANSFERS : 0, NULL);
+			     (res->transfer_delivered || accepted ? CWMPD_PERSIST_TRANSFERS : 0) |
+				     (accepted ? 0 : CWMPD_PERSIST_LAZY),
+			     NULL);
 	d->sh.last_ok = res->completed;
 	d->sh.retry_count = res->completed ? 0 : d->sh.retry_count + 1;
 	d->sh.effects = res->effects;
@@ -491,7 +499,9 @@ static void cwmpd_acs_changed(struct cwmpd *d, const char *url)
 	pthread_mutex_lock(&d->sh.lock);
 	cwmp_events_acs_changed(&d->sh.events);
 	d->sh.have_transfer = false;
-	cwmpd_persist_locked(d, d->st, CWMPD_PERSIST_TRANSFERS, url);
+	/* lazily: after a power cut the start finds the URL unlike the recorded one and does this
+	 * again */
+	cwmpd_persist_locked(d, d->st, CWMPD_PERSIST_TRANSFERS | (url ? CWMPD_PERSIST_LAZY : 0), url);
 	pthread_mutex_unlock(&d->sh.lock);
 }
 
