@@ -214,9 +214,11 @@ print("%d sessions per side in %d interleaved rounds of %d (after %d warm-up ses
       (opt.sessions, opt.rounds, per_round, opt.warmup, elapsed, wall_d, wall_f))
 print()
 print("CPU per session (medians of the rounds)      phonesec-cwmpd     floor    ratio")
-rt = med(d_ticks) / med(f_ticks) if med(f_ticks) else float("inf")
 rn = med(d_ns) / med(f_ns)
-print("  utime+stime, /proc/PID/stat (10 ms ticks) %12s %12s %7.2fx" % (ms(med(d_ticks)), ms(med(f_ticks)), rt))
+# a floor round often lasts a tick or two: its tick count is too coarse for a ratio
+rt = ("%7.2fx" % (med(d_ticks) / med(f_ticks))) if med(f_ticks) >= 10 * TICK_NS / per_round \
+    else "  (coarse)"
+print("  utime+stime, /proc/PID/stat (10 ms ticks) %12s %12s %s" % (ms(med(d_ticks)), ms(med(f_ticks)), rt))
 print("  run time, schedstat / CPUTIME (ns)        %12s %12s %7.2fx" % (ms(med(d_ns)), ms(med(f_ns)), rn))
 print("    of which session thread                 %12s" % ms(med(d_worker_ns)))
 print("    of which event-loop thread (trigger)    %12s" % ms(med(d_loop_ns)))
