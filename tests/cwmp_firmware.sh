@@ -34,6 +34,18 @@ grep -q "^firmware_hook = $T/hook.sh\$" "$T/phonesec.conf" || fail "no firmware_
 head -c 3000000 /dev/urandom > "$T/files/fw.bin"
 WANT=$(sha256sum < "$T/files/fw.bin" | cut -d' ' -f1)
 
+# fwconf HOOK [KEY=VALUE...]: a configuration with that firmware hook and the other lines given
+fwconf() {
+	h=$1; shift
+	sed "s|^firmware_hook *=.*|firmware_hook = $h|" "$top_srcdir/conf/phonesec.conf" > "$T/phonesec.conf"
+	for kv in "$@"; do
+		sed -i "s|^${kv%%=*} *=.*|${kv%%=*} = ${kv#*=}|" "$T/phonesec.conf"
+		grep -q "^${kv%%=*} = ${kv#*=}\$" "$T/phonesec.conf" || fail "no ${kv%%=*} line in the conf"
+	done
+}
+# dead PID: the process is gone (or a zombie nobody reaped yet)
+dead() { ! kill -0 "$1" 2>/dev/null || grep -q '^[0-9]* ([^)]*) Z' "/proc/$1/stat" 2>/dev/null; }
+
 # firmware KEY FILE SIZE: a Download of the firmware type as the scenario's Body child
 firmware() {
 	printf '<cwmp:Download><CommandKey>%s</CommandKey><FileType>1 Firmware Upgrade Image</FileType><URL>%s/%s</URL><Username>fileuser</Username><Password>file pass</Password><FileSize>%s</FileSize><TargetFileName></TargetFileName><DelaySeconds>0</DelaySeconds><SuccessURL></SuccessURL><FailureURL></FailureURL></cwmp:Download>' \
@@ -92,7 +104,83 @@ transfer_complete 3
 [ "$(tc_fault)" = 9010 ] || fail "image over FileSize: fault $(tc_fault)"
 q body TransferComplete | grep -q 'file too large' || fail "image over FileSize: $(q body TransferComplete)"
 [ -e "$T/hook.path" ] && fail "the hook ran on an image over FileSize"
-[ -z "$(find "${TMPDIR:-/tmp}" -maxdepth 1 -name 'phonesec-fw.*' -user "$(id -u)" -newer "$T/hook.sh" 2>/dev/null)" ] ||
+[ -z "$(find "${TMPDIR:-/tmp}" -maxdepth 1 -name 'phonesec-fw-*' -user "$(id -u)" -newer "$T/hook.sh" 2>/dev/null)" ] ||
 	fail "temporary folder left behind"
 ok "image over FileSize: 9010 file too large, hook not run"
+
+# ------------------------------------------------------------------ 4. hook that hangs
+# It starts a helper in its process group, then waits: both are killed after the timeout.
+cat > "$T/hang.sh" <<HOOK
+#!/bin/sh
+printf '%s\n' "\$1" > "$T/hook.path"
+sleep 300 &
+echo \$! > "$T/bg.pid"
+echo \$\$ > "$T/hang.pid"
+wait
+HOOK
+chmod 755 "$T/hang.sh"
+stop_daemon
+fwconf "$T/hang.sh" firmware_hook_timeout=2
+rm -f "$T/hook.path"
+start_daemon "$T/phonesec.conf"
+queue 040 "{\"rpcs\":[\"$(firmware fw-hang fw.bin 0)\"]}"
+[ "$(cr)" = 200 ] || fail "connection request refused"
+transfer_complete 4
+[ "$(tc_fault)" = 9010 ] || fail "hanging hook: fault $(tc_fault)"
+[ "$(tc_key)" = fw-hang ] || fail "hanging hook: CommandKey $(tc_key)"
+q body TransferComplete | grep -q 'firmware hook did not finish within 2 s (killed)' ||
+	fail "hanging hook: $(q body TransferComplete)"
+wait_until 5 dead "$(cat "$T/hang.pid")" || fail "the hook is still running"
+wait_until 5 dead "$(cat "$T/bg.pid")" || fail "what the hook started is still running"
+gone
+ok "firmware hook still running after firmware_hook_timeout: its process group killed, 9010, file removed"
+
+# ------------------------------------------------------------------ 5. the install reboots the phone
+# The hook "reboots" (kills the daemon as a power cut would) in the middle of the install; the
+# daemon then starts in a new boot with the sw_version the new firmware ships, or the old one.
+cat > "$T/power.sh" <<HOOK
+#!/bin/sh
+printf '%s\n' "\$1" > "$T/hook.path"
+kill -KILL "\$(cat "$T/daemon.pid")"
+exit 0
+HOOK
+chmod 755 "$T/power.sh"
+# reboot_into KEY VERSION BOOT: a Download whose hook reboots into sw_version VERSION
+reboot_into() {
+	stop_daemon
+	fwconf "$T/power.sh" sw_version=1.0
+	start_daemon "$T/phonesec.conf"
+	echo "$D_PID" > "$T/daemon.pid"
+	rm -f "$T/hook.path"
+	queue "05$1" "{\"rpcs\":[\"$(firmware "$1" fw.bin 0)\"]}"
+	wait_until 10 cr200 || fail "connection request refused"
+	wait_until 15 test -s "$T/hook.path" || fail "the firmware hook did not run"
+	wait "$D_PID" 2>/dev/null; D_PID=
+	p=$(cat "$T/hook.path")
+	[ -e "$p" ] || fail "the image was not left by the killed daemon (test premise)"
+	fwconf "$T/power.sh" sw_version="$2"
+	PHONESEC_BOOT_ID=$3; export PHONESEC_BOOT_ID
+	tcs=$(q count TransferComplete)
+	start_daemon "$T/phonesec.conf"
+	transfer_complete $((tcs + 1))
+	! [ -e "$(dirname "$p")" ] || fail "the image folder left by the killed daemon was not removed at start"
+	[ "$(tc_key)" = "$1" ] || fail "after the reboot: CommandKey $(tc_key)"
+	q inform-xml -1 | grep -q '<EventCode>1 BOOT</EventCode>' || fail "no 1 BOOT after the reboot"
+	q inform-xml -1 | grep -q '<EventCode>7 TRANSFER COMPLETE</EventCode>' || fail "no 7 TRANSFER COMPLETE"
+	q inform-xml -1 | grep -q "<EventCode>M Download</EventCode><CommandKey>$1</CommandKey>" ||
+		fail "no M Download $1 after the reboot"
+	q inform-xml -1 | grep -q "<Name>Device.DeviceInfo.SoftwareVersion</Name><Value[^>]*>$2<" ||
+		fail "the Inform does not carry SoftwareVersion $2"
+}
+cr200() { [ "$(cr)" = 200 ]; }
+reboot_into fw-new 2.0 fw-boot-1
+[ "$(tc_fault)" = 0 ] || fail "new firmware running after the reboot: fault $(tc_fault): $(q body TransferComplete)"
+ok "firmware hook reboots the phone into a new sw_version: 1 BOOT, 7 TRANSFER COMPLETE 0, M Download"
+
+reboot_into fw-same 1.0 fw-boot-2
+[ "$(tc_fault)" = 9010 ] || fail "old firmware after the reboot: fault $(tc_fault)"
+q body TransferComplete | grep -q 'restarted during the firmware install and still runs 1.0' ||
+	fail "old firmware after the reboot: $(q body TransferComplete)"
+no_violations
+ok "firmware hook reboots the phone into the same sw_version: TransferComplete 9010"
 exit 0

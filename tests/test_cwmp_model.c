@@ -148,6 +148,9 @@ static void test_conf(void)
 	CU_ASSERT_STRING_EQUAL(c.cr_host, "127.0.0.1");
 	CU_ASSERT_STRING_EQUAL(c.vendor, c.oui);
 	CU_ASSERT_STRING_EQUAL(c.firmware_hook, "");
+	CU_ASSERT_EQUAL(c.firmware_hook_timeout_s, 120);
+	CU_ASSERT_STRING_EQUAL(c.reboot_hook, "");
+	CU_ASSERT_EQUAL(c.reboot_hook_timeout_s, 60);
 
 	snprintf(path, sizeof(path), "%s/conf/phonesec.conf", srcdir());
 	int rc = cwmp_conf_load(&c, path, err, sizeof(err));
@@ -158,13 +161,18 @@ static void test_conf(void)
 
 	char *p = write_file("ok.conf", "# comment\n\nmanufacturer = ACME Phones  \n"
 					"oui=00A0B1\nvendor = ACME-EXAMPLE\ncr_bind = 0.0.0.0\n"
-					"cr_host = phone.example\nfirmware_hook = /usr/lib/fw-install\n");
+					"cr_host = phone.example\nfirmware_hook = /usr/lib/fw-install\n"
+					"firmware_hook_timeout = 3600\nreboot_hook = /sbin/reboot\n"
+					"reboot_hook_timeout=1\n");
 	CU_ASSERT_EQUAL(cwmp_conf_load(&c, p, err, sizeof(err)), 0);
 	CU_ASSERT_STRING_EQUAL(c.manufacturer, "ACME Phones");
 	CU_ASSERT_STRING_EQUAL(c.oui, "00A0B1");
 	CU_ASSERT_STRING_EQUAL(c.vendor, "ACME-EXAMPLE");
 	CU_ASSERT_STRING_EQUAL(c.cr_host, "phone.example");
 	CU_ASSERT_STRING_EQUAL(c.firmware_hook, "/usr/lib/fw-install");
+	CU_ASSERT_EQUAL(c.firmware_hook_timeout_s, 3600);
+	CU_ASSERT_STRING_EQUAL(c.reboot_hook, "/sbin/reboot");
+	CU_ASSERT_EQUAL(c.reboot_hook_timeout_s, 1);
 	free(p);
 
 	conf_expect_error("manufacturer = x\ncolour = blue\n", "bad.conf:2: unknown key 'colour'");
@@ -174,6 +182,12 @@ static void test_conf(void)
 	conf_expect_error("serial = 1\nserial = 2\n", "bad.conf:2: 'serial' given twice");
 	conf_expect_error("firmware_hook = bin/fw\n", "bad.conf:1: firmware_hook: a path must be absolute");
 	conf_expect_error("just words\n", "bad.conf:1: expected");
+	conf_expect_error("firmware_hook_timeout = 0\n", "firmware_hook_timeout: a number of seconds");
+	conf_expect_error("reboot_hook_timeout = 3601\n", "reboot_hook_timeout: a number of seconds");
+	conf_expect_error("reboot_hook_timeout = -5\n", "reboot_hook_timeout: a number of seconds");
+	conf_expect_error("reboot_hook_timeout = 5s\n", "reboot_hook_timeout: a number of seconds");
+	conf_expect_error("reboot_hook_timeout =\n", "reboot_hook_timeout: value may not be empty");
+	conf_expect_error("reboot_hook = reboot\n", "reboot_hook: a path must be absolute");
 	conf_expect_error("manufacturer =\n", "bad.conf:1: manufacturer: value may not be empty");
 	char big[6000];
 	memset(big, 'a', sizeof(big));

@@ -18,6 +18,7 @@ enum conf_check {
 	CONF_OUI,      /* six upper-case hexadecimal digits */
 	CONF_VENDOR,   /* TR-106: an OUI, or a domain upper-cased with '.' written as '-' */
 	CONF_PATH,     /* "" or an absolute path */
+	CONF_SECONDS,  /* 1..3600 */
 };
 
 struct conf_key {
@@ -48,6 +49,9 @@ static const struct conf_key conf_keys[] = {
 	KEY(cr_bind, CONF_TOKEN, true, "127.0.0.1"),
 	KEY(cr_host, CONF_TOKEN, false, ""),
 	KEY(firmware_hook, CONF_PATH, false, ""),
+	KEY(firmware_hook_timeout, CONF_SECONDS, true, "120"),
+	KEY(reboot_hook, CONF_PATH, false, ""),
+	KEY(reboot_hook_timeout, CONF_SECONDS, true, "60"),
 };
 #define CONF_NKEYS (sizeof(conf_keys) / sizeof(conf_keys[0]))
 
@@ -118,6 +122,14 @@ static const char *conf_check_value(const struct conf_key *k, const char *v)
 		if (!conf_printable(v, true))
 			return "a path must be printable ASCII";
 		return v[0] == '/' ? NULL : "a path must be absolute";
+	case CONF_SECONDS: {
+		char *end = NULL;
+		errno = 0;
+		unsigned long n = strtoul(v, &end, 10);
+		if (!isdigit((unsigned char)v[0]) || *end || errno || n < 1 || n > 3600)
+			return "a number of seconds from 1 to 3600";
+		return NULL;
+	}
 	}
 	return "bad table row";
 }
@@ -171,6 +183,8 @@ static void conf_finish(struct cwmp_conf *out)
 		snprintf(out->model_name, sizeof(out->model_name), "%s", out->product_class);
 	if (!out->vendor[0])
 		snprintf(out->vendor, sizeof(out->vendor), "%s", out->oui);
+	out->firmware_hook_timeout_s = (unsigned)strtoul(out->firmware_hook_timeout, NULL, 10);
+	out->reboot_hook_timeout_s = (unsigned)strtoul(out->reboot_hook_timeout, NULL, 10);
 }
 
 int cwmp_conf_load(struct cwmp_conf *out, const char *path, char *err, size_t errlen)

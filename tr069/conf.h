@@ -21,6 +21,10 @@ struct cwmp_conf {                /* from conf/phonesec.conf (-c CONF); defaults
 	char cr_bind[64];         /* address of the connection-request listener (default 127.0.0.1) */
 	char cr_host[256];        /* host put in ConnectionRequestURL (default cr_bind) */
 	char firmware_hook[4096]; /* program that installs a firmware image; "" = no firmware Download */
+	char firmware_hook_timeout[8]; /* seconds (1..3600, default 120), then the hook is killed */
+	char reboot_hook[4096];   /* program that reboots the phone; "" = Reboot restarts the CWMP state only */
+	char reboot_hook_timeout[8]; /* seconds (1..3600, default 60) */
+	unsigned firmware_hook_timeout_s, reboot_hook_timeout_s; /* the two above as numbers */
 	char model_name[65];      /* DeviceInfo.ModelName (default: product_class) */
 };
 

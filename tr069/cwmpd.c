@@ -20,6 +20,7 @@
 #include "cr.h"
 #include "cwmpd.h"
 #include "events.h"
+#include "hook.h"
 #include "log.h"
 #include "model.h"
 #include "retry.h"
@@ -58,6 +59,9 @@ struct cwmpd_shared {
 	bool transfer_finished;     /* what finished was a transfer, not a session */
 	bool more;               /* events arrived that the session did not carry */
 	struct cwmp_rpc_result effects;
+	bool reboot_go;          /* loop -> worker: run the reboot hook */
+	bool reboot_finished;    /* worker -> loop: the reboot hook returned reboot_rc */
+	int reboot_rc;
 };
 
 struct cwmpd_sched {
@@ -93,6 +97,11 @@ struct cwmpd {
 	size_t n_sched;
 	char acs_url[1025];
 	unsigned cr_port_setting;  /* tr69_cr_port the listener was bound for */
+	char boot_id[64];          /* this kernel boot's id (or PHONESEC_BOOT_ID) */
+	bool new_boot;             /* the start found a boot id unlike the last start's */
+	char tag[CWMP_TRANSFER_TAG_LEN]; /* the store's name in firmware scratch folders */
+	bool rebooting;            /* the reboot hook runs, or ran and the reboot is awaited */
+	int64_t reboot_wait_ms;    /* the reboot hook succeeded: the reboot is awaited until then */
 };
 
 /* Deadlines: monotonic. */
@@ -236,16 +245,34 @@ static int cwmpd_transfer_txn(struct store_txn *txn, const struct cwmpd_shared *
 	return store_txn_set_state(txn, CWMPD_TRANSFER_STATE, text);
 }
 
-/* Adds the accepted-transfer marker (no password: a transfer interrupted by a restart is reported
- * as failed, never carried out with credentials kept on disk). */
-static int cwmpd_pending_txn(struct store_txn *txn, const struct cwmpd_shared *sh)
+static bool cwmpd_job_is_firmware(const struct cwmp_transfer *job)
 {
-	char text[128], key[2 * CWMP_EVENTS_KEY_MAX + 1];
+	return !job->upload && !strcmp(job->file_type, CWMP_FILETYPE_FIRMWARE);
+}
+
+/* Adds the accepted-transfer marker (no password: a transfer interrupted by a restart is reported
+ * as failed, never carried out with credentials kept on disk): "upload\tkey", and while a
+ * firmware Download runs also "\tboot\tversion\tstart" (boot id and SoftwareVersion when it
+ * began, hex; StartTime), so that the start after the reboot the install ends in can tell
+ * whether the new firmware runs. */
+static int cwmpd_pending_txn(struct store_txn *txn, const struct cwmpd *d)
+{
+	const struct cwmpd_shared *sh = &d->sh;
+	char text[512], key[2 * CWMP_EVENTS_KEY_MAX + 1], boot[2 * sizeof(d->boot_id) + 1];
+	char ver[2 * sizeof(d->conf.sw_version) + 1];
 
 	if (sh->job_state == CWMPD_JOB_NONE)
 		return store_txn_set_state(txn, CWMPD_PENDING_STATE, NULL);
 	cwmpd_hex(key, sizeof(key), sh->job.command_key);
-	snprintf(text, sizeof(text), "%d\t%s", sh->job.upload ? 1 : 0, key);
+	if (sh->job_state == CWMPD_JOB_RUNNING && cwmpd_job_is_firmware(&sh->job)) {
+		char now[32];
+		cwmpd_hex(boot, sizeof(boot), d->boot_id);
+		cwmpd_hex(ver, sizeof(ver), d->conf.sw_version);
+		cwmp_session_now(now, sizeof(now));
+		snprintf(text, sizeof(text), "0\t%s\t%s\t%s\t%s", key[0] ? key : "-", boot, ver, now);
+	} else {
+		snprintf(text, sizeof(text), "%d\t%s", sh->job.upload ? 1 : 0, key);
+	}
 	return store_txn_set_state(txn, CWMPD_PENDING_STATE, text);
 }
 
@@ -288,7 +315,7 @@ static void cwmpd_persist_locked(struct cwmpd *d, struct store *st, unsigned wha
 	if (!rc && queue)
 		rc = store_txn_set_state(txn, CWMP_EVENTS_STATE, text);
 	if (!rc && (what & CWMPD_PERSIST_TRANSFERS) &&
-	    (cwmpd_transfer_txn(txn, &d->sh) || cwmpd_pending_txn(txn, &d->sh)))
+	    (cwmpd_transfer_txn(txn, &d->sh) || cwmpd_pending_txn(txn, d)))
 		rc = -1;
 	if (!rc && (what & CWMPD_PERSIST_SCHED))
 		cwmpd_sched_save(d, txn);
@@ -308,30 +335,60 @@ static void cwmpd_persist_locked(struct cwmpd *d, struct store *st, unsigned wha
 	free(text);
 }
 
-/* A transfer accepted before a restart and never carried out: reported as failed. */
+/* A transfer accepted before a restart and not reported: a firmware install that ended in a
+ * reboot succeeded when the phone came back with another SoftwareVersion; anything else was
+ * interrupted and is reported as failed. */
 static void cwmpd_pending_load(struct cwmpd *d)
 {
 	char *text = NULL;
 
 	if (store_state_get(&text, d->st, CWMPD_PENDING_STATE))
 		return;
-	char key[CWMP_EVENTS_KEY_MAX + 1] = "";
-	bool upload = text[0] == '1';
-	const char *tab = strchr(text, '\t');
-	cwmpd_unhex(key, sizeof(key), tab ? tab + 1 : "");
+	char key[CWMP_EVENTS_KEY_MAX + 1] = "", boot[sizeof(d->boot_id)] = "";
+	char ver[sizeof(d->conf.sw_version)] = "", start[32] = "";
+	char *save = NULL, *f[5] = { 0 };
+	int n = 0;
+	for (char *tok = strtok_r(text, "\t", &save); tok && n < 5; tok = strtok_r(NULL, "\t", &save))
+		f[n++] = tok;
+	bool upload = n > 0 && f[0][0] == '1';
+	if (n > 1 && strcmp(f[1], "-"))
+		cwmpd_unhex(key, sizeof(key), f[1]);
+	bool installing = !upload && n == 5;
+	if (installing) {
+		cwmpd_unhex(boot, sizeof(boot), f[2]);
+		cwmpd_unhex(ver, sizeof(ver), f[3]);
+		snprintf(start, sizeof(start), "%s", f[4]);
+	}
 	free(text);
 	if (!d->sh.have_transfer) {
 		struct cwmp_transfer_done *t = &d->sh.transfer;
 		memset(t, 0, sizeof(*t));
 		snprintf(t->command_key, sizeof(t->command_key), "%s", key);
+		snprintf(t->start_time, sizeof(t->start_time), "%s",
+			 start[0] ? start : "0001-01-01T00:00:00Z");
+		cwmp_session_now(t->complete_time, sizeof(t->complete_time));
 		t->fault_code = upload ? CWMP_FAULT_UPLOAD_FAILURE : CWMP_FAULT_DOWNLOAD_FAILURE;
-		snprintf(t->fault_string, sizeof(t->fault_string),
-			 "interrupted by a restart before it was carried out");
+		if (installing && strcmp(boot, d->boot_id) && strcmp(ver, d->conf.sw_version)) {
+			t->fault_code = 0;
+			log_msg(LOG_NOTICE, "cwmp: firmware install done: software version %s, was %s",
+				d->conf.sw_version, ver);
+		} else if (installing && strcmp(boot, d->boot_id)) {
+			snprintf(t->fault_string, sizeof(t->fault_string),
+				 "the phone restarted during the firmware install and still runs %s",
+				 d->conf.sw_version);
+		} else if (installing) {
+			snprintf(t->fault_string, sizeof(t->fault_string),
+				 "the firmware install was interrupted by a restart of phonesec-cwmpd");
+		} else {
+			snprintf(t->fault_string, sizeof(t->fault_string),
+				 "interrupted by a restart before it was carried out");
+		}
 		d->sh.have_transfer = true;
 		cwmp_events_add(&d->sh.events, CWMP_EV_TRANSFER_COMPLETE, NULL);
 		cwmp_events_add(&d->sh.events, upload ? CWMP_EV_M_UPLOAD : CWMP_EV_M_DOWNLOAD, key);
-		log_msg(LOG_NOTICE, "cwmp: a %s was interrupted by a restart: reported as failed",
-			upload ? "upload" : "download");
+		if (t->fault_code)
+			log_msg(LOG_NOTICE, "cwmp: a %s was interrupted: reported as failed (%s)",
+				upload ? "upload" : "download", t->fault_string);
 	}
 	d->sh.job_state = CWMPD_JOB_NONE;
 	cwmpd_persist_locked(d, d->st, CWMPD_PERSIST_TRANSFERS, NULL);
@@ -344,7 +401,7 @@ static void cwmpd_transfer(struct cwmpd *d, struct cwmp_transfer *job)
 	char *url = NULL;
 
 	store_get(&url, d->wst, "tr69_acs_url");
-	cwmp_transfer_run(&done, job, &d->conf, d->wmodel, url ? url : "");
+	cwmp_transfer_run(&done, job, &d->conf, d->wmodel, url ? url : "", d->tag);
 	free(url);
 	pthread_mutex_lock(&d->sh.lock);
 	d->sh.have_transfer = true;
@@ -454,17 +511,37 @@ static void *cwmpd_worker(void *arg)
 
 	for (;;) {
 		pthread_mutex_lock(&d->sh.lock);
-		while (!d->sh.go && d->sh.job_state != CWMPD_JOB_GO && !d->sh.stopping)
+		while (!d->sh.go && d->sh.job_state != CWMPD_JOB_GO && !d->sh.reboot_go &&
+		       !d->sh.stopping)
 			pthread_cond_wait(&d->sh.cond, &d->sh.lock);
 		if (d->sh.stopping) {
 			pthread_mutex_unlock(&d->sh.lock);
 			break;
+		}
+		if (d->sh.reboot_go) {
+			char why[256];
+			d->sh.reboot_go = false;
+			d->sh.running = true;
+			pthread_mutex_unlock(&d->sh.lock);
+			int rc = cwmp_hook_run("reboot hook", d->conf.reboot_hook, NULL,
+					       d->conf.reboot_hook_timeout_s, why, sizeof(why));
+			pthread_mutex_lock(&d->sh.lock);
+			d->sh.reboot_rc = rc;
+			d->sh.reboot_finished = true;
+			d->sh.running = false;
+			pthread_mutex_unlock(&d->sh.lock);
+			event_active(d->ev_done, 0, 0);
+			continue;
 		}
 		/* a due transfer goes first: the next session reports it */
 		bool transfer = d->sh.job_state == CWMPD_JOB_GO;
 		if (transfer) {
 			d->sh.job_state = CWMPD_JOB_RUNNING;
 			job = d->sh.job;
+			/* a firmware install may end in a reboot: what was installed over what is
+			 * on disk before it starts */
+			if (cwmpd_job_is_firmware(&job))
+				cwmpd_persist_locked(d, d->wst, CWMPD_PERSIST_TRANSFERS, NULL);
 		} else {
 			d->sh.go = false;
 		}
@@ -489,15 +566,18 @@ static void *cwmpd_worker(void *arg)
 /* ------------------------------------------------------------------------------- loop */
 
 static void cwmpd_arm(struct cwmpd *d);
+static void cwmpd_reboot_in_place(struct cwmpd *d);
 static void cwmpd_cr_port_changed(struct cwmpd *d, bool by_acs);
 
 /* The ACS URL changed or the phone was reset to factory: the queue goes down to 0 BOOTSTRAP and
  * an unreported transfer is forgotten (the new ACS did not ask for it). url non-NULL: the URL the
  * new queue is for, recorded in the same transaction. Loop thread. */
-static void cwmpd_acs_changed(struct cwmpd *d, const char *url)
+static void cwmpd_acs_changed(struct cwmpd *d, const char *url, bool booted)
 {
 	pthread_mutex_lock(&d->sh.lock);
 	cwmp_events_acs_changed(&d->sh.events);
+	if (booted) /* the phone did boot (the change was seen at the start after it) */
+		cwmp_events_add(&d->sh.events, CWMP_EV_BOOT, NULL);
 	d->sh.have_transfer = false;
 	/* lazily: after a power cut the start finds the URL unlike the recorded one and does this
 	 * again */
@@ -512,7 +592,7 @@ static void cwmpd_factory_reset_seen(struct cwmpd *d)
 	pthread_mutex_lock(&d->sh.lock);
 	cwmpd_forget_saved_locked(d);
 	pthread_mutex_unlock(&d->sh.lock);
-	cwmpd_acs_changed(d, NULL);
+	cwmpd_acs_changed(d, NULL, false);
 }
 
 /* Reads the periodic settings and plans the next periodic inform: computed in wall-clock time
@@ -610,6 +690,8 @@ static void cwmpd_maybe_start(struct cwmpd *d)
 {
 	bool enabled = false;
 
+	if (d->rebooting)
+		return; /* nothing starts while the phone reboots */
 	cwmpd_maybe_transfer(d);
 	if (!d->want || (d->retry_at_ms && d->retry_at_ms > cwmpd_now_ms()))
 		return;
@@ -675,6 +757,12 @@ static void cwmpd_on_timer(evutil_socket_t fd, short what, void *arg)
 		d->active_at_ms = 0;
 		d->want = true;
 	}
+	if (d->reboot_wait_ms && d->reboot_wait_ms <= now) {
+		log_msg(LOG_WARNING, "cwmp: the reboot hook succeeded but the phone did not reboot "
+				     "within %u s: the CWMP state restarts in place",
+			d->conf.reboot_hook_timeout_s);
+		cwmpd_reboot_in_place(d);
+	}
 	cwmpd_maybe_start(d);
 	cwmpd_arm(d);
 }
@@ -683,9 +771,10 @@ static void cwmpd_on_timer(evutil_socket_t fd, short what, void *arg)
 static void cwmpd_arm(struct cwmpd *d)
 {
 	int64_t next = 0;
-	int64_t cand[4] = { d->periodic_at_ms, d->retry_at_ms, d->active_at_ms, d->job_at_ms };
+	int64_t cand[5] = { d->periodic_at_ms, d->retry_at_ms, d->active_at_ms, d->job_at_ms,
+			    d->reboot_wait_ms };
 
-	for (size_t i = 0; i < 4; i++)
+	for (size_t i = 0; i < 5; i++)
 		if (cand[i] && (!next || cand[i] < next))
 			next = cand[i];
 	for (size_t i = 0; i < d->n_sched; i++)
@@ -699,6 +788,32 @@ static void cwmpd_arm(struct cwmpd *d)
 		wait = 0;
 	struct timeval tv = { .tv_sec = (time_t)(wait / 1000), .tv_usec = (suseconds_t)(wait % 1000) * 1000 };
 	event_add(d->ev_timer, &tv);
+}
+
+/* A Reboot (or the reboot of a FactoryReset) as the CWMP state machine sees it without a real
+ * one: the reboot rules applied to the queue and a session with BOOT at once. */
+static void cwmpd_reboot_in_place(struct cwmpd *d)
+{
+	pthread_mutex_lock(&d->sh.lock);
+	cwmp_events_rebooted(&d->sh.events);
+	cwmpd_save_locked(d, d->st);
+	pthread_mutex_unlock(&d->sh.lock);
+	d->rebooting = false;
+	d->reboot_wait_ms = 0;
+	d->want = true;
+}
+
+/* The reboot hook returned: on success the phone is going down (SIGTERM is on its way); the
+ * reboot is awaited reboot_hook_timeout seconds, then the reboot is done in place. */
+static void cwmpd_reboot_hook_done(struct cwmpd *d, int rc)
+{
+	if (rc == CWMP_HOOK_OK) {
+		d->reboot_wait_ms = cwmpd_now_ms() + (int64_t)d->conf.reboot_hook_timeout_s * 1000;
+		log_msg(LOG_NOTICE, "cwmp: reboot under way; sessions wait for it");
+		return;
+	}
+	log_msg(LOG_ERR, "cwmp: the phone could not be rebooted: the CWMP state restarts in place");
+	cwmpd_reboot_in_place(d);
 }
 
 /* The worker finished a session. */
@@ -720,7 +835,16 @@ static void cwmpd_on_done(evutil_socket_t fd, short what, void *arg)
 	memset(&d->sh.effects, 0, sizeof(d->sh.effects));
 	delay = d->sh.job.delay_s;
 	bool pending = d->sh.more;
+	bool reboot_done = d->sh.reboot_finished;
+	int reboot_rc = d->sh.reboot_rc;
+	d->sh.reboot_finished = false;
 	pthread_mutex_unlock(&d->sh.lock);
+	if (reboot_done) {
+		cwmpd_reboot_hook_done(d, reboot_rc);
+		cwmpd_maybe_start(d);
+		cwmpd_arm(d);
+		return;
+	}
 	if (transfer_done) {
 		/* TRANSFER COMPLETE to report; a retry back-off in force stays in force */
 		d->want = true;
@@ -766,14 +890,25 @@ static void cwmpd_on_done(evutil_socket_t fd, short what, void *arg)
 			d->want = true;
 		}
 		if (fx.reboot) {
-			/* The phone's firmware owns the reboot; for the CWMP state machine a reboot
-			 * is BOOT plus M Reboot in the next session. */
 			pthread_mutex_lock(&d->sh.lock);
 			cwmp_events_add(&d->sh.events, CWMP_EV_M_REBOOT, fx.reboot_key);
-			cwmp_events_rebooted(&d->sh.events);
 			cwmpd_save_locked(d, d->st);
 			pthread_mutex_unlock(&d->sh.lock);
-			d->want = true;
+		}
+		if ((fx.reboot || fx.factory_reset) && d->conf.reboot_hook[0]) {
+			/* M Reboot (or the queue after the reset) is on disk: the phone reboots,
+			 * and the start after it applies the reboot rules and sends BOOT */
+			pthread_mutex_lock(&d->sh.lock);
+			d->sh.reboot_go = true;
+			pthread_cond_signal(&d->sh.cond);
+			pthread_mutex_unlock(&d->sh.lock);
+			d->rebooting = true;
+			d->want = false;
+			pending = false;
+		} else if (fx.reboot) {
+			/* no reboot hook: for the CWMP state machine a reboot is BOOT plus M Reboot
+			 * in the next session */
+			cwmpd_reboot_in_place(d);
 		}
 		/* events that arrived during the session (or a finished transfer) go now; those the
 		 * ACS held (TransferComplete under HoldRequests) wait for the next session */
@@ -795,7 +930,7 @@ static void cwmpd_check_acs_url(struct cwmpd *d, bool at_start)
 	if (store_state_get(&known, d->st, CWMPD_ACS_STATE) == STORE_OK && strcmp(known, url) != 0 &&
 	    url[0]) {
 		log_msg(LOG_NOTICE, "cwmp: ACS URL changed: 0 BOOTSTRAP");
-		cwmpd_acs_changed(d, url);
+		cwmpd_acs_changed(d, url, at_start && d->new_boot);
 		d->retry_at_ms = 0;
 		d->want = true;
 	} else if (!known || strcmp(known, url)) {
@@ -914,6 +1049,8 @@ static bool cwmpd_cr_busy(void *arg)
 	struct cwmpd *d = arg;
 	bool busy;
 
+	if (d->rebooting)
+		return true; /* loop thread, as this callback: no session until the reboot */
 	pthread_mutex_lock(&d->sh.lock);
 	busy = d->sh.running || d->sh.go;
 	pthread_mutex_unlock(&d->sh.lock);
@@ -1007,8 +1144,10 @@ static int cwmpd_load_queue(struct cwmpd *d)
 	else if (err)
 		return -1;
 	cwmpd_boot_id(boot, sizeof(boot));
+	snprintf(d->boot_id, sizeof(d->boot_id), "%s", boot);
 	bool new_boot = store_state_get(&known, d->st, CWMPD_BOOT_STATE) != STORE_OK ||
 			strcmp(known, boot) != 0;
+	d->new_boot = new_boot;
 	free(known);
 	if (first) {
 		cwmp_events_add(&d->sh.events, CWMP_EV_BOOTSTRAP, NULL);
@@ -1049,6 +1188,8 @@ static int cwmpd_start(struct cwmpd *d)
 		log_msg(LOG_ERR, "cwmp: libevent setup failed");
 		return -1;
 	}
+	cwmp_transfer_tag(d->tag, path);
+	cwmp_transfer_clean(d->tag);
 	if (store_audit_head(&d->audit_seq, d->st) || cwmpd_load_queue(d)) {
 		log_msg(LOG_ERR, "cwmp: %s", store_errmsg(d->st));
 		return -1;

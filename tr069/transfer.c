@@ -2,17 +2,16 @@
  * the firmware hook: HTTP(S) GET or PUT over gSOAP with the ACS's TLS trust, bounded bodies. */
 #include "config.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <signal.h>
-#include <spawn.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/wait.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -21,6 +20,7 @@
 #pragma GCC diagnostic ignored "-Wstrict-prototypes"
 #include "httpda.h"
 #pragma GCC diagnostic pop
+#include "hook.h"
 #include "log.h"
 #include "transfer.h"
 
@@ -331,105 +331,78 @@ static void xfer_download(struct xfer *x, struct cwmp_model *model, const char *
 		explicit_bzero(body, len);
 }
 
-/* Runs the firmware hook on path (argv: hook, path; minimal environment; no shell), at most
- * CWMP_TRANSFER_HOOK_TIMEOUT_S seconds (then its process group is killed). Sets the fault. */
-static void xfer_run_hook(struct xfer *x, const char *hook, const char *path)
+/* Hands the image to the firmware hook (hook.h); its failure is the transfer's 9010. */
+static void xfer_run_hook(struct xfer *x, const struct cwmp_conf *conf, const char *path)
 {
-	char *argv[] = { (char *)hook, (char *)path, NULL };
-	char *envp[] = { (char *)"PATH=/usr/sbin:/usr/bin:/sbin:/bin", NULL };
-	static const int sigs[] = { SIGPIPE, SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGCHLD, SIGUSR1,
-				    SIGUSR2, SIGALRM };
-	posix_spawn_file_actions_t fa;
-	posix_spawnattr_t at;
-	sigset_t mask, dfl;
-	pid_t pid;
-	int st = 0;
+	char why[256];
 
-	sigemptyset(&mask);
-	sigemptyset(&dfl);
-	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
-		sigaddset(&dfl, sigs[i]);
-	if (posix_spawn_file_actions_init(&fa)) {
-		xfer_fail(x, CWMP_FAULT_DOWNLOAD_FAILURE, "cannot run the firmware hook: out of memory");
-		return;
-	}
-	if (posix_spawnattr_init(&at)) {
-		posix_spawn_file_actions_destroy(&fa);
-		xfer_fail(x, CWMP_FAULT_DOWNLOAD_FAILURE, "cannot run the firmware hook: out of memory");
-		return;
-	}
-	/* stdin from /dev/null, stdout/stderr to the daemon's log, no other descriptor; default
-	 * signal dispositions and an empty mask; its own process group, killed as a whole */
-	int rc = posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
-	if (!rc)
-		rc = posix_spawn_file_actions_addclosefrom_np(&fa, 3);
-	if (!rc)
-		rc = posix_spawnattr_setsigmask(&at, &mask);
-	if (!rc)
-		rc = posix_spawnattr_setsigdefault(&at, &dfl);
-	if (!rc)
-		rc = posix_spawnattr_setpgroup(&at, 0);
-	if (!rc)
-		rc = posix_spawnattr_setflags(&at, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF |
-						   POSIX_SPAWN_SETPGROUP);
-	if (!rc)
-		rc = posix_spawn(&pid, hook, &fa, &at, argv, envp);
-	posix_spawn_file_actions_destroy(&fa);
-	posix_spawnattr_destroy(&at);
-	if (rc) {
-		xfer_fail(x, CWMP_FAULT_DOWNLOAD_FAILURE, "cannot run the firmware hook: %s",
-			  strerror(rc));
-		return;
-	}
-	log_msg(LOG_NOTICE, "cwmp: firmware hook %s started (pid %ld)", hook, (long)pid);
-
-	struct timespec start, now;
-	const struct timespec tick = { 0, 50 * 1000 * 1000 };
-	clock_gettime(CLOCK_MONOTONIC, &start);
-	for (;;) {
-		pid_t w = waitpid(pid, &st, WNOHANG);
-		if (w == pid)
-			break;
-		if (w < 0 && errno != EINTR) {
-			xfer_fail(x, CWMP_FAULT_DOWNLOAD_FAILURE, "waiting for the firmware hook: %s",
-				  strerror(errno));
-			return;
-		}
-		clock_gettime(CLOCK_MONOTONIC, &now);
-		if (now.tv_sec - start.tv_sec >= CWMP_TRANSFER_HOOK_TIMEOUT_S) {
-			kill(-pid, SIGKILL);
-			kill(pid, SIGKILL);
-			while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
-				;
-			xfer_fail(x, CWMP_FAULT_DOWNLOAD_FAILURE,
-				  "firmware hook did not finish within %d s (killed)",
-				  CWMP_TRANSFER_HOOK_TIMEOUT_S);
-			return;
-		}
-		nanosleep(&tick, NULL);
-	}
-	if (WIFEXITED(st) && WEXITSTATUS(st) == 0)
-		log_msg(LOG_NOTICE, "cwmp: firmware hook succeeded");
-	else if (WIFEXITED(st))
-		xfer_fail(x, CWMP_FAULT_DOWNLOAD_FAILURE, "firmware hook failed (exit %d)",
-			  WEXITSTATUS(st));
-	else
-		xfer_fail(x, CWMP_FAULT_DOWNLOAD_FAILURE, "firmware hook failed (signal %d)",
-			  WIFSIGNALED(st) ? WTERMSIG(st) : 0);
+	if (cwmp_hook_run("firmware hook", conf->firmware_hook, path, conf->firmware_hook_timeout_s,
+			  why, sizeof(why)))
+		xfer_fail(x, CWMP_FAULT_DOWNLOAD_FAILURE, "%s", why);
 }
 
 /* Firmware image: streamed into a new file of a private temporary folder, handed to the hook,
  * then the file and the folder are removed whatever happened. */
-static void xfer_firmware(struct xfer *x, const struct cwmp_conf *conf)
+static const char *xfer_tmpdir(void)
 {
 	const char *tmp = getenv("TMPDIR");
+	return tmp && tmp[0] == '/' ? tmp : "/tmp";
+}
+
+void cwmp_transfer_tag(char tag[CWMP_TRANSFER_TAG_LEN], const char *store_path)
+{
+	/* FNV-1a, 64 bits: a name, not a secret */
+	uint64_t h = 0xcbf29ce484222325ull;
+	for (const unsigned char *p = (const unsigned char *)(store_path ? store_path : ""); *p; p++)
+		h = (h ^ *p) * 0x100000001b3ull;
+	snprintf(tag, CWMP_TRANSFER_TAG_LEN, "%016llx", (unsigned long long)h);
+}
+
+int cwmp_transfer_clean(const char *tag)
+{
+	const char *tmp = xfer_tmpdir();
+	char prefix[64], path[PATH_MAX];
+	int removed = 0;
+
+	snprintf(prefix, sizeof(prefix), "phonesec-fw-%s.", tag);
+	DIR *dir = opendir(tmp);
+	if (!dir)
+		return 0;
+	for (struct dirent *e; (e = readdir(dir));) {
+		struct stat st;
+		if (strncmp(e->d_name, prefix, strlen(prefix)) || strlen(e->d_name) != strlen(prefix) + 6)
+			continue;
+		/* our own private folders only (mode 0700, ours, no symbolic link) */
+		if (fstatat(dirfd(dir), e->d_name, &st, AT_SYMLINK_NOFOLLOW) || !S_ISDIR(st.st_mode) ||
+		    st.st_uid != geteuid())
+			continue;
+		if ((size_t)snprintf(path, sizeof(path), "%s/%s/image", tmp, e->d_name) >= sizeof(path))
+			continue;
+		if (unlink(path) && errno != ENOENT) {
+			log_msg(LOG_WARNING, "cwmp: cannot remove %s: %s", path, strerror(errno));
+			continue;
+		}
+		path[strlen(path) - sizeof("/image") + 1] = '\0';
+		if (rmdir(path))
+			log_msg(LOG_WARNING, "cwmp: cannot remove %s: %s", path, strerror(errno));
+		else
+			removed++;
+	}
+	closedir(dir);
+	if (removed)
+		log_msg(LOG_NOTICE, "cwmp: removed %d firmware image folder(s) left by an earlier run",
+			removed);
+	return removed;
+}
+
+static void xfer_firmware(struct xfer *x, const struct cwmp_conf *conf, const char *tag)
+{
+	const char *tmp = xfer_tmpdir();
 	char dir[PATH_MAX], path[PATH_MAX];
 	char *body = NULL;
 	size_t len = 0;
 
-	if (!tmp || tmp[0] != '/')
-		tmp = "/tmp";
-	int n = snprintf(dir, sizeof(dir), "%s/phonesec-fw.XXXXXX", tmp);
+	int n = snprintf(dir, sizeof(dir), "%s/phonesec-fw-%s.XXXXXX", tmp, tag);
 	if (n < 0 || (size_t)n >= sizeof(dir) - sizeof("/image") || !mkdtemp(dir)) {
 		xfer_fail(x, CWMP_FAULT_DOWNLOAD_FAILURE, "cannot create a temporary folder in %s",
 			  tmp);
@@ -456,7 +429,7 @@ static void xfer_firmware(struct xfer *x, const struct cwmp_conf *conf)
 		else {
 			/* the hook may take long: no connection kept open meanwhile */
 			xfer_transport_free(x);
-			xfer_run_hook(x, conf->firmware_hook, path);
+			xfer_run_hook(x, conf, path);
 		}
 	}
 	if (x->sink_fd >= 0)
@@ -484,7 +457,7 @@ static void xfer_upload(struct xfer *x, struct cwmp_model *model)
 
 void cwmp_transfer_run(struct cwmp_transfer_done *out, const struct cwmp_transfer *t,
 		       const struct cwmp_conf *conf, struct cwmp_model *model,
-		       const char *principal)
+		       const char *principal, const char *tag)
 {
 	struct xfer x = { .t = t, .out = out, .limit = CWMP_TRANSFER_MAX_BYTES, .sink_fd = -1 };
 
@@ -510,7 +483,7 @@ void cwmp_transfer_run(struct cwmp_transfer_done *out, const struct cwmp_transfe
 	else if (firmware) {
 		x.stream = true;
 		if (!xfer_transport_new(&x, conf))
-			xfer_firmware(&x, conf);
+			xfer_firmware(&x, conf, tag);
 	} else if (!config)
 		xfer_fail(&x, t->upload ? CWMP_FAULT_UPLOAD_FAILURE : CWMP_FAULT_DOWNLOAD_FAILURE,
 			  "file type %s cannot be carried out", t->file_type);

@@ -2,8 +2,9 @@
  * Configuration File": fetched with HTTP(S) GET and imported into the store, or exported from it
  * and sent with HTTP(S) PUT; the outcome becomes a TransferComplete record. A Download of
  * "1 Firmware Upgrade Image" (conf firmware_hook set) is streamed to a file of a private
- * temporary folder (mkdtemp, 0700), handed to the hook (posix_spawn: hook, path; no shell;
- * environment PATH only), then removed; the hook is expected to install the image and reboot.
+ * temporary folder (mkdtemp, 0700), handed to the hook (hook.h: hook, path; no shell;
+ * environment PATH only; conf firmware_hook_timeout), then removed; the hook is expected to
+ * install the image and reboot.
  *
  * Contract: cwmp_transfer_run() blocks (the daemon's worker thread), uses the model (and so its
  * store handle) of the calling thread, and frees everything before it returns. Authentication is
@@ -25,12 +26,11 @@
 #define CWMP_TRANSFER_TIMEOUT_S 120                   /* a whole transfer */
 #define CWMP_TRANSFER_FIRMWARE_MAX_BYTES (64u * 1024u * 1024u) /* largest firmware image */
 #define CWMP_TRANSFER_FIRMWARE_TIMEOUT_S 600          /* a whole firmware download */
-#define CWMP_TRANSFER_HOOK_TIMEOUT_S 120              /* the firmware hook, then killed */
 
 /* Carries out t (a Download or Upload the ACS asked for). out gets the CommandKey, StartTime,
  * CompleteTime and the fault: 0 on success; 9010 (Download) / 9011 (Upload) when the file type
  * cannot be carried out or the file is too large (or the firmware hook failed, exited non-zero or
- * was killed after CWMP_TRANSFER_HOOK_TIMEOUT_S), 9012 when the file server refused our
+ * was killed after conf's firmware_hook_timeout), 9012 when the file server refused our
  * credentials (or asked for some when none were given), 9015 when it could not be reached
  * (connection or TLS failure), 9016 when it refused the file (HTTP status other than 2xx),
  * 9017 when the body could not be read, 9018 when the downloaded file is not a valid
@@ -38,7 +38,17 @@
  * the audit log of the import. */
 void cwmp_transfer_run(struct cwmp_transfer_done *out, const struct cwmp_transfer *t,
 		       const struct cwmp_conf *conf, struct cwmp_model *model,
-		       const char *principal);
+		       const char *principal, const char *tag);
+
+/* Firmware images are written to "$TMPDIR/phonesec-fw-<tag>.XXXXXX/image" (TMPDIR unset or
+ * relative: /tmp), where tag (the tag argument above) names the store the daemon serves: a hash
+ * of its path, made by cwmp_transfer_tag() into tag[CWMP_TRANSFER_TAG_LEN]. A daemon that died
+ * during a firmware install (a crash, or the reboot the install ended in, where TMPDIR outlives
+ * it) leaves such a folder: cwmp_transfer_clean() removes its own store's, never another's, and
+ * returns how many it removed. */
+#define CWMP_TRANSFER_TAG_LEN 17
+void cwmp_transfer_tag(char tag[CWMP_TRANSFER_TAG_LEN], const char *store_path);
+int cwmp_transfer_clean(const char *tag);
 
 /* The URL with any user information ("user:pass@") left out, for logs. */
 void cwmp_transfer_url_for_log(char *out, size_t outlen, const char *url);
