@@ -282,6 +282,12 @@ int cwmp_cr_rebind(struct cwmp_cr *cr, unsigned port, char *err, size_t errlen)
 	return 0;
 }
 
+void cwmp_cr_set_host(struct cwmp_cr *cr, const char *host)
+{
+	snprintf(cr->host, sizeof(cr->host), "%s", host ? host : "");
+	cr_set_url(cr);
+}
+
 /* The random path, kept in the store so the URL the ACS knows stays valid across restarts. */
 static int cr_path(struct cwmp_cr *cr)
 {

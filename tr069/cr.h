@@ -42,6 +42,8 @@ void cwmp_cr_free(struct cwmp_cr *cr);
 /* Moves the listener to another port (bound before the old one is closed: on failure the old
  * one stays). The URL changes with it. */
 int cwmp_cr_rebind(struct cwmp_cr *cr, unsigned port, char *err, size_t errlen);
+/* Changes the host name put in the URL ("" = the bind address). */
+void cwmp_cr_set_host(struct cwmp_cr *cr, const char *host);
 /* "http://host:port/path". Owned by cr. */
 const char *cwmp_cr_url(const struct cwmp_cr *cr);
 /* The port actually bound. */

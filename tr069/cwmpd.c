@@ -79,7 +79,7 @@ struct cwmpd {
 	struct cwmp_model *model;  /* loop thread: notification attributes, paths of keys */
 	struct cwmp_model *wmodel; /* worker thread */
 	struct cwmp_cr *cr;
-	struct event *ev_feed, *ev_timer, *ev_done, *ev_term, *ev_int;
+	struct event *ev_feed, *ev_timer, *ev_done, *ev_term, *ev_int, *ev_hup;
 	pthread_t worker;
 	bool worker_started;
 	struct cwmpd_shared sh;
@@ -100,6 +100,7 @@ struct cwmpd {
 	char boot_id[64];          /* this kernel boot's id (or PHONESEC_BOOT_ID) */
 	bool new_boot;             /* the start found a boot id unlike the last start's */
 	char tag[CWMP_TRANSFER_TAG_LEN]; /* the store's name in firmware scratch folders */
+	struct cwmp_conf *conf_next; /* read on SIGHUP, applied once the worker is idle */
 	bool rebooting;            /* the reboot hook runs, or ran and the reboot is awaited */
 	int64_t reboot_wait_ms;    /* the reboot hook succeeded: the reboot is awaited until then */
 };
@@ -568,6 +569,9 @@ static void *cwmpd_worker(void *arg)
 static void cwmpd_arm(struct cwmpd *d);
 static void cwmpd_reboot_in_place(struct cwmpd *d);
 static void cwmpd_cr_port_changed(struct cwmpd *d, bool by_acs);
+static void cwmpd_cr_url_changed(struct cwmpd *d, bool by_acs);
+static void cwmpd_apply_conf(struct cwmpd *d);
+static void cwmpd_set_cr_url(struct cwmpd *d);
 
 /* The ACS URL changed or the phone was reset to factory: the queue goes down to 0 BOOTSTRAP and
  * an unreported transfer is forgotten (the new ACS did not ask for it). url non-NULL: the URL the
@@ -839,6 +843,7 @@ static void cwmpd_on_done(evutil_socket_t fd, short what, void *arg)
 	int reboot_rc = d->sh.reboot_rc;
 	d->sh.reboot_finished = false;
 	pthread_mutex_unlock(&d->sh.lock);
+	cwmpd_apply_conf(d); /* a reload that waited for the worker */
 	if (reboot_done) {
 		cwmpd_reboot_hook_done(d, reboot_rc);
 		cwmpd_maybe_start(d);
@@ -1035,6 +1040,68 @@ static void cwmpd_on_feed(evutil_socket_t fd, short what, void *arg)
 	cwmpd_arm(d);
 }
 
+/* Applies a configuration read on SIGHUP once the worker is idle (it reads d->conf while it runs
+ * a session, a transfer or a hook; only this thread starts it, so idle stays idle meanwhile). */
+static void cwmpd_apply_conf(struct cwmpd *d)
+{
+	if (!d->conf_next)
+		return;
+	pthread_mutex_lock(&d->sh.lock);
+	bool busy = d->sh.running || d->sh.go || d->sh.reboot_go || d->sh.job_state == CWMPD_JOB_GO ||
+		    d->sh.job_state == CWMPD_JOB_RUNNING;
+	bool host = false;
+	if (!busy) {
+		host = strcmp(d->conf.cr_host, d->conf_next->cr_host) != 0;
+		d->conf = *d->conf_next;
+	}
+	pthread_mutex_unlock(&d->sh.lock);
+	if (busy)
+		return; /* cwmpd_on_done comes back */
+	free(d->conf_next);
+	d->conf_next = NULL;
+	log_msg(LOG_NOTICE, "cwmp: configuration reloaded");
+	if (host) {
+		/* a new ConnectionRequestURL: notified like a port change */
+		cwmp_cr_set_host(d->cr, d->conf.cr_host);
+		cwmpd_set_cr_url(d);
+		cwmpd_cr_url_changed(d, false);
+	}
+}
+
+/* SIGHUP: the configuration file is read again; a bad file changes nothing. The vendor prefix
+ * (the data model's names) and the listener's address need a restart. */
+static void cwmpd_on_hup(evutil_socket_t sig, short what, void *arg)
+{
+	struct cwmpd *d = arg;
+	struct cwmp_conf *c = malloc(sizeof(*c));
+	char err[512];
+
+	if (!c) {
+		log_msg(LOG_ERR, "cwmp: configuration not reloaded: out of memory");
+		return;
+	}
+	if (cwmp_conf_load(c, d->opt->conf_path, err, sizeof(err))) {
+		log_msg(LOG_ERR, "cwmp: configuration not reloaded: %s", err);
+		free(c);
+		return;
+	}
+	if (strcmp(c->vendor, d->conf.vendor)) {
+		log_msg(LOG_WARNING, "cwmp: vendor %s takes effect at the next start (%s until then)",
+			c->vendor, d->conf.vendor);
+		memcpy(c->vendor, d->conf.vendor, sizeof(c->vendor));
+	}
+	if (strcmp(c->cr_bind, d->conf.cr_bind)) {
+		log_msg(LOG_WARNING, "cwmp: cr_bind %s takes effect at the next start (%s until then)",
+			c->cr_bind, d->conf.cr_bind);
+		memcpy(c->cr_bind, d->conf.cr_bind, sizeof(c->cr_bind));
+	}
+	free(d->conf_next);
+	d->conf_next = c;
+	cwmpd_apply_conf(d);
+	cwmpd_maybe_start(d);
+	cwmpd_arm(d);
+}
+
 static void cwmpd_on_signal(evutil_socket_t sig, short what, void *arg)
 {
 	struct cwmpd *d = arg;
@@ -1084,7 +1151,6 @@ static void cwmpd_cr_port_changed(struct cwmpd *d, bool by_acs)
 {
 	uint32_t port = 0;
 	char err[256];
-	static const char *const path = "Device.ManagementServer.ConnectionRequestURL";
 
 	if (store_get_uint(&port, d->st, "tr69_cr_port") || port == d->cr_port_setting)
 		return;
@@ -1100,7 +1166,16 @@ static void cwmpd_cr_port_changed(struct cwmpd *d, bool by_acs)
 		return;
 	}
 	cwmpd_set_cr_url(d);
+	cwmpd_cr_url_changed(d, by_acs);
+}
+
+/* ConnectionRequestURL changed (port or host): a value change, notified (active by default)
+ * unless the ACS made it. */
+static void cwmpd_cr_url_changed(struct cwmpd *d, bool by_acs)
+{
+	static const char *const path = "Device.ManagementServer.ConnectionRequestURL";
 	int notif = cwmp_model_notification(d->model, path);
+
 	if (by_acs || notif <= 0)
 		return;
 	pthread_mutex_lock(&d->sh.lock);
@@ -1215,8 +1290,10 @@ static int cwmpd_start(struct cwmpd *d)
 	d->ev_done = event_new(d->base, -1, 0, cwmpd_on_done, d);
 	d->ev_term = evsignal_new(d->base, SIGTERM, cwmpd_on_signal, d);
 	d->ev_int = evsignal_new(d->base, SIGINT, cwmpd_on_signal, d);
-	if (!d->ev_feed || !d->ev_timer || !d->ev_done || !d->ev_term || !d->ev_int ||
-	    event_add(d->ev_feed, NULL) || event_add(d->ev_term, NULL) || event_add(d->ev_int, NULL)) {
+	d->ev_hup = evsignal_new(d->base, SIGHUP, cwmpd_on_hup, d);
+	if (!d->ev_feed || !d->ev_timer || !d->ev_done || !d->ev_term || !d->ev_int || !d->ev_hup ||
+	    event_add(d->ev_feed, NULL) || event_add(d->ev_term, NULL) || event_add(d->ev_int, NULL) ||
+	    event_add(d->ev_hup, NULL)) {
 		log_msg(LOG_ERR, "cwmp: event setup failed");
 		return -1;
 	}
@@ -1244,7 +1321,9 @@ static void cwmpd_stop(struct cwmpd *d)
 		 * would have, so that the restart finds it */
 		cwmpd_on_done(-1, 0, d);
 	}
-	struct event *evs[] = { d->ev_feed, d->ev_timer, d->ev_done, d->ev_term, d->ev_int };
+	struct event *evs[] = { d->ev_feed, d->ev_timer, d->ev_done, d->ev_term, d->ev_int,
+				d->ev_hup };
+	free(d->conf_next);
 	for (size_t i = 0; i < sizeof(evs) / sizeof(evs[0]); i++)
 		if (evs[i])
 			event_free(evs[i]);

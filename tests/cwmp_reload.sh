@@ -1,0 +1,97 @@
+#!/bin/sh
+# SIGHUP: phonesec-cwmpd reads its configuration file again. New identity values show in the next
+# Inform, a new cr_host changes ConnectionRequestURL (a value change, notified at once), the
+# vendor prefix and the listener's address wait for a restart, and a bad file changes nothing.
+set -u
+T_NAME=reload
+. "${top_srcdir:-.}/tests/cwmp_lib.sh"
+
+"$CLI" -s "$ST" init >/dev/null || fail "phonesec init"
+start_acs
+CR_PORT=$(free_port)
+"$CLI" -s "$ST" set tr69_acs_url="http://127.0.0.1:$ACS_PORT/acs" tr69_acs_user=cpe-1 \
+	tr69_acs_passwd='acs pass' tr69_cr_user=acs tr69_cr_pass=cr-secret-1 \
+	tr69_retry_min_wait=1 tr69_retry_multiplier=1500 tr69_periodic_enable=off >/dev/null ||
+	fail "setting the ACS up"
+
+# conf KEY=VALUE...: the shipped configuration with those lines changed
+conf() {
+	cp "$top_srcdir/conf/phonesec.conf" "$T/phonesec.conf.new"
+	for kv in "$@"; do
+		sed -i "s|^${kv%%=*} *=.*|${kv%%=*} = ${kv#*=}|" "$T/phonesec.conf.new"
+		grep -q "^${kv%%=*} = ${kv#*=}\$" "$T/phonesec.conf.new" || fail "no ${kv%%=*} line in the conf"
+	done
+	mv "$T/phonesec.conf.new" "$T/phonesec.conf"
+}
+# value N NAME: the value of parameter NAME in the N-th Inform
+value() {
+	q inform-xml "$1" | sed -n "s/.*<Name>$2<\/Name><Value[^>]*>\([^<]*\)<.*/\1/p"
+}
+logged() { grep -q "$1" "$T/cwmpd.log"; }
+
+conf serial=SN-A sw_version=1.0
+start_daemon "$T/phonesec.conf"
+wait_until 10 ended_ge 1 || fail "no first session"
+q inform-xml 1 | grep -q '<SerialNumber>SN-A</SerialNumber>' || fail "first Inform without SN-A"
+[ "$(value 1 Device.DeviceInfo.SoftwareVersion)" = 1.0 ] || fail "first Inform without version 1.0"
+URL1=$(value 1 Device.ManagementServer.ConnectionRequestURL)
+case $URL1 in http://127.0.0.1:"$CR_PORT"/*) ;; *) fail "unexpected ConnectionRequestURL $URL1" ;; esac
+vendor_paths=$(q inform-xml 1 | grep -c '<Name>Device.X_')
+
+# ------------------------------------------------------------------ 1. a good file
+conf serial=SN-B sw_version=2.0 cr_host=localhost vendor=OTHER-EXAMPLE cr_bind=0.0.0.0
+kill -HUP "$D_PID"
+wait_until 10 logged 'configuration reloaded' || fail "no reload logged"
+logged 'vendor OTHER-EXAMPLE takes effect at the next start' || fail "vendor change not deferred"
+logged 'cr_bind 0.0.0.0 takes effect at the next start' || fail "cr_bind change not deferred"
+# the new ConnectionRequestURL is an active notification: a session by itself
+wait_until 10 informs_ge 2 || fail "no session for the new ConnectionRequestURL"
+q inform-xml 2 | grep -q '<EventCode>4 VALUE CHANGE</EventCode>' || fail "no 4 VALUE CHANGE"
+q inform-xml 2 | grep -q '<SerialNumber>SN-B</SerialNumber>' || fail "the Inform after the reload has not SN-B"
+[ "$(value 2 Device.DeviceInfo.SoftwareVersion)" = 2.0 ] || fail "version after the reload: $(value 2 Device.DeviceInfo.SoftwareVersion)"
+URL2=$(value 2 Device.ManagementServer.ConnectionRequestURL)
+[ "$URL2" = "$(echo "$URL1" | sed 's|//127.0.0.1:|//localhost:|')" ] || fail "ConnectionRequestURL after the reload: $URL2"
+[ "$(q inform-xml 2 | grep -c '<Name>Device.X_')" = "$vendor_paths" ] || fail "vendor parameters changed without a restart"
+q inform-xml 2 | grep -q 'OTHER-EXAMPLE' && fail "the new vendor prefix was used without a restart"
+code=$(curl -s -o /dev/null -w '%{http_code}' --digest -u acs:cr-secret-1 "$URL2")
+[ "$code" = 200 ] || fail "connection request on the new URL: $code"
+wait_until 10 informs_ge 3 || fail "no session for the connection request"
+no_violations
+ok "SIGHUP: new identity and ConnectionRequestURL in use (notified), vendor and cr_bind wait for a restart"
+
+# ------------------------------------------------------------------ 2. a bad file
+wait_until 10 ended_ge 3 || fail "session did not end"
+printf 'serial = SN-C\ncolour = blue\n' > "$T/phonesec.conf"
+kill -HUP "$D_PID"
+wait_until 10 logged 'configuration not reloaded: .*phonesec.conf:2: unknown key' || fail "bad file not reported"
+[ "$(cr)" = 200 ] || fail "connection request refused after a bad reload"
+wait_until 10 informs_ge 4 || fail "no session after a bad reload"
+q inform-xml 4 | grep -q '<SerialNumber>SN-B</SerialNumber>' || fail "a bad file changed the configuration"
+kill -0 "$D_PID" || fail "the daemon died"
+ok "SIGHUP with a bad file: reported, nothing changed"
+
+# ------------------------------------------------------------------ 3. while the worker is busy
+# A reboot hook that takes 2 s keeps the worker busy; a reload meanwhile waits for it.
+wait_until 10 ended_ge 4 || fail "session did not end"
+printf '#!/bin/sh\ntouch "%s/slow.started"\nsleep 2\nexit 1\n' "$T" > "$T/slow.sh"
+chmod 755 "$T/slow.sh"
+conf serial=SN-D reboot_hook="$T/slow.sh"
+kill -HUP "$D_PID"
+reloads() { grep -c 'configuration reloaded' "$T/cwmpd.log"; }
+reloads_are() { [ "$(reloads)" = "$1" ]; }
+wait_until 10 reloads_are 2 || fail "second reload not applied"
+queue 030 '{"rpcs":["<cwmp:Reboot><CommandKey>rb-reload</CommandKey></cwmp:Reboot>"]}'
+[ "$(cr)" = 200 ] || fail "connection request refused"
+wait_until 10 test -f "$T/slow.started" || fail "the reboot hook did not start"
+conf serial=SN-E reboot_hook="$T/slow.sh"
+kill -HUP "$D_PID"
+sleep 1
+[ "$(reloads)" = 2 ] || fail "the configuration changed while the worker ran the hook"
+wait_until 10 informs_ge 6 || fail "no session after the reboot in place"
+[ "$(reloads)" = 3 ] || fail "the waiting reload was not applied once the worker was idle"
+q inform-xml 6 | grep -q '<SerialNumber>SN-E</SerialNumber>' || fail "the Inform after the busy reload has not SN-E"
+q inform-xml 6 | grep -q '<EventCode>M Reboot</EventCode><CommandKey>rb-reload</CommandKey>' ||
+	fail "no M Reboot after the reboot in place"
+no_violations
+ok "SIGHUP while the worker runs a hook: applied once it is idle, before the next session"
+exit 0
