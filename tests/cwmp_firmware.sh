@@ -108,6 +108,24 @@ q body TransferComplete | grep -q 'file too large' || fail "image over FileSize:
 	fail "temporary folder left behind"
 ok "image over FileSize: 9010 file too large, hook not run"
 
+# ------------------------------------------------------------------ 3b. chunked, without a length
+cp "$T/files/fw.bin" "$T/files/chunked-fw.bin"
+rm -f "$T/hook.path" "$T/hook.sum"
+queue 031 "{\"rpcs\":[\"$(firmware fw-chunked chunked-fw.bin 0)\"]}"
+cr >/dev/null
+transfer_complete 4
+[ "$(tc_fault)" = 0 ] || fail "chunked image: fault $(tc_fault): $(q body TransferComplete)"
+[ "$(cat "$T/hook.sum")" = "$WANT" ] || fail "the hook saw another image from the chunked body"
+gone
+rm -f "$T/hook.path"
+queue 032 "{\"rpcs\":[\"$(firmware fw-chunked-big chunked-fw.bin 1000)\"]}"
+cr >/dev/null
+transfer_complete 5
+[ "$(tc_fault)" = 9010 ] || fail "chunked image over FileSize: fault $(tc_fault)"
+q body TransferComplete | grep -q 'file too large' || fail "chunked image over FileSize: $(q body TransferComplete)"
+[ -e "$T/hook.path" ] && fail "the hook ran on a chunked image over FileSize"
+ok "chunked image without a length: streamed and checked against FileSize as it comes"
+
 # ------------------------------------------------------------------ 4. hook that hangs
 # It starts a helper in its process group, then waits: both are killed after the timeout.
 cat > "$T/hang.sh" <<HOOK
@@ -125,7 +143,7 @@ rm -f "$T/hook.path"
 start_daemon "$T/phonesec.conf"
 queue 040 "{\"rpcs\":[\"$(firmware fw-hang fw.bin 0)\"]}"
 [ "$(cr)" = 200 ] || fail "connection request refused"
-transfer_complete 4
+transfer_complete 6
 [ "$(tc_fault)" = 9010 ] || fail "hanging hook: fault $(tc_fault)"
 [ "$(tc_key)" = fw-hang ] || fail "hanging hook: CommandKey $(tc_key)"
 q body TransferComplete | grep -q 'firmware hook did not finish within 2 s (killed)' ||

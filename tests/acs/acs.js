@@ -18,7 +18,8 @@
 //   protocol violations of the CPE go to DIR/violations.jsonl. Ends on SIGTERM.
 //
 // File server (Download/Upload), same port, path /files/NAME, outside the CWMP session rules:
-//   --files DIR                 GET serves DIR/NAME; PUT stores the body as DIR/NAME.uploaded
+//   --files DIR                 GET serves DIR/NAME (NAME chunked-*: chunked, without a length);
+//                               PUT stores the body as DIR/NAME.uploaded
 //   --file-user U --file-pass P credentials asked for (none: open)
 //   --file-auth digest|basic    the scheme asked for (default digest, by http-auth too); names
 //                               starting with "basic-" ask for Basic, "open-" for nothing
@@ -127,6 +128,12 @@ function serveFile(req, res, body) {
       }
       const data = fs.readFileSync(f);
       rec(200, authorized);
+      if (name.startsWith("chunked-")) {
+        // no length: the body goes as HTTP/1.1 chunks of 64 KiB
+        res.writeHead(200, { "Content-Type": "application/octet-stream" });
+        for (let i = 0; i < data.length; i += 65536) res.write(data.subarray(i, i + 65536));
+        return res.end();
+      }
       res.writeHead(200, { "Content-Type": "text/plain", "Content-Length": data.length });
       return res.end(data);
     }
