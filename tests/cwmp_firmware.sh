@@ -142,7 +142,7 @@ fwconf "$T/hang.sh" firmware_hook_timeout=2
 rm -f "$T/hook.path"
 start_daemon "$T/phonesec.conf"
 queue 040 "{\"rpcs\":[\"$(firmware fw-hang fw.bin 0)\"]}"
-[ "$(cr)" = 200 ] || fail "connection request refused"
+[ "$(cr_ready)" = 200 ] || fail "connection request refused"
 transfer_complete 6
 [ "$(tc_fault)" = 9010 ] || fail "hanging hook: fault $(tc_fault)"
 [ "$(tc_key)" = fw-hang ] || fail "hanging hook: CommandKey $(tc_key)"
@@ -171,7 +171,7 @@ reboot_into() {
 	echo "$D_PID" > "$T/daemon.pid"
 	rm -f "$T/hook.path"
 	queue "05$1" "{\"rpcs\":[\"$(firmware "$1" fw.bin 0)\"]}"
-	wait_until 10 cr200 || fail "connection request refused"
+	[ "$(cr_ready)" = 200 ] || fail "connection request refused"
 	wait_until 15 test -s "$T/hook.path" || fail "the firmware hook did not run"
 	wait "$D_PID" 2>/dev/null; D_PID=
 	p=$(cat "$T/hook.path")
@@ -190,7 +190,6 @@ reboot_into() {
 	q inform-xml -1 | grep -q "<Name>Device.DeviceInfo.SoftwareVersion</Name><Value[^>]*>$2<" ||
 		fail "the Inform does not carry SoftwareVersion $2"
 }
-cr200() { [ "$(cr)" = 200 ]; }
 reboot_into fw-new 2.0 fw-boot-1
 [ "$(tc_fault)" = 0 ] || fail "new firmware running after the reboot: fault $(tc_fault): $(q body TransferComplete)"
 ok "firmware hook reboots the phone into a new sw_version: 1 BOOT, 7 TRANSFER COMPLETE 0, M Download"

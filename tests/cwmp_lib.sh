@@ -151,3 +151,13 @@ cr_url() {
 cr() {
 	curl -s -o /dev/null -w '%{http_code}' --digest -u acs:cr-secret-1 "$(cr_url)"
 }
+# cr_ready: cr once the listener answers (a daemon just started may not listen yet); prints the
+# status (000: nobody listened within 10 s)
+cr_ready() {
+	for _ in $(seq 1 100); do
+		c=$(cr)
+		[ "$c" != 000 ] && { echo "$c"; return 0; }
+		sleep 0.1
+	done
+	echo 000
+}

@@ -53,7 +53,7 @@ hook_ran_more() { [ "$(hook_runs)" -gt "$1" ]; }
 start_daemon
 wait_until 10 ended_ge 1 || fail "no first session"
 queue 010 "$(reboot_rpc rb-1)"
-[ "$(cr)" = 200 ] || fail "connection request refused"
+[ "$(cr_ready)" = 200 ] || fail "connection request refused"
 wait_until 10 informs_ge 3 || fail "no session after the Reboot"
 has 3 "1 BOOT" || fail "no 1 BOOT after Reboot without a hook: $(q inform-xml 3)"
 has 3 "M Reboot" rb-1 || fail "no M Reboot rb-1 after Reboot without a hook"
@@ -68,7 +68,7 @@ echo "$D_PID" > "$T/daemon.pid"
 wait_until 10 ended_ge 3 || fail "no session after the restart"
 nb=$(q informs)
 queue 020 "$(reboot_rpc rb-2)"
-[ "$(cr)" = 200 ] || fail "connection request refused"
+[ "$(cr_ready)" = 200 ] || fail "connection request refused"
 wait_until 10 hook_ran_more 0 || fail "the reboot hook did not run"
 wait "$D_PID" 2>/dev/null; D_PID=
 nb=$((nb + 1)) # the session that asked for the reboot
@@ -92,12 +92,12 @@ echo ok > "$T/hook.do"
 start_daemon "$T/phonesec.conf"
 nb=$(q informs)
 queue 030 "$(reboot_rpc rb-3)"
-[ "$(cr)" = 200 ] || fail "connection request refused"
+[ "$(cr_ready)" = 200 ] || fail "connection request refused"
 wait_until 10 hook_ran_more 1 || fail "the reboot hook did not run"
 nb=$((nb + 1))
 sleep 1
 [ "$(q informs)" = "$nb" ] || fail "a session ran while the reboot was awaited"
-[ "$(cr)" = 503 ] || fail "connection request not answered 503 while the reboot is awaited"
+[ "$(cr_ready)" = 503 ] || fail "connection request not answered 503 while the reboot is awaited"
 sleep 0.5
 [ "$(q informs)" = "$nb" ] || fail "a session started while the reboot was awaited"
 wait_until 10 informs_ge $((nb + 1)) || fail "no session after the reboot failed to come"
@@ -111,7 +111,7 @@ echo fail > "$T/hook.do"
 wait_until 10 ended_ge $((nb + 1)) || fail "session did not end"
 nb=$(q informs)
 queue 040 "$(reboot_rpc rb-4)"
-[ "$(cr)" = 200 ] || fail "connection request refused"
+[ "$(cr_ready)" = 200 ] || fail "connection request refused"
 wait_until 10 informs_ge $((nb + 2)) || fail "no session after the failed reboot hook"
 has $((nb + 2)) "1 BOOT" || fail "no 1 BOOT after the failed hook"
 has $((nb + 2)) "M Reboot" rb-4 || fail "no M Reboot rb-4 after the failed hook"
@@ -125,7 +125,7 @@ echo "$D_PID" > "$T/daemon.pid"
 "$CLI" -s "$ST" set web_logout_timer=77 >/dev/null || fail "phonesec set"
 runs=$(hook_runs)
 queue 050 '{"rpcs":["<cwmp:FactoryReset/>"]}'
-[ "$(cr)" = 200 ] || fail "connection request refused"
+[ "$(cr_ready)" = 200 ] || fail "connection request refused"
 wait_until 10 hook_ran_more "$runs" || fail "the reboot hook did not run after FactoryReset"
 wait "$D_PID" 2>/dev/null; D_PID=
 [ "$("$CLI" -s "$ST" get web_logout_timer)" != 77 ] || fail "FactoryReset did not reset the store"

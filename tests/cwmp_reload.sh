@@ -64,7 +64,7 @@ wait_until 10 ended_ge 3 || fail "session did not end"
 printf 'serial = SN-C\ncolour = blue\n' > "$T/phonesec.conf"
 kill -HUP "$D_PID"
 wait_until 10 logged 'configuration not reloaded: .*phonesec.conf:2: unknown key' || fail "bad file not reported"
-[ "$(cr)" = 200 ] || fail "connection request refused after a bad reload"
+[ "$(cr_ready)" = 200 ] || fail "connection request refused after a bad reload"
 wait_until 10 informs_ge 4 || fail "no session after a bad reload"
 q inform-xml 4 | grep -q '<SerialNumber>SN-B</SerialNumber>' || fail "a bad file changed the configuration"
 kill -0 "$D_PID" || fail "the daemon died"
@@ -81,7 +81,7 @@ reloads() { grep -c 'configuration reloaded' "$T/cwmpd.log"; }
 reloads_are() { [ "$(reloads)" = "$1" ]; }
 wait_until 10 reloads_are 2 || fail "second reload not applied"
 queue 030 '{"rpcs":["<cwmp:Reboot><CommandKey>rb-reload</CommandKey></cwmp:Reboot>"]}'
-[ "$(cr)" = 200 ] || fail "connection request refused"
+[ "$(cr_ready)" = 200 ] || fail "connection request refused"
 wait_until 10 test -f "$T/slow.started" || fail "the reboot hook did not start"
 conf serial=SN-E reboot_hook="$T/slow.sh"
 kill -HUP "$D_PID"
