@@ -4,4 +4,4 @@ noinst_PROGRAMS += bench/cwmp_floor
 bench_cwmp_floor_SOURCES = bench/cwmp_floor.c
 bench_cwmp_floor_CPPFLAGS = $(AM_CPPFLAGS) $(CRYPTO_CFLAGS)
 bench_cwmp_floor_LDADD = $(HTTP_LIBS)
-EXTRA_DIST += bench/cwmp.sh bench/cwmp_record.py bench/cwmp_drive.py
+EXTRA_DIST += bench/cwmp.sh bench/cwmp_record.py bench/cwmp_drive.py bench/cwmp_profile.py

@@ -100,7 +100,7 @@ printf '{"rpcs":["%s","%s"]}\n' "$GPV" "$(spv B)" >"$tmp/B.json"
 python3 -c 'import json, sys; [json.load(open(f)) for f in sys.argv[1:]]' "$tmp/A.json" "$tmp/B.json" ||
 	die "bad scenario JSON"
 # one scenario per session of either side (the ACS takes them in name order), alternating
-total=$((2 * SESSIONS + 2 * WARMUP + 10))
+total=$((2 * SESSIONS + 2 * WARMUP + 210)) # and the peak-memory sessions
 python3 - "$tmp" "$total" <<'EOF'
 import os, sys
 tmp, total = sys.argv[1], int(sys.argv[2])

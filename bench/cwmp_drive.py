@@ -14,6 +14,7 @@ import os
 import statistics
 import subprocess
 import sys
+import threading
 import time
 
 CPU_GOAL = 3.0             # x the floor's CPU per session
@@ -196,6 +197,41 @@ for rnd in range(opt.rounds):
 samples[opt.sessions] = mem_kb(opt.pid)
 elapsed = time.monotonic() - t_start
 
+
+def anon_kb(pid):
+    with open("/proc/%d/smaps_rollup" % pid) as f:
+        for line in f:
+            if line.startswith("Anonymous:"):
+                return int(line.split()[1])
+    return 0
+
+
+# ------------------------------------------------------------------ peak memory during sessions
+# The samples above are taken between sessions; the peak is inside one (gSOAP contexts, the
+# GetParameterValuesResponse). A separate run of PEAK_SESSIONS sessions is sampled every
+# millisecond by a thread (not during the CPU rounds: reading smaps_rollup costs the daemon).
+PEAK_SESSIONS = 100
+peak = {"kb": 0, "n": 0}
+stop_sampling = threading.Event()
+
+
+def sampler():
+    while not stop_sampling.is_set():
+        try:
+            kb = anon_kb(opt.pid)
+        except OSError:
+            return
+        peak["kb"] = max(peak["kb"], kb)
+        peak["n"] += 1
+        time.sleep(0.001)
+
+
+th = threading.Thread(target=sampler, daemon=True)
+th.start()
+daemon_sessions(PEAK_SESSIONS)
+stop_sampling.set()
+th.join()
+
 # ------------------------------------------------------------------ report
 med = statistics.median
 
@@ -229,6 +265,8 @@ print("memory of phonesec-cwmpd   after session:  " + "  ".join("%8d" % k for k 
 for key in ("Anonymous", "Rss", "VmHWM"):
     print("  %-10s (smaps_rollup/status)     " % key +
           "  ".join("%8s" % fmt_kb(samples[k][key]) for k in sorted(samples)))
+print("  peak Anonymous during %d more sessions: %s (%d samples, one a millisecond)" %
+      (PEAK_SESSIONS, fmt_kb(peak["kb"]), peak["n"]))
 print("  floor: Anonymous %s, VmHWM %s" % (fmt_kb(max(r["anon_kb"] for r in f_mem)),
                                             fmt_kb(max(r["hwm_kb"] for r in f_mem))))
 print()
@@ -236,7 +274,8 @@ anon = [samples[k]["Anonymous"] for k in sorted(samples)]
 half, end = samples[opt.sessions // 2]["Anonymous"], samples[opt.sessions]["Anonymous"]
 goals = [
     ("CPU per session <= %gx the floor" % CPU_GOAL, "%.2fx" % rn, rn <= CPU_GOAL),
-    ("anonymous memory < %s" % fmt_kb(ANON_GOAL_KB), fmt_kb(max(anon)), max(anon) < ANON_GOAL_KB),
+    ("peak anonymous memory < %s" % fmt_kb(ANON_GOAL_KB), fmt_kb(max(anon + [peak["kb"]])),
+     max(anon + [peak["kb"]]) < ANON_GOAL_KB),
     ("no growth %d -> %d sessions (<= %d KiB)" % (opt.sessions // 2, opt.sessions, GROWTH_TOLERANCE_KB),
      "%+d KiB" % (end - half), end - half <= GROWTH_TOLERANCE_KB),
 ]

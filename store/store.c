@@ -252,7 +252,7 @@ static int configure_db(struct store *st)
 	rc = store_exec(st, "PRAGMA synchronous=FULL");
 	/* the store is small: a bounded page cache keeps every daemon's memory low */
 	if (rc == STORE_OK)
-		rc = store_exec(st, "PRAGMA cache_size=-256");
+		rc = store_exec(st, "PRAGMA cache_size=-64");
 	if (rc == STORE_OK)
 		rc = store_exec(st, "PRAGMA trusted_schema=OFF");
 	return rc;
