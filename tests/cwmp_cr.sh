@@ -7,13 +7,9 @@ set -u
 T_NAME=cr
 . "${top_srcdir:-.}/tests/cwmp_lib.sh"
 
-"$CLI" -s "$ST" init >/dev/null || fail "phonesec init"
 start_acs
 P1=$(free_port)
-"$CLI" -s "$ST" set tr69_acs_url="http://127.0.0.1:$ACS_PORT/acs" tr69_acs_user=cpe-1 \
-	tr69_acs_passwd='acs pass' tr69_cr_user=acs tr69_cr_pass=cr-secret-1 tr69_cr_port="$P1" \
-	tr69_retry_min_wait=1 tr69_retry_multiplier=1000 tr69_periodic_enable=off >/dev/null ||
-	fail "setting the ACS up"
+init_phone tr69_cr_port="$P1" tr69_retry_multiplier=1000
 CR_PORT=   # the daemon listens on tr69_cr_port
 start_daemon
 wait_until 10 ended_ge 1 || fail "no first session"

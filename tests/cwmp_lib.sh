@@ -130,6 +130,19 @@ stop_acs() {
 	rm -f "$T/port"
 }
 
+# init_phone [KEY=VALUE...]: a fresh store pointed at the running test ACS (CPE credentials cpe-1 /
+# 'acs pass', connection requests acs / cr-secret-1, quick retries, no periodic inform), then the
+# settings given, which win; CR_PORT chosen for start_daemon's -p.
+init_phone() {
+	"$CLI" -s "$ST" init >/dev/null || fail "phonesec init"
+	CR_PORT=$(free_port)
+	"$CLI" -s "$ST" set tr69_acs_url="http://127.0.0.1:$ACS_PORT/acs" tr69_acs_user=cpe-1 \
+		tr69_acs_passwd='acs pass' tr69_cr_user=acs tr69_cr_pass=cr-secret-1 \
+		tr69_retry_min_wait=1 tr69_retry_multiplier=1500 tr69_periodic_enable=off >/dev/null ||
+		fail "setting the ACS up"
+	[ $# -eq 0 ] || "$CLI" -s "$ST" set "$@" >/dev/null || fail "phonesec set $*"
+}
+
 # start_daemon [CONF]: with -p CR_PORT when CR_PORT is set, else on tr69_cr_port
 start_daemon() {
 	# shellcheck disable=SC2086

@@ -6,13 +6,8 @@ set -u
 T_NAME=reload
 . "${top_srcdir:-.}/tests/cwmp_lib.sh"
 
-"$CLI" -s "$ST" init >/dev/null || fail "phonesec init"
 start_acs
-CR_PORT=$(free_port)
-"$CLI" -s "$ST" set tr69_acs_url="http://127.0.0.1:$ACS_PORT/acs" tr69_acs_user=cpe-1 \
-	tr69_acs_passwd='acs pass' tr69_cr_user=acs tr69_cr_pass=cr-secret-1 \
-	tr69_retry_min_wait=1 tr69_retry_multiplier=1500 tr69_periodic_enable=off >/dev/null ||
-	fail "setting the ACS up"
+init_phone
 
 # conf KEY=VALUE...: the shipped configuration with those lines changed
 conf() {
