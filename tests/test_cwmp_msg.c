@@ -315,6 +315,42 @@ static void test_parse_unknown_method(void)
 
 /* ------------------------------------------------------------------------------- responses */
 
+/* One codec for a request and its answer: the answer is written from the parsed request's own
+ * strings, which stay valid through the write; the next parse frees both. */
+static void test_keep_input(void)
+{
+	struct cwmp_msg_in in;
+	cwmp_msg_keep_input(codec, true);
+	CU_ASSERT_EQUAL_FATAL(parse_fixture(&in, "GetParameterValues.xml", true), CWMP_MSG_OK);
+	struct _cwmp__GetParameterValues *req = in.body;
+	CU_ASSERT_EQUAL_FATAL(req->ParameterNames->__size, 2);
+	struct cwmp__Value v[2] = { { "x", "xsd:string" }, { "1.0", "xsd:string" } };
+	struct cwmp__ParameterValueStruct pv[2] = {
+		{ req->ParameterNames->__ptrstring[0], &v[0] },
+		{ req->ParameterNames->__ptrstring[1], &v[1] },
+	};
+	struct ParameterValueList pl = { pv, 2 };
+	struct _cwmp__GetParameterValuesResponse resp = { &pl };
+	struct cwmp_msg_header hdr = { .id = in.hdr.id, .hold_requests = -1 };
+	const char *xml = NULL;
+	size_t len = 0;
+	CU_ASSERT_EQUAL_FATAL(cwmp_msg_write(&xml, &len, codec, in.ns, &hdr,
+					     CWMP_RPC_GET_PARAMETER_VALUES_RESPONSE, &resp),
+			      CWMP_MSG_OK);
+	assert_valid("GetParameterValuesResponse from the request", xml, len);
+	CU_ASSERT_PTR_NOT_NULL(strstr(xml, "<Name>Device.DeviceInfo.SoftwareVersion</Name>"));
+	/* the request is still there after the write (ASan/valgrind would see a freed one) */
+	CU_ASSERT_STRING_EQUAL(req->ParameterNames->__ptrstring[0], "Device.ManagementServer.");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(in.hdr.id);
+	CU_ASSERT_PTR_NOT_NULL(strstr(xml, in.hdr.id));
+	/* a second write (a fault instead) also keeps it */
+	struct cwmp_fault f = { .code = CWMP_FAULT_INTERNAL };
+	CU_ASSERT_EQUAL(cwmp_msg_write_fault(&xml, &len, codec, in.ns, in.hdr.id, &f), CWMP_MSG_OK);
+	CU_ASSERT_STRING_EQUAL(req->ParameterNames->__ptrstring[1], "Device.DeviceInfo.SoftwareVersion");
+	cwmp_msg_keep_input(codec, false);
+	CU_ASSERT_EQUAL(parse_fixture(&in, "Reboot.xml", true), CWMP_MSG_OK);
+}
+
 static void test_write_responses(void)
 {
 	char *methods[] = { "GetRPCMethods", "GetParameterValues", "SetParameterValues" };
@@ -668,6 +704,7 @@ int main(void)
 	CU_add_test(s, "parse objects and commands", test_parse_objects_and_commands);
 	CU_add_test(s, "parse ACS responses and faults", test_parse_acs_responses);
 	CU_add_test(s, "unknown method", test_parse_unknown_method);
+	CU_add_test(s, "one codec for a request and its answer", test_keep_input);
 	CU_add_test(s, "write responses", test_write_responses);
 	CU_add_test(s, "write Inform TransferComplete", test_write_cpe_requests);
 	CU_add_test(s, "write faults", test_write_faults);

@@ -1263,7 +1263,9 @@ static int cwmpd_start(struct cwmpd *d)
 		log_msg(LOG_ERR, "cwmp: libevent setup failed");
 		return -1;
 	}
-	cwmp_transfer_tag(d->tag, path);
+	char *abs = realpath(path, NULL); /* the same name from any working folder */
+	cwmp_transfer_tag(d->tag, abs ? abs : path);
+	free(abs);
 	cwmp_transfer_clean(d->tag);
 	if (store_audit_head(&d->audit_seq, d->st) || cwmpd_load_queue(d)) {
 		log_msg(LOG_ERR, "cwmp: %s", store_errmsg(d->st));

@@ -43,6 +43,7 @@ struct cwmp_msg {
 	char *out;
 	size_t out_len, out_cap;
 	bool out_overflow;
+	bool keep_input; /* a write does not free the last parsed message */
 	char errmsg[160];
 };
 
@@ -256,6 +257,12 @@ void cwmp_msg_reset(struct cwmp_msg *m)
 	m->out_len = 0;
 	if (m->out)
 		m->out[0] = '\0';
+}
+
+void cwmp_msg_keep_input(struct cwmp_msg *m, bool keep)
+{
+	if (m)
+		m->keep_input = keep;
 }
 
 void cwmp_msg_free(struct cwmp_msg *m)
@@ -732,7 +739,14 @@ static int msg_begin_write(struct cwmp_msg *m, enum cwmp_ns ns, const struct cwm
 {
 	struct soap *soap = m->soap;
 
-	cwmp_msg_reset(m);
+	if (m->keep_input) {
+		/* soap_begin() below drops gSOAP's temporary tables, not the parsed data */
+		m->out_len = 0;
+		if (m->out)
+			m->out[0] = '\0';
+	} else {
+		cwmp_msg_reset(m);
+	}
 	m->errmsg[0] = '\0';
 	m->out_overflow = false;
 	m->nstab[NS_CWMP_ROW].ns = ns_uris[ns];

@@ -132,6 +132,9 @@ int cwmp_msg_new(struct cwmp_msg **out, size_t max_in, size_t max_out);
 void cwmp_msg_free(struct cwmp_msg *m);
 /* Frees the memory of the last parsed or written message. */
 void cwmp_msg_reset(struct cwmp_msg *m);
+/* keep: a write leaves the last parsed message alone, so that one codec can parse a request and
+ * write its answer from it (the next parse frees both). Off by default. */
+void cwmp_msg_keep_input(struct cwmp_msg *m, bool keep);
 /* Message of the last failure ("XML nesting too deep (line 3)"). Never NULL. */
 const char *cwmp_msg_errmsg(const struct cwmp_msg *m);
 /* The underlying gSOAP context, for allocating the parts of a message to write with

@@ -30,8 +30,8 @@ struct sess {
 	const struct cwmp_session_params *p;
 	struct cwmp_session_result *res;
 	struct soap *soap;          /* the HTTP transport */
-	struct cwmp_msg *in, *out;  /* codecs: ACS messages in, ours out (two, so that a parsed
-	                               request stays valid while its answer is written) */
+	struct cwmp_msg *in, *out;  /* the codec (one, both names): ACS messages in, ours out; it
+	                               keeps a parsed request while its answer is written */
 	struct http_da_info da;
 	bool da_saved;
 	bool soap_body;             /* the POST being sent carries an envelope */
@@ -582,8 +582,10 @@ static int sess_run(struct sess *s)
 
 	if (sess_transport_new(s))
 		return -1;
-	if (cwmp_msg_new(&s->in, CWMP_SESSION_MAX_BODY, 0) || cwmp_msg_new(&s->out, 0, 0))
+	if (cwmp_msg_new(&s->in, CWMP_SESSION_MAX_BODY, 0))
 		return sess_fail(s, "out of memory");
+	cwmp_msg_keep_input(s->in, true);
+	s->out = s->in;
 
 	/* 1. Inform */
 	if (sess_write_inform(s, &out, &len) || sess_post(s, out, len, &body, &blen) ||
@@ -645,7 +647,6 @@ int cwmp_session_run(struct cwmp_session_result *res, const struct cwmp_session_
 	int rc = sess_run(&s);
 	sess_transport_free(&s);
 	cwmp_msg_free(s.in);
-	cwmp_msg_free(s.out);
 	if (rc == 0)
 		res->error[0] = '\0';
 	return rc;

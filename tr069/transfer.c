@@ -341,8 +341,6 @@ static void xfer_run_hook(struct xfer *x, const struct cwmp_conf *conf, const ch
 		xfer_fail(x, CWMP_FAULT_DOWNLOAD_FAILURE, "%s", why);
 }
 
-/* Firmware image: streamed into a new file of a private temporary folder, handed to the hook,
- * then the file and the folder are removed whatever happened. */
 static const char *xfer_tmpdir(void)
 {
 	const char *tmp = getenv("TMPDIR");
@@ -395,6 +393,8 @@ int cwmp_transfer_clean(const char *tag)
 	return removed;
 }
 
+/* Firmware image: streamed into a new file of a private temporary folder, handed to the hook,
+ * then the file and the folder are removed whatever happened. */
 static void xfer_firmware(struct xfer *x, const struct cwmp_conf *conf, const char *tag)
 {
 	const char *tmp = xfer_tmpdir();
