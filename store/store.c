@@ -744,55 +744,65 @@ int store_get_saved(char **out, struct store *st, const char *key)
 	return get_layer(out, st, st ? st->q_get_saved : NULL, key);
 }
 
-static int get_typed(const struct store_setting **s, char **v, struct store *st, const char *key,
-		     enum store_type want)
+/* A typed read: the running text of key, checked to be of type want, turned into *out by conv. */
+typedef int (*typed_conv)(struct store *st, const struct store_setting *s, const char *text,
+			  void *out);
+
+static int get_typed(struct store *st, const char *key, enum store_type want, typed_conv conv,
+		     void *out)
 {
+	const struct store_setting *s = store_registry_find(key);
+	char *v = NULL;
 	int rc;
-	*s = store_registry_find(key);
-	if (!*s)
+	if (!s)
 		return store_fail(st, STORE_E_UNKNOWN, "%s: unknown setting", key);
-	if ((*s)->type != want)
+	if (s->type != want)
 		return store_fail(st, STORE_E_TYPE, "%s: not of the requested type", key);
-	rc = store_get(v, st, key);
+	rc = store_get(&v, st, key);
+	if (rc == STORE_OK)
+		rc = conv(st, s, v, out);
+	free(v);
 	return rc;
+}
+
+static int conv_bool(struct store *st, const struct store_setting *s, const char *text, void *out)
+{
+	(void)st;
+	(void)s;
+	*(bool *)out = strcmp(text, "on") == 0;
+	return STORE_OK;
+}
+
+static int conv_uint(struct store *st, const struct store_setting *s, const char *text, void *out)
+{
+	(void)st;
+	(void)s;
+	*(uint32_t *)out = (uint32_t)strtoul(text, NULL, 10);
+	return STORE_OK;
+}
+
+static int conv_enum(struct store *st, const struct store_setting *s, const char *text, void *out)
+{
+	const struct store_enum *e = store_enum_by_key(s, text);
+	if (!e)
+		return store_fail(st, STORE_E_CORRUPT, "%s: stored value is not valid", s->key);
+	*(int *)out = e->number;
+	return STORE_OK;
 }
 
 int store_get_bool(bool *out, struct store *st, const char *key)
 {
-	const struct store_setting *s;
-	char *v = NULL;
-	int rc = get_typed(&s, &v, st, key, STORE_TYPE_BOOL);
-	if (rc == STORE_OK)
-		*out = strcmp(v, "on") == 0;
-	free(v);
-	return rc;
+	return get_typed(st, key, STORE_TYPE_BOOL, conv_bool, out);
 }
 
 int store_get_uint(uint32_t *out, struct store *st, const char *key)
 {
-	const struct store_setting *s;
-	char *v = NULL;
-	int rc = get_typed(&s, &v, st, key, STORE_TYPE_UINT);
-	if (rc == STORE_OK)
-		*out = (uint32_t)strtoul(v, NULL, 10);
-	free(v);
-	return rc;
+	return get_typed(st, key, STORE_TYPE_UINT, conv_uint, out);
 }
 
 int store_get_enum(int *out, struct store *st, const char *key)
 {
-	const struct store_setting *s;
-	char *v = NULL;
-	int rc = get_typed(&s, &v, st, key, STORE_TYPE_ENUM);
-	if (rc == STORE_OK) {
-		const struct store_enum *e = store_enum_by_key(s, v);
-		if (e)
-			*out = e->number;
-		else
-			rc = store_fail(st, STORE_E_CORRUPT, "%s: stored value is not valid", key);
-	}
-	free(v);
-	return rc;
+	return get_typed(st, key, STORE_TYPE_ENUM, conv_enum, out);
 }
 
 void store_snapshot_free(struct store_snapshot *snap)
