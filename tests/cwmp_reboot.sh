@@ -113,6 +113,22 @@ has $((nb + 2)) "M Reboot" rb-4 || fail "no M Reboot rb-4 after the failed hook"
 grep -q 'reboot hook failed (exit 1)' "$T/cwmpd.log" || fail "hook failure not logged"
 ok "reboot hook exits 1: the reboot is done in place at once"
 
+# ------------------------------------------------------------------ 4b. a hook others could change
+wait_until 10 ended_ge $((nb + 2)) || fail "session did not end"
+echo ok > "$T/hook.do"
+chmod 777 "$T/hook.sh"
+runs=$(hook_runs)
+nb=$(q informs)
+queue 045 "$(reboot_rpc rb-5)"
+[ "$(cr_ready)" = 200 ] || fail "connection request refused"
+wait_until 10 informs_ge $((nb + 2)) || fail "no session after the refused hook"
+has $((nb + 2)) "M Reboot" rb-5 || fail "no M Reboot rb-5 after the refused hook"
+[ "$(hook_runs)" = "$runs" ] || fail "a reboot hook writable by others was run"
+grep -q 'cannot run the reboot hook .*hook.sh: writable by other users' "$T/cwmpd.log" ||
+	fail "the refused hook was not logged"
+chmod 755 "$T/hook.sh"
+ok "a reboot hook other users could change is refused (reboot in place)"
+
 # ------------------------------------------------------------------ 5. FactoryReset reboots too
 wait_until 10 ended_ge $((nb + 2)) || fail "session did not end"
 echo power > "$T/hook.do"

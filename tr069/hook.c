@@ -7,6 +7,7 @@
 #include <spawn.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -58,6 +59,31 @@ static int hook_spawn(pid_t *pid, const char *prog, const char *arg)
 	return rc;
 }
 
+/* A hook runs with the daemon's rights: only a program nobody else could have changed. NULL when
+ * prog is acceptable, else why not. */
+static const char *hook_unsafe(const char *prog, char *buf, size_t len)
+{
+	struct stat st;
+
+	if (stat(prog, &st))
+		return strerror(errno);
+	if (!S_ISREG(st.st_mode))
+		return "not a regular file";
+	if (st.st_uid != 0 && st.st_uid != geteuid())
+		return "owned by another user";
+	if (st.st_mode & (S_IWGRP | S_IWOTH))
+		return "writable by other users";
+	/* nor its folder, where it could be replaced */
+	snprintf(buf, len, "%s", prog);
+	char *slash = strrchr(buf, '/');
+	if (slash)
+		*(slash == buf ? slash + 1 : slash) = '\0';
+	if (stat(buf, &st) || ((st.st_mode & (S_IWGRP | S_IWOTH)) && !(st.st_mode & S_ISVTX)) ||
+	    (st.st_uid != 0 && st.st_uid != geteuid()))
+		return "in a folder other users can change";
+	return NULL;
+}
+
 static int64_t hook_now_ms(void)
 {
 	struct timespec ts;
@@ -76,6 +102,13 @@ int cwmp_hook_run(const char *what, const char *prog, const char *arg, unsigned 
 	if (!prog || prog[0] != '/' || timeout_s == 0 || timeout_s > CWMP_HOOK_TIMEOUT_MAX_S) {
 		snprintf(why, whylen, "cannot run the %s: not an absolute path or no time bound",
 			 what);
+		return CWMP_HOOK_E_START;
+	}
+	char dir[4096];
+	const char *unsafe = hook_unsafe(prog, dir, sizeof(dir));
+	if (unsafe) {
+		snprintf(why, whylen, "cannot run the %s %s: %s", what, prog, unsafe);
+		log_msg(LOG_ERR, "cwmp: %s", why);
 		return CWMP_HOOK_E_START;
 	}
 	int rc = hook_spawn(&pid, prog, arg);

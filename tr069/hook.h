@@ -1,6 +1,10 @@
 /* Hooks: the programs a phone's integrator supplies for what phonesec-cwmpd cannot do itself
  * (install a firmware image, reboot the phone), named in conf/phonesec.conf.
  *
+ * A hook runs with the daemon's rights, so it must be a regular file owned by root (or the
+ * daemon's user), writable by nobody else, in a folder nobody else can change (sticky folders
+ * excepted); anything else is refused before it starts.
+ *
  * Contract: cwmp_hook_run() blocks the calling thread (the daemon's worker) until the program
  * exits or its time is up. The program is started without a shell (posix_spawn: argv is the
  * program and at most one argument), with stdin from /dev/null, stdout and stderr shared with
