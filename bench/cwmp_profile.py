@@ -48,7 +48,7 @@ RULES = [
     ("store reads (snapshot, state, credentials)",
      lambda f: has(f, "cwmp_model_read_begin", "store_get", "get_layer", "store_secret_reveal",
                    "store_state_get", "model_read", "store_snapshot")),
-    ("gSOAP contexts: 3 created and freed a session",
+    ("gSOAP contexts: 2 created and freed a session (transport, XML codec)",
      lambda f: has(f, "soap_new", "cwmp_msg_new", "cwmp_msg_free", "sess_transport_free",
                    "soap_done", "soap_free")),
     ("Digest client (gSOAP httpda: digests, nonces, header parsing)",
