@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -237,60 +238,59 @@ out:
 	r->steps = step;
 }
 
-/* Runs "phonesec ARGS..." (NULL-terminated) without adding -s. */
-static void run_raw(struct run *r, const char *input, ...)
+/* Runs "phonesec [-s STORE] ARGS..." (args NULL-terminated; -s STORE names the current test's
+ * store) with input on stdin, or with a terminal answering steps when steps is not NULL, and
+ * checks that no signal ended it and that every step was answered. */
+static void run_args(struct run *r, bool with_store, const char *input,
+		     const struct tty_step *steps, size_t nsteps, const char *const args[])
 {
-	char *argv[MAX_ARGS + 2];
-	va_list ap;
+	char *argv[MAX_ARGS + 4];
 	int n = 0;
 
 	argv[n++] = "phonesec";
-	va_start(ap, input);
-	for (char *a; n < MAX_ARGS && (a = va_arg(ap, char *)) != NULL;)
-		argv[n++] = a;
-	va_end(ap);
+	if (with_store) {
+		argv[n++] = "-s";
+		argv[n++] = store;
+	}
+	for (size_t i = 0; n < MAX_ARGS && args[i]; i++)
+		argv[n++] = (char *)args[i];
 	argv[n] = NULL;
-	run_argv(r, input, NULL, 0, argv);
+	run_argv(r, input, steps, nsteps, argv);
 	CU_ASSERT_FALSE(r->signaled);
+	if (steps)
+		CU_ASSERT_EQUAL(r->steps, nsteps);
+}
+
+/* run_args with the NULL-terminated arguments that ap holds, and stdin fed with input. */
+static void run_va(struct run *r, bool with_store, const char *input, va_list ap)
+{
+	const char *args[MAX_ARGS + 1];
+	size_t n = 0;
+
+	for (const char *a; n < MAX_ARGS && (a = va_arg(ap, const char *)) != NULL;)
+		args[n++] = a;
+	args[n] = NULL;
+	run_args(r, with_store, input, NULL, 0, args);
+}
+
+/* Runs "phonesec ARGS..." (NULL-terminated) without adding -s. */
+static void run_raw(struct run *r, const char *input, ...)
+{
+	va_list ap;
+
+	va_start(ap, input);
+	run_va(r, false, input, ap);
+	va_end(ap);
 }
 
 /* Runs "phonesec -s STORE ARGS..." on the current test's store. */
 static void run_ps(struct run *r, const char *input, ...)
 {
-	char *argv[MAX_ARGS + 4];
 	va_list ap;
-	int n = 0;
 
-	argv[n++] = "phonesec";
-	argv[n++] = "-s";
-	argv[n++] = store;
 	va_start(ap, input);
-	for (char *a; n < MAX_ARGS && (a = va_arg(ap, char *)) != NULL;)
-		argv[n++] = a;
+	run_va(r, true, input, ap);
 	va_end(ap);
-	argv[n] = NULL;
-	run_argv(r, input, NULL, 0, argv);
-	CU_ASSERT_FALSE(r->signaled);
-}
-
-/* Runs "phonesec -s STORE ARGS..." with a terminal on stdin answering the steps. */
-static void run_tty(struct run *r, const struct tty_step *steps, size_t nsteps, ...)
-{
-	char *argv[MAX_ARGS + 4];
-	va_list ap;
-	int n = 0;
-
-	argv[n++] = "phonesec";
-	argv[n++] = "-s";
-	argv[n++] = store;
-	va_start(ap, nsteps);
-	for (char *a; n < MAX_ARGS && (a = va_arg(ap, char *)) != NULL;)
-		argv[n++] = a;
-	va_end(ap);
-	argv[n] = NULL;
-	run_argv(r, NULL, steps, nsteps, argv);
-	CU_ASSERT_FALSE(r->signaled);
-	CU_ASSERT_EQUAL(r->steps, nsteps);
 }
 
 /* Prints what a run produced when an expectation fails, to make the failure readable. */
@@ -515,6 +515,137 @@ static void test_json_checker(void)
 	CU_ASSERT_FALSE(json_valid(""));
 }
 
+/* ---------------------------------------------------------------- cases */
+
+#define COUNT_OF(a) (sizeof(a) / sizeof((a)[0]))
+#define CASE_ARGS 8  /* a case's arguments, the NULL that ends them included */
+#define CASE_TEXTS 4 /* texts a case looks for in one output */
+#define ANY_EXIT INT_MIN
+
+/* One run of the program and what it must show. Lists of texts end at the first NULL; a
+ * field left out checks nothing, except status: 0 unless told otherwise. */
+struct cli_case {
+	const char *what;                  /* what is tested, named when a check fails */
+	const char *args[CASE_ARGS];       /* after "phonesec -s STORE", NULL-terminated */
+	bool no_store;                     /* run "phonesec ARGS..." without -s STORE */
+	const char *input;                 /* stdin; NULL: empty */
+	const struct tty_step *steps;      /* not NULL: stdin is a terminal answering these */
+	size_t nsteps;
+	int status;                        /* the exit status; ANY_EXIT: not checked */
+	const char *out;                   /* not NULL: what stdout must be, exactly */
+	const char *err;                   /* not NULL: what stderr must be, exactly */
+	bool json;                         /* stdout must be one JSON value */
+	const char *out_has[CASE_TEXTS];   /* texts stdout must contain */
+	const char *out_lacks[CASE_TEXTS]; /* texts stdout must not contain */
+	const char *err_has[CASE_TEXTS];
+	const char *err_lacks[CASE_TEXTS];
+	const char *tty_lacks[CASE_TEXTS]; /* texts the terminal must not show */
+};
+
+/* Checks that each of texts is in text (present) or is not. */
+static void expect_texts(const char *text, const char *const texts[], bool present)
+{
+	for (size_t i = 0; i < CASE_TEXTS && texts[i]; i++) {
+		if (present) {
+			CU_ASSERT_PTR_NOT_NULL(strstr(text, texts[i]));
+		} else {
+			CU_ASSERT_PTR_NULL(strstr(text, texts[i]));
+		}
+	}
+}
+
+/* Runs one case and checks it, printing the run when a check failed. The run is handed back
+ * in keep for more checks when keep is not NULL, and freed otherwise. */
+static void run_case(const struct cli_case *c, struct run *keep)
+{
+	struct run r;
+	unsigned int failures = CU_get_number_of_failures();
+
+	run_args(&r, !c->no_store, c->input, c->steps, c->nsteps, c->args);
+	if (c->status != ANY_EXIT)
+		CU_ASSERT_EQUAL(r.status, c->status);
+	if (c->out)
+		CU_ASSERT_STRING_EQUAL(r.out, c->out);
+	if (c->err)
+		CU_ASSERT_STRING_EQUAL(r.err, c->err);
+	if (c->json)
+		CU_ASSERT_TRUE(json_valid(r.out));
+	expect_texts(r.out, c->out_has, true);
+	expect_texts(r.out, c->out_lacks, false);
+	expect_texts(r.err, c->err_has, true);
+	expect_texts(r.err, c->err_lacks, false);
+	expect_texts(r.tty, c->tty_lacks, false);
+	if (CU_get_number_of_failures() != failures)
+		run_dump(&r, c->what);
+	if (keep)
+		*keep = r;
+	else
+		run_free(&r);
+}
+
+/* Runs the cases in order, on the same store. */
+static void run_cases(const struct cli_case *cases, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		run_case(&cases[i], NULL);
+}
+
+#define RUN_CASES(cases) run_cases((cases), COUNT_OF(cases))
+
+/* Checks that `verify key` accepts value typed on stdin (with a newline). */
+static void expect_verify(const char *key, const char *value, const char *what)
+{
+	char *line = NULL;
+
+	CU_ASSERT(asprintf(&line, "%s\n", value) > 0);
+	{
+		const struct cli_case c = { what, { "verify", key }, .input = line };
+
+		run_case(&c, NULL);
+	}
+	free(line);
+}
+
+/* Whether `list` output has a line for key that contains text ("": whether it has the line). */
+static bool list_line_has(const char *out, const char *key, const char *text)
+{
+	char *line = list_line(out, key);
+	bool has = line && strstr(line, text);
+
+	free(line);
+	return has;
+}
+
+/* Runs each command (up to three words) on the current store: it must succeed, or end with 1
+ * for `check` (not hardened), and its run must pass check. */
+static void run_reads(const char *const cmds[][3], size_t n,
+		      void (*check)(const struct run *r, const char *what))
+{
+	struct run r;
+
+	for (size_t i = 0; i < n; i++) {
+		run_ps(&r, NULL, cmds[i][0], cmds[i][1], cmds[i][2], NULL);
+		CU_ASSERT(r.status == 0 || (r.status == 1 && strcmp(cmds[i][0], "check") == 0));
+		check(&r, cmds[i][0]);
+		run_free(&r);
+	}
+}
+
+/* Checks that SECRET shows neither on stdout nor on stderr. */
+static void expect_no_secret(const struct run *r, const char *what)
+{
+	CU_ASSERT_PTR_NULL(strstr(r->out, SECRET));
+	CU_ASSERT_PTR_NULL(strstr(r->err, SECRET));
+}
+
+/* Checks that stdout is one JSON value. */
+static void expect_json(const struct run *r, const char *what)
+{
+	CU_ASSERT_TRUE(json_valid(r->out));
+	if (!json_valid(r->out))
+		run_dump(r, what);
+}
+
 /* ---------------------------------------------------------------- tests */
 
 static const char *const all_commands[] = {
@@ -524,126 +655,91 @@ static const char *const all_commands[] = {
 
 static void test_help(void)
 {
+	static const struct cli_case help = {
+		"--help", { "--help" }, .no_store = true,
+		.out_has = { "usage: phonesec", "Exit codes" },
+	};
+	static const struct cli_case cases[] = {
+		{ "help set", { "help", "set" }, .no_store = true, .out_has = { "KEY=VALUE" } },
+		{ "--version", { "--version" }, .no_store = true, .out_has = { "phonesec" } },
+	};
 	struct run r;
 
-	run_raw(&r, NULL, "--help", NULL);
-	EXPECT_EXIT(&r, 0, "--help");
-	CU_ASSERT_PTR_NOT_NULL(strstr(r.out, "usage: phonesec"));
-	CU_ASSERT_PTR_NOT_NULL(strstr(r.out, "Exit codes"));
-	for (size_t i = 0; i < sizeof(all_commands) / sizeof(all_commands[0]); i++)
+	run_case(&help, &r);
+	for (size_t i = 0; i < COUNT_OF(all_commands); i++)
 		CU_ASSERT_PTR_NOT_NULL(strstr(r.out, all_commands[i]));
 	run_free(&r);
 
-	for (size_t i = 0; i < sizeof(all_commands) / sizeof(all_commands[0]); i++) {
+	for (size_t i = 0; i < COUNT_OF(all_commands); i++) {
 		/* No store needed for help: the path does not exist. */
-		run_raw(&r, NULL, "-s", "/nonexistent/x.db", all_commands[i], "--help", NULL);
-		EXPECT_EXIT(&r, 0, all_commands[i]);
-		CU_ASSERT_PTR_NOT_NULL(strstr(r.out, "usage: phonesec"));
-		CU_ASSERT_PTR_NOT_NULL(strstr(r.out, all_commands[i]));
-		CU_ASSERT_STRING_EQUAL(r.err, "");
-		run_free(&r);
-	}
-	run_raw(&r, NULL, "help", "set", NULL);
-	EXPECT_EXIT(&r, 0, "help set");
-	CU_ASSERT_PTR_NOT_NULL(strstr(r.out, "KEY=VALUE"));
-	run_free(&r);
+		const struct cli_case c = {
+			all_commands[i], { "-s", "/nonexistent/x.db", all_commands[i], "--help" },
+			.no_store = true, .out_has = { "usage: phonesec", all_commands[i] },
+			.err = "",
+		};
 
-	run_raw(&r, NULL, "--version", NULL);
-	EXPECT_EXIT(&r, 0, "--version");
-	CU_ASSERT_PTR_NOT_NULL(strstr(r.out, "phonesec"));
-	run_free(&r);
+		run_case(&c, NULL);
+	}
+	RUN_CASES(cases);
 }
 
 static void test_usage_errors(void)
 {
-	struct run r;
+	static const struct cli_case cases[] = {
+		{ "no command", { NULL }, .no_store = true, .status = 2,
+		  .err_has = { "no command" } },
+		{ "unknown command", { "frobnicate" }, .status = 2,
+		  .err_has = { "unknown command 'frobnicate'" } },
+		{ "unknown global option", { "--bogus", "list" }, .status = 2,
+		  .err_has = { "--bogus" } },
+		{ "unknown command option", { "list", "--bogus" }, .status = 2,
+		  .err_has = { "unknown option '--bogus'" } },
+		{ "audit -n without value", { "audit", "-n" }, .status = 2,
+		  .err_has = { "needs a value" } },
+		{ "audit -n abc", { "audit", "-n", "abc" }, .status = 2 },
+		{ "bad role", { "--role", "king", "list" }, .status = 2, .err_has = { "king" } },
+		{ "--json on save", { "--json", "save" }, .status = 2 },
+		{ "get without key", { "get" }, .status = 2 },
+		{ "lock without key", { "lock" }, .status = 2 },
+		{ "verify without key", { "verify" }, .status = 2 },
+		{ "verify of a non-secret", { "verify", "http_port" }, .input = "x\n", .status = 2,
+		  .err_has = { "http_port: not a secret" } },
+		{ "save with an argument", { "save", "extra" }, .status = 2 },
+	};
 
 	fresh_store(NULL);
-	run_raw(&r, NULL, NULL);
-	EXPECT_EXIT(&r, 2, "no command");
-	CU_ASSERT_PTR_NOT_NULL(strstr(r.err, "no command"));
-	run_free(&r);
-
-	run_ps(&r, NULL, "frobnicate", NULL);
-	EXPECT_EXIT(&r, 2, "unknown command");
-	CU_ASSERT_PTR_NOT_NULL(strstr(r.err, "unknown command 'frobnicate'"));
-	run_free(&r);
-
-	run_ps(&r, NULL, "--bogus", "list", NULL);
-	EXPECT_EXIT(&r, 2, "unknown global option");
-	CU_ASSERT_PTR_NOT_NULL(strstr(r.err, "--bogus"));
-	run_free(&r);
-
-	run_ps(&r, NULL, "list", "--bogus", NULL);
-	EXPECT_EXIT(&r, 2, "unknown command option");
-	CU_ASSERT_PTR_NOT_NULL(strstr(r.err, "unknown option '--bogus'"));
-	run_free(&r);
-
-	run_ps(&r, NULL, "audit", "-n", NULL);
-	EXPECT_EXIT(&r, 2, "audit -n without value");
-	CU_ASSERT_PTR_NOT_NULL(strstr(r.err, "needs a value"));
-	run_free(&r);
-
-	run_ps(&r, NULL, "audit", "-n", "abc", NULL);
-	EXPECT_EXIT(&r, 2, "audit -n abc");
-	run_free(&r);
-
-	run_ps(&r, NULL, "--role", "king", "list", NULL);
-	EXPECT_EXIT(&r, 2, "bad role");
-	CU_ASSERT_PTR_NOT_NULL(strstr(r.err, "king"));
-	run_free(&r);
-
-	run_ps(&r, NULL, "--json", "save", NULL);
-	EXPECT_EXIT(&r, 2, "--json on save");
-	run_free(&r);
-
-	run_ps(&r, NULL, "get", NULL);
-	EXPECT_EXIT(&r, 2, "get without key");
-	run_free(&r);
-
-	run_ps(&r, NULL, "lock", NULL);
-	EXPECT_EXIT(&r, 2, "lock without key");
-	run_free(&r);
-
-	run_ps(&r, NULL, "verify", NULL);
-	EXPECT_EXIT(&r, 2, "verify without key");
-	run_free(&r);
-
-	run_ps(&r, "x\n", "verify", "http_port", NULL);
-	EXPECT_EXIT(&r, 2, "verify of a non-secret");
-	CU_ASSERT_PTR_NOT_NULL(strstr(r.err, "http_port: not a secret"));
-	run_free(&r);
-
-	run_ps(&r, NULL, "save", "extra", NULL);
-	EXPECT_EXIT(&r, 2, "save with an argument");
-	run_free(&r);
+	RUN_CASES(cases);
 }
 
 static void test_init(void)
 {
+	static const struct cli_case missing_profile = {
+		"init with a missing profile",
+		{ "init", "--profile", "/nonexistent/profile.conf" },
+		.status = 2, .err_has = { "/nonexistent/profile.conf" },
+	};
+	static const struct cli_case check = {
+		"check on the secure profile", { "check" }, .status = 0,
+	};
 	struct run r;
 	char *prof, *conf, *admin, *pin, *http;
 
 	fresh_store(NULL);
-	run_ps(&r, NULL, "init", NULL);
-	EXPECT_EXIT(&r, 3, "init over an existing store");
-	CU_ASSERT_PTR_NOT_NULL(strstr(r.err, store));
-	CU_ASSERT_STRING_EQUAL(r.out, "");
-	run_free(&r);
+	{
+		const struct cli_case cases[] = {
+			{ "init over an existing store", { "init" }, .status = 3,
+			  .err_has = { store }, .out = "" },
+			/* The store is still the first one and usable. */
+			{ "get after refused init", { "get", "http_port" }, .out = "80\n" },
+		};
 
-	/* The store is still the first one and usable. */
-	run_ps(&r, NULL, "get", "http_port", NULL);
-	EXPECT_EXIT(&r, 0, "get after refused init");
-	CU_ASSERT_STRING_EQUAL(r.out, "80\n");
-	run_free(&r);
+		RUN_CASES(cases);
+	}
 
 	/* A missing profile is bad input, and no store is left behind. */
 	free(store);
 	store = tu_path(tmpdir, "never.db");
-	run_ps(&r, NULL, "init", "--profile", "/nonexistent/profile.conf", NULL);
-	EXPECT_EXIT(&r, 2, "init with a missing profile");
-	CU_ASSERT_PTR_NOT_NULL(strstr(r.err, "/nonexistent/profile.conf"));
-	run_free(&r);
+	run_case(&missing_profile, NULL);
 	CU_ASSERT_NOT_EQUAL(access(store, F_OK), 0);
 
 	/* The secure profile generates three secrets, printed once. */
@@ -662,22 +758,10 @@ static void test_init(void)
 	free(http);
 	run_free(&r);
 	if (admin && pin) {
-		char *line = NULL;
-
-		CU_ASSERT(asprintf(&line, "%s\n", admin) > 0);
-		run_ps(&r, line, "verify", "admin_mode_password", NULL);
-		EXPECT_EXIT(&r, 0, "verify the generated admin password");
-		run_free(&r);
-		free(line);
-		CU_ASSERT(asprintf(&line, "%s\n", pin) > 0);
-		run_ps(&r, line, "verify", "keyboard_lock_pw", NULL);
-		EXPECT_EXIT(&r, 0, "verify the generated PIN");
-		run_free(&r);
-		free(line);
+		expect_verify("admin_mode_password", admin, "verify the generated admin password");
+		expect_verify("keyboard_lock_pw", pin, "verify the generated PIN");
 	}
-	run_ps(&r, NULL, "check", NULL);
-	EXPECT_EXIT(&r, 0, "check on the secure profile");
-	run_free(&r);
+	run_case(&check, NULL);
 	free(admin);
 	free(pin);
 	free(prof);
@@ -686,251 +770,162 @@ static void test_init(void)
 
 static void test_get(void)
 {
-	struct run r;
+	static const struct cli_case cases[] = {
+		{ "get http_port", { "get", "http_port" }, .out = "80\n" },
+		{ "get a secret and two enums",
+		  { "get", "admin_mode_password", "http_scheme", "webserver_type" },
+		  .out = "\nbasic\nhttp_https\n", .out_lacks = { "0000" } },
+		{ "get an unknown key", { "get", "http_port", "no_such_key" }, .status = 2,
+		  .err_has = { "no_such_key: unknown setting" }, .out = "" },
+		{ "get a key twice", { "get", "http_port", "http_port" }, .status = 2,
+		  .err_has = { "http_port: given twice" } },
+	};
 
 	fresh_store(NULL);
-	run_ps(&r, NULL, "get", "http_port", NULL);
-	EXPECT_EXIT(&r, 0, "get http_port");
-	CU_ASSERT_STRING_EQUAL(r.out, "80\n");
-	run_free(&r);
-
-	run_ps(&r, NULL, "get", "admin_mode_password", "http_scheme", "webserver_type", NULL);
-	EXPECT_EXIT(&r, 0, "get a secret and two enums");
-	CU_ASSERT_STRING_EQUAL(r.out, "\nbasic\nhttp_https\n");
-	CU_ASSERT_PTR_NULL(strstr(r.out, "0000"));
-	run_free(&r);
-
-	run_ps(&r, NULL, "get", "http_port", "no_such_key", NULL);
-	EXPECT_EXIT(&r, 2, "get an unknown key");
-	CU_ASSERT_PTR_NOT_NULL(strstr(r.err, "no_such_key: unknown setting"));
-	CU_ASSERT_STRING_EQUAL(r.out, "");
-	run_free(&r);
-
-	run_ps(&r, NULL, "get", "http_port", "http_port", NULL);
-	EXPECT_EXIT(&r, 2, "get a key twice");
-	CU_ASSERT_PTR_NOT_NULL(strstr(r.err, "http_port: given twice"));
-	run_free(&r);
+	RUN_CASES(cases);
 }
 
 static void test_set(void)
 {
-	struct run r;
+	static const struct cli_case cases[] = {
+		{ "set http_port=8080", { "set", "http_port=8080" }, .out = "" },
+		{ "get http_port", { "get", "http_port" }, .status = ANY_EXIT, .out = "8080\n" },
+		{ "set http_port=70000", { "set", "http_port=70000" }, .status = 2,
+		  .err_has = { "phonesec: http_port: 70000 is out of range 1..65535" } },
+		{ "get http_port", { "get", "http_port" }, .status = ANY_EXIT, .out = "8080\n" },
+		/* One bad value among good ones: nothing changes, and every bad one is
+		 * reported. */
+		{ "multi-key set with bad values",
+		  { "set", "https_port=8443", "http_port=abc", "web_logout_timer=0",
+		    "use_hidden_tags=on" },
+		  .status = 2, .err_has = { "http_port", "web_logout_timer" },
+		  .err_lacks = { "https_port" } },
+		{ "get after a refused set",
+		  { "get", "https_port", "http_port", "web_logout_timer", "use_hidden_tags" },
+		  .status = ANY_EXIT, .out = "443\n8080\n5\noff\n" },
+		{ "set an unknown key", { "set", "https_port=8443", "no_such_key=1" }, .status = 2,
+		  .err_has = { "no_such_key" } },
+		{ "set without =", { "set", "https_port=8443", "http_port" }, .status = 2,
+		  .err_has = { "'http_port': expected KEY=VALUE" } },
+		{ "set with an empty key", { "set", "=5" }, .status = 2 },
+		{ "set a key twice", { "set", "https_port=8443", "https_port=8444" }, .status = 2,
+		  .err_has = { "https_port: given twice" } },
+		{ "set without arguments", { "set" }, .status = 2 },
+		{ "get https_port", { "get", "https_port" }, .status = ANY_EXIT, .out = "443\n" },
+		/* Values may contain '=' and the option may follow the arguments. */
+		{ "set a value with =", { "set", "tr69_acs_user=a=b", "--save" }, .status = 0 },
+		{ "get tr69_acs_user", { "get", "tr69_acs_user" }, .status = ANY_EXIT,
+		  .out = "a=b\n" },
+	};
 
 	fresh_store(NULL);
-	run_ps(&r, NULL, "set", "http_port=8080", NULL);
-	EXPECT_EXIT(&r, 0, "set http_port=8080");
-	CU_ASSERT_STRING_EQUAL(r.out, "");
-	run_free(&r);
-	run_ps(&r, NULL, "get", "http_port", NULL);
-	CU_ASSERT_STRING_EQUAL(r.out, "8080\n");
-	run_free(&r);
-
-	run_ps(&r, NULL, "set", "http_port=70000", NULL);
-	EXPECT_EXIT(&r, 2, "set http_port=70000");
-	CU_ASSERT_PTR_NOT_NULL(strstr(r.err, "phonesec: http_port: 70000 is out of range 1..65535"));
-	run_free(&r);
-	run_ps(&r, NULL, "get", "http_port", NULL);
-	CU_ASSERT_STRING_EQUAL(r.out, "8080\n");
-	run_free(&r);
-
-	/* One bad value among good ones: nothing changes, and every bad one is reported. */
-	run_ps(&r, NULL, "set", "https_port=8443", "http_port=abc", "web_logout_timer=0",
-	       "use_hidden_tags=on", NULL);
-	EXPECT_EXIT(&r, 2, "multi-key set with bad values");
-	CU_ASSERT_PTR_NOT_NULL(strstr(r.err, "http_port"));
-	CU_ASSERT_PTR_NOT_NULL(strstr(r.err, "web_logout_timer"));
-	CU_ASSERT_PTR_NULL(strstr(r.err, "https_port"));
-	run_free(&r);
-	run_ps(&r, NULL, "get", "https_port", "http_port", "web_logout_timer", "use_hidden_tags",
-	       NULL);
-	CU_ASSERT_STRING_EQUAL(r.out, "443\n8080\n5\noff\n");
-	run_free(&r);
-
-	run_ps(&r, NULL, "set", "https_port=8443", "no_such_key=1", NULL);
-	EXPECT_EXIT(&r, 2, "set an unknown key");
-	CU_ASSERT_PTR_NOT_NULL(strstr(r.err, "no_such_key"));
-	run_free(&r);
-
-	run_ps(&r, NULL, "set", "https_port=8443", "http_port", NULL);
-	EXPECT_EXIT(&r, 2, "set without =");
-	CU_ASSERT_PTR_NOT_NULL(strstr(r.err, "'http_port': expected KEY=VALUE"));
-	run_free(&r);
-
-	run_ps(&r, NULL, "set", "=5", NULL);
-	EXPECT_EXIT(&r, 2, "set with an empty key");
-	run_free(&r);
-
-	run_ps(&r, NULL, "set", "https_port=8443", "https_port=8444", NULL);
-	EXPECT_EXIT(&r, 2, "set a key twice");
-	CU_ASSERT_PTR_NOT_NULL(strstr(r.err, "https_port: given twice"));
-	run_free(&r);
-
-	run_ps(&r, NULL, "set", NULL);
-	EXPECT_EXIT(&r, 2, "set without arguments");
-	run_free(&r);
-
-	run_ps(&r, NULL, "get", "https_port", NULL);
-	CU_ASSERT_STRING_EQUAL(r.out, "443\n");
-	run_free(&r);
-
-	/* Values may contain '=' and the option may follow the arguments. */
-	run_ps(&r, NULL, "set", "tr69_acs_user=a=b", "--save", NULL);
-	EXPECT_EXIT(&r, 0, "set a value with =");
-	run_free(&r);
-	run_ps(&r, NULL, "get", "tr69_acs_user", NULL);
-	CU_ASSERT_STRING_EQUAL(r.out, "a=b\n");
-	run_free(&r);
+	RUN_CASES(cases);
 }
 
 static void test_list(void)
 {
+	static const struct cli_case list = { "list", { "list" }, .out_lacks = { "0000" } };
+	static const struct cli_case set = {
+		"set before list", { "set", "http_port=81", "admin_mode_password=" SECRET },
+		.status = 0,
+	};
+	static const struct cli_case list_again = {
+		"list after set", { "list" }, .status = ANY_EXIT, .out_lacks = { SECRET },
+	};
 	struct run r;
-	char *line;
 
 	fresh_store(NULL);
-	run_ps(&r, NULL, "list", NULL);
-	EXPECT_EXIT(&r, 0, "list");
-	line = list_line(r.out, "admin_mode_password");
-	CU_ASSERT_PTR_NOT_NULL(line);
-	CU_ASSERT_PTR_NOT_NULL(line ? strstr(line, "(default)") : NULL);
-	free(line);
-	line = list_line(r.out, "http_pass");
-	CU_ASSERT_PTR_NOT_NULL(line ? strstr(line, "(empty)") : NULL);
-	free(line);
-	line = list_line(r.out, "http_port");
-	CU_ASSERT_PTR_NOT_NULL(line);
-	CU_ASSERT_PTR_NULL(line ? strchr(line, '*') : NULL);
-	free(line);
-	CU_ASSERT_PTR_NULL(strstr(r.out, "0000"));
+	run_case(&list, &r);
+	CU_ASSERT_TRUE(list_line_has(r.out, "admin_mode_password", ""));
+	CU_ASSERT_TRUE(list_line_has(r.out, "admin_mode_password", "(default)"));
+	CU_ASSERT_TRUE(list_line_has(r.out, "http_pass", "(empty)"));
+	CU_ASSERT_TRUE(list_line_has(r.out, "http_port", ""));
+	CU_ASSERT_FALSE(list_line_has(r.out, "http_port", "*"));
 	run_free(&r);
 
-	run_ps(&r, NULL, "set", "http_port=81", "admin_mode_password=" SECRET, NULL);
-	EXPECT_EXIT(&r, 0, "set before list");
-	run_free(&r);
-	run_ps(&r, NULL, "list", NULL);
-	line = list_line(r.out, "http_port");
-	CU_ASSERT_PTR_NOT_NULL(line ? strstr(line, "81") : NULL);
-	CU_ASSERT_PTR_NOT_NULL(line ? strstr(line, "cli") : NULL);
-	CU_ASSERT_PTR_NOT_NULL(line ? strchr(line, '*') : NULL);
-	free(line);
-	line = list_line(r.out, "admin_mode_password");
-	CU_ASSERT_PTR_NOT_NULL(line ? strstr(line, "(set)") : NULL);
-	free(line);
-	CU_ASSERT_PTR_NULL(strstr(r.out, SECRET));
+	run_case(&set, NULL);
+	run_case(&list_again, &r);
+	CU_ASSERT_TRUE(list_line_has(r.out, "http_port", "81"));
+	CU_ASSERT_TRUE(list_line_has(r.out, "http_port", "cli"));
+	CU_ASSERT_TRUE(list_line_has(r.out, "http_port", "*"));
+	CU_ASSERT_TRUE(list_line_has(r.out, "admin_mode_password", "(set)"));
 	run_free(&r);
 }
 
 static void test_layers(void)
 {
+	static const struct cli_case saving[] = {
+		{ "set http_port=81", { "set", "http_port=81" }, .status = ANY_EXIT },
+		{ "save", { "save" }, .status = 0 },
+	};
+	static const struct cli_case layers[] = {
+		{ "set http_port=82", { "set", "http_port=82" }, .status = ANY_EXIT },
+		{ "discard", { "discard" }, .status = 0 },
+		{ "get after discard", { "get", "http_port" }, .status = ANY_EXIT, .out = "81\n" },
+		{ "set http_port=83", { "set", "http_port=83" }, .status = ANY_EXIT },
+		{ "boot", { "boot" }, .status = 0 },
+		{ "get after boot", { "get", "http_port" }, .status = ANY_EXIT, .out = "81\n" },
+		{ "set --save", { "set", "--save", "http_port=84" }, .status = 0 },
+		{ "boot after set --save", { "boot" }, .status = ANY_EXIT },
+		{ "get after set --save and boot", { "get", "http_port" }, .status = ANY_EXIT,
+		  .out = "84\n" },
+		{ "audit after layers", { "audit" },
+		  .out_has = { "save", "discard", "boot", "set+save" } },
+	};
+	/* The last boot changed nothing, so it left no entry: the last one is the set --save. */
+	static const struct cli_case last = {
+		"audit -n 1", { "audit", "-n", "1" }, .out_has = { "set+save" },
+	};
 	struct run r;
-	char *line;
 
 	fresh_store(NULL);
-	run_ps(&r, NULL, "set", "http_port=81", NULL);
-	run_free(&r);
-	run_ps(&r, NULL, "save", NULL);
-	EXPECT_EXIT(&r, 0, "save");
-	run_free(&r);
+	RUN_CASES(saving);
+	/* Saved: the running value no longer differs from the saved one. */
 	run_ps(&r, NULL, "list", NULL);
-	line = list_line(r.out, "http_port");
-	CU_ASSERT_PTR_NULL(line ? strchr(line, '*') : "no line");
-	free(line);
+	CU_ASSERT_TRUE(list_line_has(r.out, "http_port", "") &&
+		       !list_line_has(r.out, "http_port", "*"));
 	run_free(&r);
 
-	run_ps(&r, NULL, "set", "http_port=82", NULL);
-	run_free(&r);
-	run_ps(&r, NULL, "discard", NULL);
-	EXPECT_EXIT(&r, 0, "discard");
-	run_free(&r);
-	run_ps(&r, NULL, "get", "http_port", NULL);
-	CU_ASSERT_STRING_EQUAL(r.out, "81\n");
-	run_free(&r);
-
-	run_ps(&r, NULL, "set", "http_port=83", NULL);
-	run_free(&r);
-	run_ps(&r, NULL, "boot", NULL);
-	EXPECT_EXIT(&r, 0, "boot");
-	run_free(&r);
-	run_ps(&r, NULL, "get", "http_port", NULL);
-	CU_ASSERT_STRING_EQUAL(r.out, "81\n");
-	run_free(&r);
-
-	run_ps(&r, NULL, "set", "--save", "http_port=84", NULL);
-	EXPECT_EXIT(&r, 0, "set --save");
-	run_free(&r);
-	run_ps(&r, NULL, "boot", NULL);
-	run_free(&r);
-	run_ps(&r, NULL, "get", "http_port", NULL);
-	CU_ASSERT_STRING_EQUAL(r.out, "84\n");
-	run_free(&r);
-
-	run_ps(&r, NULL, "audit", NULL);
-	EXPECT_EXIT(&r, 0, "audit after layers");
-	CU_ASSERT_PTR_NOT_NULL(strstr(r.out, "save"));
-	CU_ASSERT_PTR_NOT_NULL(strstr(r.out, "discard"));
-	CU_ASSERT_PTR_NOT_NULL(strstr(r.out, "boot"));
-	CU_ASSERT_PTR_NOT_NULL(strstr(r.out, "set+save"));
-	run_free(&r);
-
-	/* The last boot changed nothing, so it left no entry: the last one is the set --save. */
-	run_ps(&r, NULL, "audit", "-n", "1", NULL);
-	EXPECT_EXIT(&r, 0, "audit -n 1");
+	RUN_CASES(layers);
+	run_case(&last, &r);
 	CU_ASSERT_EQUAL(count_substr(r.out, "\n"), 2); /* header and one entry */
-	CU_ASSERT_PTR_NOT_NULL(strstr(r.out, "set+save"));
 	run_free(&r);
 }
 
 static void test_lock_role(void)
 {
+	static const struct cli_case locking[] = {
+		/* The desk user may change http_user until the provider locks it. */
+		{ "subscriber sets an unlocked setting",
+		  { "--role", "subscriber", "set", "http_user=alice" }, .status = 0 },
+		{ "lock http_user", { "lock", "http_user" }, .status = 0 },
+	};
+	static const struct cli_case locked[] = {
+		{ "subscriber sets a locked setting",
+		  { "--role", "subscriber", "set", "http_user=bob" }, .status = 2,
+		  .err_has = { "http_user: locked by your provider" } },
+		{ "get the locked setting", { "get", "http_user" }, .status = ANY_EXIT,
+		  .out = "alice\n" },
+		/* webserver_type is the provider's from the factory. */
+		{ "subscriber sets webserver_type",
+		  { "--role", "subscriber", "set", "webserver_type=off" }, .status = 2,
+		  .err_has = { "webserver_type: locked by your provider" } },
+		{ "subscriber unlocks", { "--role", "subscriber", "unlock", "http_user" },
+		  .status = 2 },
+		{ "lock an unknown key", { "lock", "no_such_key" }, .status = 2 },
+		{ "unlock http_user", { "unlock", "http_user" }, .status = 0 },
+		{ "subscriber sets after unlock",
+		  { "--role", "subscriber", "set", "http_user=bob" }, .status = 0 },
+		{ "get after unlock", { "get", "http_user" }, .status = ANY_EXIT, .out = "bob\n" },
+	};
 	struct run r;
-	char *line;
 
 	fresh_store(NULL);
-	/* The desk user may change http_user until the provider locks it. */
-	run_ps(&r, NULL, "--role", "subscriber", "set", "http_user=alice", NULL);
-	EXPECT_EXIT(&r, 0, "subscriber sets an unlocked setting");
-	run_free(&r);
-
-	run_ps(&r, NULL, "lock", "http_user", NULL);
-	EXPECT_EXIT(&r, 0, "lock http_user");
-	run_free(&r);
+	RUN_CASES(locking);
 	run_ps(&r, NULL, "list", NULL);
-	line = list_line(r.out, "http_user");
-	CU_ASSERT_PTR_NOT_NULL(line ? strstr(line, "locked") : NULL);
-	free(line);
+	CU_ASSERT_TRUE(list_line_has(r.out, "http_user", "locked"));
 	run_free(&r);
-
-	run_ps(&r, NULL, "--role", "subscriber", "set", "http_user=bob", NULL);
-	EXPECT_EXIT(&r, 2, "subscriber sets a locked setting");
-	CU_ASSERT_PTR_NOT_NULL(strstr(r.err, "http_user: locked by your provider"));
-	run_free(&r);
-	run_ps(&r, NULL, "get", "http_user", NULL);
-	CU_ASSERT_STRING_EQUAL(r.out, "alice\n");
-	run_free(&r);
-
-	/* webserver_type is the provider's from the factory. */
-	run_ps(&r, NULL, "--role", "subscriber", "set", "webserver_type=off", NULL);
-	EXPECT_EXIT(&r, 2, "subscriber sets webserver_type");
-	CU_ASSERT_PTR_NOT_NULL(strstr(r.err, "webserver_type: locked by your provider"));
-	run_free(&r);
-
-	run_ps(&r, NULL, "--role", "subscriber", "unlock", "http_user", NULL);
-	EXPECT_EXIT(&r, 2, "subscriber unlocks");
-	run_free(&r);
-
-	run_ps(&r, NULL, "lock", "no_such_key", NULL);
-	EXPECT_EXIT(&r, 2, "lock an unknown key");
-	run_free(&r);
-
-	run_ps(&r, NULL, "unlock", "http_user", NULL);
-	EXPECT_EXIT(&r, 0, "unlock http_user");
-	run_free(&r);
-	run_ps(&r, NULL, "--role", "subscriber", "set", "http_user=bob", NULL);
-	EXPECT_EXIT(&r, 0, "subscriber sets after unlock");
-	run_free(&r);
-	run_ps(&r, NULL, "get", "http_user", NULL);
-	CU_ASSERT_STRING_EQUAL(r.out, "bob\n");
-	run_free(&r);
+	RUN_CASES(locked);
 }
 
 static void test_secrets_hidden(void)
@@ -945,135 +940,96 @@ static void test_secrets_hidden(void)
 		{ "check", NULL, NULL },
 		{ "check", "--json", NULL },
 	};
-	struct run r;
+	static const struct cli_case set = {
+		"set secrets",
+		{ "set", "admin_mode_password=" SECRET, "http_user=carol", "http_pass=" SECRET },
+		.out_lacks = { SECRET }, .err_lacks = { SECRET },
+	};
+	static const struct cli_case cases[] = {
+		{ "audit names what changed", { "audit" }, .status = ANY_EXIT,
+		  .out_has = { "admin_mode_password", "cli" } },
+		/* A bad secret's error names the key, never the value. */
+		{ "set a PIN with letters", { "set", "keyboard_lock_pw=" SECRET }, .status = 2,
+		  .err_has = { "keyboard_lock_pw" }, .err_lacks = { SECRET } },
+		{ "verify the right password", { "verify", "admin_mode_password" },
+		  .input = SECRET "\n" },
+		{ "verify without a final newline", { "verify", "http_pass" }, .input = SECRET },
+		{ "verify a wrong password", { "verify", "admin_mode_password" },
+		  .input = "S3cretValue\n", .status = 1,
+		  .err_has = { "admin_mode_password: does not match" } },
+		{ "verify an empty input", { "verify", "admin_mode_password" }, .status = 1 },
+	};
 
 	fresh_store(NULL);
-	run_ps(&r, NULL, "set", "admin_mode_password=" SECRET, "http_user=carol",
-	       "http_pass=" SECRET, NULL);
-	EXPECT_EXIT(&r, 0, "set secrets");
-	CU_ASSERT_PTR_NULL(strstr(r.out, SECRET));
-	CU_ASSERT_PTR_NULL(strstr(r.err, SECRET));
-	run_free(&r);
-	for (size_t i = 0; i < sizeof(reads) / sizeof(reads[0]); i++) {
-		run_ps(&r, NULL, reads[i][0], reads[i][1], reads[i][2], NULL);
-		CU_ASSERT(r.status == 0 || (r.status == 1 && strcmp(reads[i][0], "check") == 0));
-		CU_ASSERT_PTR_NULL(strstr(r.out, SECRET));
-		CU_ASSERT_PTR_NULL(strstr(r.err, SECRET));
-		run_free(&r);
-	}
-	run_ps(&r, NULL, "audit", NULL);
-	CU_ASSERT_PTR_NOT_NULL(strstr(r.out, "admin_mode_password"));
-	CU_ASSERT_PTR_NOT_NULL(strstr(r.out, "cli"));
-	run_free(&r);
-
-	/* A bad secret's error names the key, never the value. */
-	run_ps(&r, NULL, "set", "keyboard_lock_pw=" SECRET, NULL);
-	EXPECT_EXIT(&r, 2, "set a PIN with letters");
-	CU_ASSERT_PTR_NOT_NULL(strstr(r.err, "keyboard_lock_pw"));
-	CU_ASSERT_PTR_NULL(strstr(r.err, SECRET));
-	run_free(&r);
-
-	run_ps(&r, SECRET "\n", "verify", "admin_mode_password", NULL);
-	EXPECT_EXIT(&r, 0, "verify the right password");
-	run_free(&r);
-	run_ps(&r, SECRET, "verify", "http_pass", NULL); /* no newline at the end */
-	EXPECT_EXIT(&r, 0, "verify without a final newline");
-	run_free(&r);
-	run_ps(&r, "S3cretValue\n", "verify", "admin_mode_password", NULL);
-	EXPECT_EXIT(&r, 1, "verify a wrong password");
-	CU_ASSERT_PTR_NOT_NULL(strstr(r.err, "admin_mode_password: does not match"));
-	run_free(&r);
-	run_ps(&r, NULL, "verify", "admin_mode_password", NULL);
-	EXPECT_EXIT(&r, 1, "verify an empty input");
-	run_free(&r);
+	run_case(&set, NULL);
+	run_reads(reads, COUNT_OF(reads), expect_no_secret);
+	RUN_CASES(cases);
 }
 
 static void test_check_harden(void)
 {
-	struct run r;
+	static const struct cli_case cases[] = {
+		{ "check on factory values", { "check" }, .status = 1,
+		  .out_has = { "fail", "not hardened" } },
+		/* Without passwords and without a terminal harden refuses and writes nothing. */
+		{ "harden without passwords nor terminal", { "harden" }, .status = 2,
+		  .err_has = { "--admin-password" } },
+		{ "harden with a short admin password",
+		  { "harden", "--admin-password", "short", "--http-password", "HttpPass123",
+		    "--pin", "123456" },
+		  .status = 2, .err_has = { "at least 8" } },
+		{ "harden with a bad PIN",
+		  { "harden", "--admin-password", "Adm1nPassw0rd", "--http-password",
+		    "HttpPass123", "--pin", "12ab" },
+		  .status = 2, .err_has = { "keyboard_lock_pw" }, .err_lacks = { "12ab" } },
+		{ "get after a refused harden", { "get", "webserver_type", "admin_mode" },
+		  .status = ANY_EXIT, .out = "http_https\non\n" },
+		{ "harden with options",
+		  { "harden", "--admin-password", "Adm1nPassw0rd", "--http-password",
+		    "HttpPass123", "--pin", "123456" },
+		  .out_lacks = { "Adm1nPassw0rd", "HttpPass123" },
+		  .err_lacks = { "Adm1nPassw0rd", "HttpPass123" } },
+		{ "get after harden",
+		  { "get", "use_hidden_tags", "http_scheme", "admin_mode", "webserver_type",
+		    "enable_keyboard_lock", "http_user" },
+		  .status = ANY_EXIT, .out = "on\ndigest\noff\nhttps\non\nadmin\n" },
+		{ "check after harden", { "check" }, .out_has = { "hardened: every rule" } },
+		{ "verify the hardened admin password", { "verify", "admin_mode_password" },
+		  .input = "Adm1nPassw0rd\n" },
+		/* One transaction: one audit entry with every key. */
+		{ "audit -n 1 after harden", { "audit", "-n", "1" }, .status = ANY_EXIT,
+		  .out_has = { "admin_mode_password", "keyboard_lock_pw", "webserver_type" } },
+		/* factory-reset: refused without a terminal and without --yes, then done with
+		 * --yes. */
+		{ "factory-reset without --yes nor terminal", { "factory-reset" }, .status = 2,
+		  .err_has = { "--yes" } },
+		{ "check after a refused factory-reset", { "check" }, .status = 0 },
+		{ "factory-reset --yes", { "factory-reset", "--yes" }, .status = 0 },
+		{ "check after factory-reset", { "check" }, .status = 1 },
+		{ "get after factory-reset", { "get", "webserver_type", "http_user" },
+		  .status = ANY_EXIT, .out = "http_https\n\n" },
+		{ "factory admin password after reset", { "verify", "admin_mode_password" },
+		  .input = "0000\n" },
+	};
 
 	fresh_store(NULL);
-	run_ps(&r, NULL, "check", NULL);
-	EXPECT_EXIT(&r, 1, "check on factory values");
-	CU_ASSERT_PTR_NOT_NULL(strstr(r.out, "fail"));
-	CU_ASSERT_PTR_NOT_NULL(strstr(r.out, "not hardened"));
-	run_free(&r);
-
-	/* Without passwords and without a terminal harden refuses and writes nothing. */
-	run_ps(&r, NULL, "harden", NULL);
-	EXPECT_EXIT(&r, 2, "harden without passwords nor terminal");
-	CU_ASSERT_PTR_NOT_NULL(strstr(r.err, "--admin-password"));
-	run_free(&r);
-
-	run_ps(&r, NULL, "harden", "--admin-password", "short", "--http-password", "HttpPass123",
-	       "--pin", "123456", NULL);
-	EXPECT_EXIT(&r, 2, "harden with a short admin password");
-	CU_ASSERT_PTR_NOT_NULL(strstr(r.err, "at least 8"));
-	run_free(&r);
-
-	run_ps(&r, NULL, "harden", "--admin-password", "Adm1nPassw0rd", "--http-password",
-	       "HttpPass123", "--pin", "12ab", NULL);
-	EXPECT_EXIT(&r, 2, "harden with a bad PIN");
-	CU_ASSERT_PTR_NOT_NULL(strstr(r.err, "keyboard_lock_pw"));
-	CU_ASSERT_PTR_NULL(strstr(r.err, "12ab"));
-	run_free(&r);
-	run_ps(&r, NULL, "get", "webserver_type", "admin_mode", NULL);
-	CU_ASSERT_STRING_EQUAL(r.out, "http_https\non\n");
-	run_free(&r);
-
-	run_ps(&r, NULL, "harden", "--admin-password", "Adm1nPassw0rd", "--http-password",
-	       "HttpPass123", "--pin", "123456", NULL);
-	EXPECT_EXIT(&r, 0, "harden with options");
-	CU_ASSERT_PTR_NULL(strstr(r.out, "Adm1nPassw0rd"));
-	CU_ASSERT_PTR_NULL(strstr(r.err, "Adm1nPassw0rd"));
-	CU_ASSERT_PTR_NULL(strstr(r.out, "HttpPass123"));
-	CU_ASSERT_PTR_NULL(strstr(r.err, "HttpPass123"));
-	run_free(&r);
-	run_ps(&r, NULL, "get", "use_hidden_tags", "http_scheme", "admin_mode", "webserver_type",
-	       "enable_keyboard_lock", "http_user", NULL);
-	CU_ASSERT_STRING_EQUAL(r.out, "on\ndigest\noff\nhttps\non\nadmin\n");
-	run_free(&r);
-	run_ps(&r, NULL, "check", NULL);
-	EXPECT_EXIT(&r, 0, "check after harden");
-	CU_ASSERT_PTR_NOT_NULL(strstr(r.out, "hardened: every rule"));
-	run_free(&r);
-	run_ps(&r, "Adm1nPassw0rd\n", "verify", "admin_mode_password", NULL);
-	EXPECT_EXIT(&r, 0, "verify the hardened admin password");
-	run_free(&r);
-
-	/* One transaction: one audit entry with every key. */
-	run_ps(&r, NULL, "audit", "-n", "1", NULL);
-	CU_ASSERT_PTR_NOT_NULL(strstr(r.out, "admin_mode_password"));
-	CU_ASSERT_PTR_NOT_NULL(strstr(r.out, "keyboard_lock_pw"));
-	CU_ASSERT_PTR_NOT_NULL(strstr(r.out, "webserver_type"));
-	run_free(&r);
-
-	/* factory-reset: refused without a terminal and without --yes, then done with --yes. */
-	run_ps(&r, NULL, "factory-reset", NULL);
-	EXPECT_EXIT(&r, 2, "factory-reset without --yes nor terminal");
-	CU_ASSERT_PTR_NOT_NULL(strstr(r.err, "--yes"));
-	run_free(&r);
-	run_ps(&r, NULL, "check", NULL);
-	EXPECT_EXIT(&r, 0, "check after a refused factory-reset");
-	run_free(&r);
-	run_ps(&r, NULL, "factory-reset", "--yes", NULL);
-	EXPECT_EXIT(&r, 0, "factory-reset --yes");
-	run_free(&r);
-	run_ps(&r, NULL, "check", NULL);
-	EXPECT_EXIT(&r, 1, "check after factory-reset");
-	run_free(&r);
-	run_ps(&r, NULL, "get", "webserver_type", "http_user", NULL);
-	CU_ASSERT_STRING_EQUAL(r.out, "http_https\n\n");
-	run_free(&r);
-	run_ps(&r, "0000\n", "verify", "admin_mode_password", NULL);
-	EXPECT_EXIT(&r, 0, "factory admin password after reset");
-	run_free(&r);
+	RUN_CASES(cases);
 }
 
 static void test_harden_generate(void)
 {
+	static const struct cli_case wrong = {
+		"verify a wrong admin password", { "verify", "admin_mode_password" },
+		.input = "wrong-password\n", .status = 1,
+	};
+	/* --save wrote both layers: boot keeps the hardening. */
+	static const struct cli_case rebooted[] = {
+		{ "boot", { "boot" }, .status = ANY_EXIT },
+		{ "check after harden --generate --save and boot", { "check" }, .status = 0 },
+		{ "get http_user", { "get", "http_user" }, .status = ANY_EXIT, .out = "desk\n" },
+	};
 	struct run r;
-	char *admin, *http, *pin, *line = NULL;
+	char *admin, *http, *pin, *line;
 
 	fresh_store(NULL);
 	run_ps(&r, NULL, "harden", "--generate", "--http-user", "desk", "--save", NULL);
@@ -1096,29 +1052,10 @@ static void test_harden_generate(void)
 	CU_ASSERT_PTR_NULL(strstr(r.err, http));
 	run_free(&r);
 
-	CU_ASSERT(asprintf(&line, "%s\n", admin) > 0);
-	run_ps(&r, line, "verify", "admin_mode_password", NULL);
-	EXPECT_EXIT(&r, 0, "verify the generated admin password");
-	run_free(&r);
-	free(line);
-	run_ps(&r, "wrong-password\n", "verify", "admin_mode_password", NULL);
-	EXPECT_EXIT(&r, 1, "verify a wrong admin password");
-	run_free(&r);
-	CU_ASSERT(asprintf(&line, "%s\n", pin) > 0);
-	run_ps(&r, line, "verify", "keyboard_lock_pw", NULL);
-	EXPECT_EXIT(&r, 0, "verify the generated PIN");
-	run_free(&r);
-	free(line);
-
-	/* --save wrote both layers: boot keeps the hardening. */
-	run_ps(&r, NULL, "boot", NULL);
-	run_free(&r);
-	run_ps(&r, NULL, "check", NULL);
-	EXPECT_EXIT(&r, 0, "check after harden --generate --save and boot");
-	run_free(&r);
-	run_ps(&r, NULL, "get", "http_user", NULL);
-	CU_ASSERT_STRING_EQUAL(r.out, "desk\n");
-	run_free(&r);
+	expect_verify("admin_mode_password", admin, "verify the generated admin password");
+	run_case(&wrong, NULL);
+	expect_verify("keyboard_lock_pw", pin, "verify the generated PIN");
+	RUN_CASES(rebooted);
 
 	/* A second run generates different secrets. */
 	run_ps(&r, NULL, "harden", "--generate", NULL);
@@ -1149,7 +1086,25 @@ static void test_terminal(void)
 	static const struct tty_step verify[] = { { "admin_mode_password: ", "Adm1nPassw0rd\n" } };
 	static const struct tty_step decline[] = { { "Type 'yes'", "no\n" } };
 	static const struct tty_step accept[] = { { "Type 'yes'", "yes\n" } };
-	struct run r;
+	static const struct cli_case cases[] = {
+		/* Nothing typed is echoed or printed. */
+		{ "harden on a terminal", { "harden", "--http-password", "HttpPass123" },
+		  .steps = harden, .nsteps = COUNT_OF(harden),
+		  .err_has = { "differ", "at least 8" },
+		  .tty_lacks = { "Adm1nPassw0rd", "Different1", "4711" },
+		  .out_lacks = { "Adm1nPassw0rd" }, .err_lacks = { "Adm1nPassw0rd", "Short12" } },
+		{ "check after harden on a terminal", { "check" }, .status = 0 },
+		{ "verify the PIN typed on the terminal", { "verify", "keyboard_lock_pw" },
+		  .input = "4711\n" },
+		{ "verify on a terminal", { "verify", "admin_mode_password" }, .steps = verify,
+		  .nsteps = COUNT_OF(verify), .tty_lacks = { "Adm1nPassw0rd" } },
+		{ "factory-reset declined", { "factory-reset" }, .steps = decline,
+		  .nsteps = COUNT_OF(decline), .status = 1, .err_has = { "not confirmed" } },
+		{ "check after a declined factory-reset", { "check" }, .status = 0 },
+		{ "factory-reset confirmed", { "factory-reset" }, .steps = accept,
+		  .nsteps = COUNT_OF(accept) },
+		{ "check after a confirmed factory-reset", { "check" }, .status = 1 },
+	};
 	int probe = posix_openpt(O_RDWR | O_NOCTTY);
 
 	if (probe < 0) {
@@ -1160,45 +1115,7 @@ static void test_terminal(void)
 	}
 	close(probe);
 	fresh_store(NULL);
-	run_tty(&r, harden, sizeof(harden) / sizeof(harden[0]), "harden", "--http-password",
-		"HttpPass123", NULL);
-	EXPECT_EXIT(&r, 0, "harden on a terminal");
-	CU_ASSERT_PTR_NOT_NULL(strstr(r.err, "differ"));
-	CU_ASSERT_PTR_NOT_NULL(strstr(r.err, "at least 8"));
-	/* Nothing typed is echoed or printed. */
-	CU_ASSERT_PTR_NULL(strstr(r.tty, "Adm1nPassw0rd"));
-	CU_ASSERT_PTR_NULL(strstr(r.tty, "Different1"));
-	CU_ASSERT_PTR_NULL(strstr(r.tty, "4711"));
-	CU_ASSERT_PTR_NULL(strstr(r.out, "Adm1nPassw0rd"));
-	CU_ASSERT_PTR_NULL(strstr(r.err, "Adm1nPassw0rd"));
-	CU_ASSERT_PTR_NULL(strstr(r.err, "Short12"));
-	run_free(&r);
-	run_ps(&r, NULL, "check", NULL);
-	EXPECT_EXIT(&r, 0, "check after harden on a terminal");
-	run_free(&r);
-	run_ps(&r, "4711\n", "verify", "keyboard_lock_pw", NULL);
-	EXPECT_EXIT(&r, 0, "verify the PIN typed on the terminal");
-	run_free(&r);
-
-	run_tty(&r, verify, 1, "verify", "admin_mode_password", NULL);
-	EXPECT_EXIT(&r, 0, "verify on a terminal");
-	CU_ASSERT_PTR_NULL(strstr(r.tty, "Adm1nPassw0rd"));
-	run_free(&r);
-
-	run_tty(&r, decline, 1, "factory-reset", NULL);
-	EXPECT_EXIT(&r, 1, "factory-reset declined");
-	CU_ASSERT_PTR_NOT_NULL(strstr(r.err, "not confirmed"));
-	run_free(&r);
-	run_ps(&r, NULL, "check", NULL);
-	EXPECT_EXIT(&r, 0, "check after a declined factory-reset");
-	run_free(&r);
-
-	run_tty(&r, accept, 1, "factory-reset", NULL);
-	EXPECT_EXIT(&r, 0, "factory-reset confirmed");
-	run_free(&r);
-	run_ps(&r, NULL, "check", NULL);
-	EXPECT_EXIT(&r, 1, "check after a confirmed factory-reset");
-	run_free(&r);
+	RUN_CASES(cases);
 }
 
 static void test_json(void)
@@ -1209,93 +1126,78 @@ static void test_json(void)
 		{ "audit", "--json", NULL },
 		{ "check", "--json", NULL },
 	};
-	struct run r;
+	/* Quotes and backslashes in a value must come out escaped. */
+	static const struct cli_case set = {
+		"set a value to escape", { "set", "tr69_acs_user=a\"b\\c d", "http_port=8080" },
+		.status = 0,
+	};
+	static const struct cli_case cases[] = {
+		{ "get --json",
+		  { "get", "--json", "tr69_acs_user", "http_port", "admin_mode_password" },
+		  .json = true,
+		  .out = "{\"tr69_acs_user\":\"a\\\"b\\\\c d\",\"http_port\":\"8080\","
+			 "\"admin_mode_password\":\"\"}\n" },
+		/* --json also works as a global option. */
+		{ "--json list", { "--json", "list" }, .json = true,
+		  .out_has = { "\"key\":\"admin_mode_password\"", "\"state\":\"default\"" } },
+		{ "check --json on factory values", { "check", "--json" }, .status = 1,
+		  .out_has = { "\"hardened\":false", "\"hint\"" } },
+	};
 
 	fresh_store(NULL);
-	/* Quotes and backslashes in a value must come out escaped. */
-	run_ps(&r, NULL, "set", "tr69_acs_user=a\"b\\c d", "http_port=8080", NULL);
-	EXPECT_EXIT(&r, 0, "set a value to escape");
-	run_free(&r);
-	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
-		run_ps(&r, NULL, cmds[i][0], cmds[i][1], cmds[i][2], NULL);
-		CU_ASSERT(r.status == 0 || (r.status == 1 && strcmp(cmds[i][0], "check") == 0));
-		CU_ASSERT_TRUE(json_valid(r.out));
-		if (!json_valid(r.out))
-			run_dump(&r, cmds[i][0]);
-		run_free(&r);
-	}
-	run_ps(&r, NULL, "get", "--json", "tr69_acs_user", "http_port", "admin_mode_password",
-	       NULL);
-	EXPECT_EXIT(&r, 0, "get --json");
-	CU_ASSERT_TRUE(json_valid(r.out));
-	CU_ASSERT_STRING_EQUAL(r.out, "{\"tr69_acs_user\":\"a\\\"b\\\\c d\",\"http_port\":\"8080\","
-				      "\"admin_mode_password\":\"\"}\n");
-	run_free(&r);
-
-	/* --json also works as a global option. */
-	run_ps(&r, NULL, "--json", "list", NULL);
-	EXPECT_EXIT(&r, 0, "--json list");
-	CU_ASSERT_TRUE(json_valid(r.out));
-	CU_ASSERT_PTR_NOT_NULL(strstr(r.out, "\"key\":\"admin_mode_password\""));
-	CU_ASSERT_PTR_NOT_NULL(strstr(r.out, "\"state\":\"default\""));
-	run_free(&r);
-
-	run_ps(&r, NULL, "check", "--json", NULL);
-	EXPECT_EXIT(&r, 1, "check --json on factory values");
-	CU_ASSERT_PTR_NOT_NULL(strstr(r.out, "\"hardened\":false"));
-	CU_ASSERT_PTR_NOT_NULL(strstr(r.out, "\"hint\""));
-	run_free(&r);
+	run_case(&set, NULL);
+	run_reads(cmds, COUNT_OF(cmds), expect_json);
+	RUN_CASES(cases);
 }
 
 static void test_store_errors(void)
 {
+	static const char *const cmds[] = { "get", "list", "check", "audit", "set" };
 	struct run r;
 	char *missing = tu_path(tmpdir, "missing.db");
 	char *garbage = tu_path(tmpdir, "garbage.db");
+	const struct cli_case missing_get = {
+		"missing store", { "-s", missing, "get", "http_port" }, .no_store = true,
+		.status = 3, .err_has = { missing }, .out = "",
+	};
+	const struct cli_case missing_list = {
+		"list on a missing store", { "-s", missing, "list" }, .no_store = true,
+		.status = 3,
+	};
+	const struct cli_case env_get = {
+		"get with PHONESEC_STORE", { "get", "http_port" }, .no_store = true, .out = "80\n",
+	};
+	const struct cli_case env_missing = {
+		"get with PHONESEC_STORE missing", { "get", "http_port" }, .no_store = true,
+		.status = 3, .err_has = { missing },
+	};
 	FILE *f;
 
-	run_raw(&r, NULL, "-s", missing, "get", "http_port", NULL);
-	EXPECT_EXIT(&r, 3, "missing store");
-	CU_ASSERT_PTR_NOT_NULL(strstr(r.err, missing));
-	CU_ASSERT_STRING_EQUAL(r.out, "");
-	run_free(&r);
+	run_case(&missing_get, NULL);
 	CU_ASSERT_NOT_EQUAL(access(missing, F_OK), 0); /* reading never creates a store */
-
-	run_raw(&r, NULL, "-s", missing, "list", NULL);
-	EXPECT_EXIT(&r, 3, "list on a missing store");
-	run_free(&r);
+	run_case(&missing_list, NULL);
 
 	f = fopen(garbage, "w");
 	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
 	for (int i = 0; i < 4096; i++)
 		fputc("garbage\x01\xff"[i % 9], f);
 	fclose(f);
-	{
-		static const char *const cmds[] = { "get", "list", "check", "audit", "set" };
-
-		for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
-			run_raw(&r, NULL, "-s", garbage, cmds[i],
-				strcmp(cmds[i], "set") == 0 ? "http_port=81" :
-				strcmp(cmds[i], "get") == 0 ? "http_port" : NULL,
-				NULL);
-			EXPECT_EXIT(&r, 3, cmds[i]);
-			CU_ASSERT_PTR_NOT_NULL(strstr(r.err, "phonesec: "));
-			run_free(&r);
-		}
+	for (size_t i = 0; i < COUNT_OF(cmds); i++) {
+		run_raw(&r, NULL, "-s", garbage, cmds[i],
+			strcmp(cmds[i], "set") == 0 ? "http_port=81" :
+			strcmp(cmds[i], "get") == 0 ? "http_port" : NULL,
+			NULL);
+		EXPECT_EXIT(&r, 3, cmds[i]);
+		CU_ASSERT_PTR_NOT_NULL(strstr(r.err, "phonesec: "));
+		run_free(&r);
 	}
 
 	/* PHONESEC_STORE names the store when -s is not given. */
 	fresh_store(NULL);
 	setenv("PHONESEC_STORE", store, 1);
-	run_raw(&r, NULL, "get", "http_port", NULL);
-	EXPECT_EXIT(&r, 0, "get with PHONESEC_STORE");
-	CU_ASSERT_STRING_EQUAL(r.out, "80\n");
-	run_free(&r);
+	run_case(&env_get, NULL);
 	setenv("PHONESEC_STORE", missing, 1);
-	run_raw(&r, NULL, "get", "http_port", NULL);
-	EXPECT_EXIT(&r, 3, "get with PHONESEC_STORE missing");
-	CU_ASSERT_PTR_NOT_NULL(strstr(r.err, missing));
-	run_free(&r);
+	run_case(&env_missing, NULL);
 	unsetenv("PHONESEC_STORE");
 	free(missing);
 	free(garbage);
@@ -1355,7 +1257,7 @@ int main(void)
 	suite = CU_add_suite("cli", suite_init, suite_clean);
 	if (!suite)
 		return 1;
-	for (size_t i = 0; i < sizeof(tests) / sizeof(tests[0]); i++)
+	for (size_t i = 0; i < COUNT_OF(tests); i++)
 		if (!CU_add_test(suite, tests[i].name, tests[i].fn))
 			return 1;
 	return tu_run();
