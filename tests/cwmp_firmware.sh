@@ -195,4 +195,24 @@ q body TransferComplete | grep -q 'restarted during the firmware install and sti
 	fail "old firmware after the reboot: $(q body TransferComplete)"
 no_violations
 ok "firmware hook reboots the phone into the same sw_version: TransferComplete 9010"
+
+# ------------------------------------------------------------------ 6. only the daemon restarts
+stop_daemon
+fwconf "$T/power.sh" sw_version=1.0
+start_daemon "$T/phonesec.conf"
+echo "$D_PID" > "$T/daemon.pid"
+rm -f "$T/hook.path"
+queue 060 "{\"rpcs\":[\"$(firmware fw-restart fw.bin 0)\"]}"
+[ "$(cr_ready)" = 200 ] || fail "connection request refused"
+wait_until 15 test -s "$T/hook.path" || fail "the firmware hook did not run"
+wait "$D_PID" 2>/dev/null; D_PID=
+tcs=$(q count TransferComplete)
+start_daemon "$T/phonesec.conf" # same boot id
+transfer_complete $((tcs + 1))
+[ "$(tc_key)" = fw-restart ] || fail "after the restart: CommandKey $(tc_key)"
+[ "$(tc_fault)" = 9010 ] || fail "install cut by a restart of the daemon alone: fault $(tc_fault)"
+q body TransferComplete | grep -q 'interrupted by a restart of phonesec-cwmpd' ||
+	fail "install cut by a restart of the daemon alone: $(q body TransferComplete)"
+q inform-xml -1 | grep -q '<EventCode>1 BOOT</EventCode>' && fail "1 BOOT without a reboot"
+ok "firmware install cut by a restart of the daemon alone (same boot): TransferComplete 9010"
 exit 0
