@@ -215,4 +215,40 @@ q body TransferComplete | grep -q 'interrupted by a restart of phonesec-cwmpd' |
 	fail "install cut by a restart of the daemon alone: $(q body TransferComplete)"
 q inform-xml -1 | grep -q '<EventCode>1 BOOT</EventCode>' && fail "1 BOOT without a reboot"
 ok "firmware install cut by a restart of the daemon alone (same boot): TransferComplete 9010"
+
+# ------------------------------------------------------------------ 7. stopped while the hook runs
+# The phone shuts its daemons down (SIGTERM) while the install goes on: the daemon stops at once
+# and leaves the hook and its image alone; the start after the reboot reports the install.
+cat > "$T/slow.sh" <<HOOK
+#!/bin/sh
+printf '%s\n' "\$1" > "$T/hook.path"
+sleep 3
+sha256sum < "\$1" | cut -d' ' -f1 > "$T/hook.sum"
+touch "$T/hook.done"
+HOOK
+chmod 755 "$T/slow.sh"
+stop_daemon
+fwconf "$T/slow.sh" sw_version=1.0
+start_daemon "$T/phonesec.conf"
+rm -f "$T/hook.path" "$T/hook.sum" "$T/hook.done"
+queue 070 "{\"rpcs\":[\"$(firmware fw-stop fw.bin 0)\"]}"
+[ "$(cr_ready)" = 200 ] || fail "connection request refused"
+wait_until 15 test -s "$T/hook.path" || fail "the firmware hook did not run"
+t0=$(date +%s%N)
+stop_daemon
+t1=$(date +%s%N)
+[ $(((t1 - t0) / 1000000)) -lt 2000 ] || fail "stopping took $(((t1 - t0) / 1000000)) ms while the hook ran"
+[ -e "$T/hook.done" ] && fail "the daemon waited for the hook (test premise: it takes 3 s)"
+wait_until 10 test -e "$T/hook.done" || fail "the hook did not go on after the daemon stopped"
+[ "$(cat "$T/hook.sum")" = "$WANT" ] || fail "the image was removed or changed under the hook"
+fwconf "$T/slow.sh" sw_version=3.0
+PHONESEC_BOOT_ID=fw-boot-3; export PHONESEC_BOOT_ID
+tcs=$(q count TransferComplete)
+start_daemon "$T/phonesec.conf"
+transfer_complete $((tcs + 1))
+[ "$(tc_key)" = fw-stop ] || fail "after the reboot: CommandKey $(tc_key)"
+[ "$(tc_fault)" = 0 ] || fail "install finished after the daemon stopped: fault $(tc_fault): $(q body TransferComplete)"
+p=$(cat "$T/hook.path")
+! [ -e "$(dirname "$p")" ] || fail "the image folder was not removed at the next start"
+ok "daemon stopped during the firmware install: stops at once, hook and image left alone, reported after the reboot"
 exit 0

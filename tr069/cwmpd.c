@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -102,6 +103,7 @@ struct cwmpd {
 	char tag[CWMP_TRANSFER_TAG_LEN]; /* the store's name in firmware scratch folders */
 	struct cwmp_conf *conf_next; /* read on SIGHUP, applied once the worker is idle */
 	bool rebooting;            /* the reboot hook runs, or ran and the reboot is awaited */
+	atomic_bool stop_now;      /* set when stopping: a hook under way is left running */
 	int64_t reboot_wait_ms;    /* the reboot hook succeeded: the reboot is awaited until then */
 };
 
@@ -402,8 +404,14 @@ static void cwmpd_transfer(struct cwmpd *d, struct cwmp_transfer *job)
 	char *url = NULL;
 
 	store_get(&url, d->wst, "tr69_acs_url");
-	cwmp_transfer_run(&done, job, &d->conf, d->wmodel, url ? url : "", d->tag);
+	cwmp_transfer_run(&done, job, &d->conf, d->wmodel, url ? url : "", d->tag, &d->stop_now);
 	free(url);
+	if (done.abandoned) {
+		/* the firmware hook goes on as we stop: the marker written before it began stays,
+		 * and the next start reports the install by boot id and SoftwareVersion */
+		explicit_bzero(&done, sizeof(done));
+		return;
+	}
 	pthread_mutex_lock(&d->sh.lock);
 	d->sh.have_transfer = true;
 	d->sh.transfer = done;
@@ -525,7 +533,8 @@ static void *cwmpd_worker(void *arg)
 			d->sh.running = true;
 			pthread_mutex_unlock(&d->sh.lock);
 			int rc = cwmp_hook_run("reboot hook", d->conf.reboot_hook, NULL,
-					       d->conf.reboot_hook_timeout_s, why, sizeof(why));
+					       d->conf.reboot_hook_timeout_s, &d->stop_now, why,
+					       sizeof(why));
 			pthread_mutex_lock(&d->sh.lock);
 			d->sh.reboot_rc = rc;
 			d->sh.reboot_finished = true;
@@ -811,6 +820,8 @@ static void cwmpd_reboot_in_place(struct cwmpd *d)
  * reboot is awaited reboot_hook_timeout seconds, then the reboot is done in place. */
 static void cwmpd_reboot_hook_done(struct cwmpd *d, int rc)
 {
+	if (rc == CWMP_HOOK_E_ABANDONED)
+		return; /* we are stopping, most likely for the reboot itself */
 	if (rc == CWMP_HOOK_OK) {
 		d->reboot_wait_ms = cwmpd_now_ms() + (int64_t)d->conf.reboot_hook_timeout_s * 1000;
 		log_msg(LOG_NOTICE, "cwmp: reboot under way; sessions wait for it");
@@ -1313,6 +1324,7 @@ static int cwmpd_start(struct cwmpd *d)
 static void cwmpd_stop(struct cwmpd *d)
 {
 	if (d->worker_started) {
+		atomic_store(&d->stop_now, true); /* before the join: a hook under way is left */
 		pthread_mutex_lock(&d->sh.lock);
 		d->sh.stopping = true;
 		pthread_cond_signal(&d->sh.cond);
@@ -1346,6 +1358,7 @@ int cwmpd_run(const struct cwmpd_options *opt)
 	if (!d)
 		return 1;
 	d->opt = opt;
+	atomic_init(&d->stop_now, false);
 	pthread_mutex_init(&d->sh.lock, NULL);
 	pthread_cond_init(&d->sh.cond, NULL);
 	signal(SIGPIPE, SIG_IGN);

@@ -92,7 +92,7 @@ static int64_t hook_now_ms(void)
 }
 
 int cwmp_hook_run(const char *what, const char *prog, const char *arg, unsigned timeout_s,
-		  char *why, size_t whylen)
+		  const atomic_bool *abandon, char *why, size_t whylen)
 {
 	pid_t pid;
 	int st = 0;
@@ -133,6 +133,12 @@ int cwmp_hook_run(const char *what, const char *prog, const char *arg, unsigned 
 			snprintf(why, whylen, "waiting for the %s: %s", what, strerror(err));
 			log_msg(LOG_ERR, "cwmp: %s", why);
 			return CWMP_HOOK_E_START;
+		}
+		if (abandon && atomic_load(abandon)) {
+			snprintf(why, whylen, "%s left running (pid %ld): the daemon is stopping", what,
+				 (long)pid);
+			log_msg(LOG_NOTICE, "cwmp: %s", why);
+			return CWMP_HOOK_E_ABANDONED;
 		}
 		if (hook_now_ms() >= end) {
 			/* the group first: what the hook started goes with it */

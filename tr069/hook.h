@@ -17,6 +17,8 @@
 #ifndef PHONESEC_TR069_HOOK_H
 #define PHONESEC_TR069_HOOK_H
 
+#include <stdatomic.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 #define CWMP_HOOK_TIMEOUT_MAX_S 3600
@@ -27,12 +29,16 @@ enum {
 	CWMP_HOOK_E_EXIT,    /* exited with a non-zero status */
 	CWMP_HOOK_E_SIGNAL,  /* killed by a signal it did not get from us */
 	CWMP_HOOK_E_TIMEOUT, /* still running after timeout_s: its process group was killed */
+	CWMP_HOOK_E_ABANDONED, /* *abandon turned true (the daemon stops): left running, not
+	                          waited for */
 };
 
-/* Runs prog [arg] for at most timeout_s seconds (1..CWMP_HOOK_TIMEOUT_MAX_S). Returns a
+/* Runs prog [arg] for at most timeout_s seconds (1..CWMP_HOOK_TIMEOUT_MAX_S). abandon (may be
+ * NULL) is polled while it runs: when it turns true the call returns at once and the hook goes on
+ * alone (a firmware install is not cut short because the daemon is asked to stop). Returns a
  * CWMP_HOOK_* code; on failure why gets a sentence ("firmware hook failed (exit 3)") that names
  * the hook by what ("firmware hook", "reboot hook"). Logs the start and the outcome. */
 int cwmp_hook_run(const char *what, const char *prog, const char *arg, unsigned timeout_s,
-		  char *why, size_t whylen);
+		  const atomic_bool *abandon, char *why, size_t whylen);
 
 #endif

@@ -24,6 +24,7 @@ struct cwmp_transfer_done {
 	char fault_string[257];
 	char start_time[32];   /* xsd:dateTime, "0001-01-01T00:00:00Z" when unknown */
 	char complete_time[32];
+	bool abandoned;        /* the daemon stopped while the firmware hook ran: no outcome yet */
 };
 
 struct cwmp_session_params {

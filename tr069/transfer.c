@@ -36,6 +36,7 @@ struct xfer {
 	char url_log[300];
 	uint64_t limit;          /* largest body accepted */
 	bool stream;             /* firmware: the GET body goes to sink_fd, not into memory */
+	const atomic_bool *abandon; /* the daemon stops: the firmware hook is left running */
 	int sink_fd;             /* the file of a streamed body (-1: none) */
 	uint64_t got;            /* bytes of the streamed body */
 };
@@ -336,8 +337,11 @@ static void xfer_run_hook(struct xfer *x, const struct cwmp_conf *conf, const ch
 {
 	char why[256];
 
-	if (cwmp_hook_run("firmware hook", conf->firmware_hook, path, conf->firmware_hook_timeout_s,
-			  why, sizeof(why)))
+	int rc = cwmp_hook_run("firmware hook", conf->firmware_hook, path,
+			       conf->firmware_hook_timeout_s, x->abandon, why, sizeof(why));
+	if (rc == CWMP_HOOK_E_ABANDONED)
+		x->out->abandoned = true;
+	else if (rc)
 		xfer_fail(x, CWMP_FAULT_DOWNLOAD_FAILURE, "%s", why);
 }
 
@@ -435,6 +439,8 @@ static void xfer_firmware(struct xfer *x, const struct cwmp_conf *conf, const ch
 	if (x->sink_fd >= 0)
 		close(x->sink_fd);
 	x->sink_fd = -1;
+	if (x->out->abandoned)
+		return; /* the hook still reads it; the next start removes what is left */
 	if (unlink(path) && errno != ENOENT)
 		log_msg(LOG_WARNING, "cwmp: cannot remove %s: %s", path, strerror(errno));
 	if (rmdir(dir))
@@ -457,9 +463,10 @@ static void xfer_upload(struct xfer *x, struct cwmp_model *model)
 
 void cwmp_transfer_run(struct cwmp_transfer_done *out, const struct cwmp_transfer *t,
 		       const struct cwmp_conf *conf, struct cwmp_model *model,
-		       const char *principal, const char *tag)
+		       const char *principal, const char *tag, const atomic_bool *abandon)
 {
-	struct xfer x = { .t = t, .out = out, .limit = CWMP_TRANSFER_MAX_BYTES, .sink_fd = -1 };
+	struct xfer x = { .t = t, .out = out, .limit = CWMP_TRANSFER_MAX_BYTES, .sink_fd = -1,
+			  .abandon = abandon };
 
 	memset(out, 0, sizeof(*out));
 	snprintf(out->command_key, sizeof(out->command_key), "%s", t->command_key);
@@ -495,7 +502,10 @@ void cwmp_transfer_run(struct cwmp_transfer_done *out, const struct cwmp_transfe
 	}
 	xfer_transport_free(&x);
 	cwmp_session_now(out->complete_time, sizeof(out->complete_time));
-	if (out->fault_code)
+	if (out->abandoned)
+		log_msg(LOG_NOTICE, "cwmp: firmware install goes on without us; the next start "
+				    "reports it");
+	else if (out->fault_code)
 		log_msg(LOG_WARNING, "cwmp: %s failed: %u %s", t->upload ? "upload" : "download",
 			out->fault_code, out->fault_string);
 	else

@@ -16,6 +16,8 @@
 #ifndef PHONESEC_TR069_TRANSFER_H
 #define PHONESEC_TR069_TRANSFER_H
 
+#include <stdatomic.h>
+
 #include "conf.h"
 #include "model.h"
 #include "rpc.h"
@@ -35,10 +37,11 @@
  * (connection or TLS failure), 9016 when it refused the file (HTTP status other than 2xx),
  * 9017 when the body could not be read, 9018 when the downloaded file is not a valid
  * configuration (nothing is changed then), 9002 on a store failure. principal: the ACS URL for
- * the audit log of the import. */
+ * the audit log of the import. abandon: see cwmp_hook_run(); when the firmware hook is left
+ * running, out->abandoned is set, nothing else is, and the image stays for the hook. */
 void cwmp_transfer_run(struct cwmp_transfer_done *out, const struct cwmp_transfer *t,
 		       const struct cwmp_conf *conf, struct cwmp_model *model,
-		       const char *principal, const char *tag);
+		       const char *principal, const char *tag, const atomic_bool *abandon);
 
 /* Firmware images are written to "$TMPDIR/phonesec-fw-<tag>.XXXXXX/image" (TMPDIR unset or
  * relative: /tmp), where tag (the tag argument above) names the store the daemon serves: a hash
