@@ -61,18 +61,20 @@ def thread_ns(pid):
     return out
 
 
-def mem_kb(pid):
+def proc_kb(path, keys):
+    """{key: kB} of the "Key:  N kB" lines of /proc file path."""
     m = {}
-    with open("/proc/%d/smaps_rollup" % pid) as f:
+    with open(path) as f:
         for line in f:
             k, _, v = line.partition(":")
-            if k in ("Anonymous", "Rss"):
+            if k in keys:
                 m[k] = int(v.split()[0])
-    with open("/proc/%d/status" % pid) as f:
-        for line in f:
-            k, _, v = line.partition(":")
-            if k in ("VmHWM", "VmRSS", "Threads"):
-                m[k] = int(v.split()[0])
+    return m
+
+
+def mem_kb(pid):
+    m = proc_kb("/proc/%d/smaps_rollup" % pid, ("Anonymous", "Rss"))
+    m.update(proc_kb("/proc/%d/status" % pid, ("VmHWM", "VmRSS", "Threads")))
     return m
 
 
@@ -199,11 +201,7 @@ elapsed = time.monotonic() - t_start
 
 
 def anon_kb(pid):
-    with open("/proc/%d/smaps_rollup" % pid) as f:
-        for line in f:
-            if line.startswith("Anonymous:"):
-                return int(line.split()[1])
-    return 0
+    return proc_kb("/proc/%d/smaps_rollup" % pid, ("Anonymous",)).get("Anonymous", 0)
 
 
 # ------------------------------------------------------------------ peak memory during sessions

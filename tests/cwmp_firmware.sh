@@ -6,10 +6,8 @@ set -u
 T_NAME=firmware
 . "${top_srcdir:-.}/tests/cwmp_lib.sh"
 
-mkdir -p "$T/files"
-start_acs --files "$T/files" --file-user fileuser --file-pass 'file pass'
+start_file_acs
 init_phone
-FURL="http://127.0.0.1:$ACS_PORT/files"
 
 # The hook (run with PATH only): records its argument, the image's checksum, the folder's mode and
 # its environment, then exits with the code in hook.exit.
@@ -23,20 +21,17 @@ exit "\$(cat "$T/hook.exit")"
 HOOK
 chmod 755 "$T/hook.sh"
 echo 0 > "$T/hook.exit"
-sed "s|^firmware_hook *=.*|firmware_hook = $T/hook.sh|" "$top_srcdir/conf/phonesec.conf" > "$T/phonesec.conf"
-grep -q "^firmware_hook = $T/hook.sh\$" "$T/phonesec.conf" || fail "no firmware_hook line in the conf"
+make_conf firmware_hook="$T/hook.sh"
 # a 3 MB image: many receive buffers, larger than the configuration file bound
 head -c 3000000 /dev/urandom > "$T/files/fw.bin"
 WANT=$(sha256sum < "$T/files/fw.bin" | cut -d' ' -f1)
 
-# fwconf HOOK [KEY=VALUE...]: a configuration with that firmware hook and the other lines given
-fwconf() {
-	h=$1; shift
-	sed "s|^firmware_hook *=.*|firmware_hook = $h|" "$top_srcdir/conf/phonesec.conf" > "$T/phonesec.conf"
-	for kv in "$@"; do
-		sed -i "s|^${kv%%=*} *=.*|${kv%%=*} = ${kv#*=}|" "$T/phonesec.conf"
-		grep -q "^${kv%%=*} = ${kv#*=}\$" "$T/phonesec.conf" || fail "no ${kv%%=*} line in the conf"
-	done
+# too_big N WHAT: TransferComplete #N says 9010 "file too large" and the hook did not run on WHAT
+too_big() {
+	transfer_complete "$1"
+	[ "$(tc_fault)" = 9010 ] || fail "$2: fault $(tc_fault)"
+	q body TransferComplete | grep -q 'file too large' || fail "$2: $(q body TransferComplete)"
+	! [ -e "$T/hook.path" ] || fail "the hook ran on $2"
 }
 # dead PID: the process is gone (or a zombie nobody reaped yet)
 dead() { ! kill -0 "$1" 2>/dev/null || grep -q '^[0-9]* ([^)]*) Z' "/proc/$1/stat" 2>/dev/null; }
@@ -95,10 +90,7 @@ echo 0 > "$T/hook.exit"
 rm -f "$T/hook.path"
 queue 030 "{\"rpcs\":[\"$(firmware fw-big fw.bin 1000)\"]}"
 cr >/dev/null
-transfer_complete 3
-[ "$(tc_fault)" = 9010 ] || fail "image over FileSize: fault $(tc_fault)"
-q body TransferComplete | grep -q 'file too large' || fail "image over FileSize: $(q body TransferComplete)"
-[ -e "$T/hook.path" ] && fail "the hook ran on an image over FileSize"
+too_big 3 "an image over FileSize"
 [ -z "$(find "${TMPDIR:-/tmp}" -maxdepth 1 -name 'phonesec-fw-*' -user "$(id -u)" -newer "$T/hook.sh" 2>/dev/null)" ] ||
 	fail "temporary folder left behind"
 ok "image over FileSize: 9010 file too large, hook not run"
@@ -115,10 +107,7 @@ gone
 rm -f "$T/hook.path"
 queue 032 "{\"rpcs\":[\"$(firmware fw-chunked-big chunked-fw.bin 1000)\"]}"
 cr >/dev/null
-transfer_complete 5
-[ "$(tc_fault)" = 9010 ] || fail "chunked image over FileSize: fault $(tc_fault)"
-q body TransferComplete | grep -q 'file too large' || fail "chunked image over FileSize: $(q body TransferComplete)"
-[ -e "$T/hook.path" ] && fail "the hook ran on a chunked image over FileSize"
+too_big 5 "a chunked image over FileSize"
 ok "chunked image without a length: streamed and checked against FileSize as it comes"
 
 # ------------------------------------------------------------------ 4. hook that hangs
@@ -133,7 +122,7 @@ wait
 HOOK
 chmod 755 "$T/hang.sh"
 stop_daemon
-fwconf "$T/hang.sh" firmware_hook_timeout=2
+make_conf firmware_hook="$T/hang.sh" firmware_hook_timeout=2
 rm -f "$T/hook.path"
 start_daemon "$T/phonesec.conf"
 queue 040 "{\"rpcs\":[\"$(firmware fw-hang fw.bin 0)\"]}"
@@ -161,7 +150,7 @@ chmod 755 "$T/power.sh"
 # reboot_into KEY VERSION BOOT: a Download whose hook reboots into sw_version VERSION
 reboot_into() {
 	stop_daemon
-	fwconf "$T/power.sh" sw_version=1.0
+	make_conf firmware_hook="$T/power.sh" sw_version=1.0
 	start_daemon "$T/phonesec.conf"
 	echo "$D_PID" > "$T/daemon.pid"
 	rm -f "$T/hook.path"
@@ -171,7 +160,7 @@ reboot_into() {
 	wait "$D_PID" 2>/dev/null; D_PID=
 	p=$(cat "$T/hook.path")
 	[ -e "$p" ] || fail "the image was not left by the killed daemon (test premise)"
-	fwconf "$T/power.sh" sw_version="$2"
+	make_conf firmware_hook="$T/power.sh" sw_version="$2"
 	PHONESEC_BOOT_ID=$3; export PHONESEC_BOOT_ID
 	tcs=$(q count TransferComplete)
 	start_daemon "$T/phonesec.conf"
@@ -198,7 +187,7 @@ ok "firmware hook reboots the phone into the same sw_version: TransferComplete 9
 
 # ------------------------------------------------------------------ 6. only the daemon restarts
 stop_daemon
-fwconf "$T/power.sh" sw_version=1.0
+make_conf firmware_hook="$T/power.sh" sw_version=1.0
 start_daemon "$T/phonesec.conf"
 echo "$D_PID" > "$T/daemon.pid"
 rm -f "$T/hook.path"
@@ -228,7 +217,7 @@ touch "$T/hook.done"
 HOOK
 chmod 755 "$T/slow.sh"
 stop_daemon
-fwconf "$T/slow.sh" sw_version=1.0
+make_conf firmware_hook="$T/slow.sh" sw_version=1.0
 start_daemon "$T/phonesec.conf"
 rm -f "$T/hook.path" "$T/hook.sum" "$T/hook.done"
 queue 070 "{\"rpcs\":[\"$(firmware fw-stop fw.bin 0)\"]}"
@@ -241,7 +230,7 @@ t1=$(date +%s%N)
 [ -e "$T/hook.done" ] && fail "the daemon waited for the hook (test premise: it takes 3 s)"
 wait_until 10 test -e "$T/hook.done" || fail "the hook did not go on after the daemon stopped"
 [ "$(cat "$T/hook.sum")" = "$WANT" ] || fail "the image was removed or changed under the hook"
-fwconf "$T/slow.sh" sw_version=3.0
+make_conf firmware_hook="$T/slow.sh" sw_version=3.0
 PHONESEC_BOOT_ID=fw-boot-3; export PHONESEC_BOOT_ID
 tcs=$(q count TransferComplete)
 start_daemon "$T/phonesec.conf"

@@ -130,6 +130,26 @@ stop_acs() {
 	rm -f "$T/port"
 }
 
+# start_file_acs: start_acs with its file server on $T/files (Digest user fileuser / 'file pass');
+# FURL is the server's base URL.
+start_file_acs() {
+	mkdir -p "$T/files"
+	start_acs --files "$T/files" --file-user fileuser --file-pass 'file pass'
+	FURL="http://127.0.0.1:$ACS_PORT/files"
+}
+
+# make_conf KEY=VALUE...: $T/phonesec.conf, the shipped configuration with those lines changed
+# (each key must be in it); replaced in one rename, so a daemon reading it on SIGHUP never sees
+# half of it.
+make_conf() {
+	cp "$top_srcdir/conf/phonesec.conf" "$T/phonesec.conf.new"
+	for kv in "$@"; do
+		sed -i "s|^${kv%%=*} *=.*|${kv%%=*} = ${kv#*=}|" "$T/phonesec.conf.new"
+		grep -q "^${kv%%=*} = ${kv#*=}\$" "$T/phonesec.conf.new" || fail "no ${kv%%=*} line in the conf"
+	done
+	mv "$T/phonesec.conf.new" "$T/phonesec.conf"
+}
+
 # init_phone [KEY=VALUE...]: a fresh store pointed at the running test ACS (CPE credentials cpe-1 /
 # 'acs pass', connection requests acs / cr-secret-1, quick retries, no periodic inform), then the
 # settings given, which win; CR_PORT chosen for start_daemon's -p.

@@ -19,13 +19,6 @@ has() {
 		q inform-xml "$1" | grep -q "<EventCode>$2</EventCode>"
 	fi
 }
-# conf HOOK-SCRIPT TIMEOUT: a configuration with that reboot hook
-conf() {
-	sed -e "s|^reboot_hook *=.*|reboot_hook = $1|" -e "s|^reboot_hook_timeout *=.*|reboot_hook_timeout = $2|" \
-		"$top_srcdir/conf/phonesec.conf" > "$T/phonesec.conf"
-	grep -q "^reboot_hook = $1\$" "$T/phonesec.conf" || fail "no reboot_hook line in the conf"
-	grep -q "^reboot_hook_timeout = $2\$" "$T/phonesec.conf" || fail "no reboot_hook_timeout line"
-}
 # The hook: records that it ran, its environment and the event queue as the store holds it then
 # (python3's sqlite3 reads the store), then does what hook.do says: "ok" exit 0, "fail" exit 1,
 # "power" kill the daemon as a power cut would and exit 0.
@@ -56,7 +49,7 @@ stop_daemon
 ok "Reboot without a reboot hook: the next session has 1 BOOT and M Reboot"
 
 # ------------------------------------------------------------------ 2. hook succeeds, phone goes down
-conf "$T/hook.sh" 30
+make_conf reboot_hook="$T/hook.sh" reboot_hook_timeout=30
 echo power > "$T/hook.do"
 start_daemon "$T/phonesec.conf"
 echo "$D_PID" > "$T/daemon.pid"
@@ -82,7 +75,7 @@ ok "Reboot with a reboot hook: M Reboot on disk before the hook, 1 BOOT + M Rebo
 # ------------------------------------------------------------------ 3. hook succeeds, nothing happens
 wait_until 10 ended_ge $((nb + 1)) || fail "the session after the reboot did not end"
 stop_daemon
-conf "$T/hook.sh" 3
+make_conf reboot_hook="$T/hook.sh" reboot_hook_timeout=3
 echo ok > "$T/hook.do"
 start_daemon "$T/phonesec.conf"
 nb=$(q informs)

@@ -9,22 +9,13 @@ T_NAME=reload
 start_acs
 init_phone
 
-# conf KEY=VALUE...: the shipped configuration with those lines changed
-conf() {
-	cp "$top_srcdir/conf/phonesec.conf" "$T/phonesec.conf.new"
-	for kv in "$@"; do
-		sed -i "s|^${kv%%=*} *=.*|${kv%%=*} = ${kv#*=}|" "$T/phonesec.conf.new"
-		grep -q "^${kv%%=*} = ${kv#*=}\$" "$T/phonesec.conf.new" || fail "no ${kv%%=*} line in the conf"
-	done
-	mv "$T/phonesec.conf.new" "$T/phonesec.conf"
-}
 # value N NAME: the value of parameter NAME in the N-th Inform
 value() {
 	q inform-xml "$1" | sed -n "s/.*<Name>$2<\/Name><Value[^>]*>\([^<]*\)<.*/\1/p"
 }
 logged() { grep -q "$1" "$T/cwmpd.log"; }
 
-conf serial=SN-A sw_version=1.0
+make_conf serial=SN-A sw_version=1.0
 start_daemon "$T/phonesec.conf"
 wait_until 10 ended_ge 1 || fail "no first session"
 q inform-xml 1 | grep -q '<SerialNumber>SN-A</SerialNumber>' || fail "first Inform without SN-A"
@@ -34,7 +25,7 @@ case $URL1 in http://127.0.0.1:"$CR_PORT"/*) ;; *) fail "unexpected ConnectionRe
 vendor_paths=$(q inform-xml 1 | grep -c '<Name>Device.X_')
 
 # ------------------------------------------------------------------ 1. a good file
-conf serial=SN-B sw_version=2.0 cr_host=localhost vendor=OTHER-EXAMPLE cr_bind=0.0.0.0
+make_conf serial=SN-B sw_version=2.0 cr_host=localhost vendor=OTHER-EXAMPLE cr_bind=0.0.0.0
 kill -HUP "$D_PID"
 wait_until 10 logged 'configuration reloaded' || fail "no reload logged"
 logged 'vendor OTHER-EXAMPLE takes effect at the next start' || fail "vendor change not deferred"
@@ -70,7 +61,7 @@ ok "SIGHUP with a bad file: reported, nothing changed"
 wait_until 10 ended_ge 4 || fail "session did not end"
 printf '#!/bin/sh\ntouch "%s/slow.started"\nsleep 2\nexit 1\n' "$T" > "$T/slow.sh"
 chmod 755 "$T/slow.sh"
-conf serial=SN-D reboot_hook="$T/slow.sh"
+make_conf serial=SN-D reboot_hook="$T/slow.sh"
 kill -HUP "$D_PID"
 reloads() { grep -c 'configuration reloaded' "$T/cwmpd.log"; }
 reloads_are() { [ "$(reloads)" = "$1" ]; }
@@ -78,7 +69,7 @@ wait_until 10 reloads_are 2 || fail "second reload not applied"
 queue 030 '{"rpcs":["<cwmp:Reboot><CommandKey>rb-reload</CommandKey></cwmp:Reboot>"]}'
 [ "$(cr_ready)" = 200 ] || fail "connection request refused"
 wait_until 10 test -f "$T/slow.started" || fail "the reboot hook did not start"
-conf serial=SN-E reboot_hook="$T/slow.sh"
+make_conf serial=SN-E reboot_hook="$T/slow.sh"
 kill -HUP "$D_PID"
 sleep 1
 [ "$(reloads)" = 2 ] || fail "the configuration changed while the worker ran the hook"

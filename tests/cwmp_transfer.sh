@@ -9,10 +9,8 @@ set -u
 T_NAME=transfer
 . "${top_srcdir:-.}/tests/cwmp_lib.sh"
 
-mkdir -p "$T/files"
-start_acs --files "$T/files" --file-user fileuser --file-pass 'file pass'
+start_file_acs
 init_phone
-FURL="http://127.0.0.1:$ACS_PORT/files"
 
 # download KEY FILE [USER PASS [DELAY [FILETYPE]]]: the Download RPC as the scenario's Body child
 download() {
