@@ -465,7 +465,9 @@ static int check_set(struct store_txn *t, const struct current *c)
 	for (size_t k = 0; k < t->nitems; k++) {
 		int i = t->items[k].idx;
 		const struct store_setting *s = store_registry_at((size_t)i);
-		v.touched[i] = true;
+		/* a setting written with the value it has is no change to the rules: a restored
+		 * configuration file repeats the user name without the password it cannot carry */
+		v.touched[i] = s->type == STORE_TYPE_SECRET || strcmp(t->items[k].canon, c->running[i]);
 		if (s->type == STORE_TYPE_SECRET)
 			v.secret_set[i] = *t->items[k].canon != '\0';
 		else

@@ -173,6 +173,10 @@ static void test_consistency(void)
 	/* a new user name without its password would leave stale digest hashes */
 	expect_inconsistent("http_user", "same change", "http_user", "alice", NULL);
 	CU_ASSERT_EQUAL(tu_set(st, "http_user", "alice", "http_pass", "pw-for-alice", NULL), STORE_OK);
+	/* the same user name again (a configuration restored) is no new user name */
+	CU_ASSERT_EQUAL(tu_set(st, "http_user", "alice", "web_logout_timer", "7", NULL), STORE_OK);
+	CU_ASSERT_EQUAL(store_secret_verify(st, "http_pass", "pw-for-alice"), STORE_OK);
+	expect_inconsistent("http_user", "same change", "http_user", "alice2", NULL);
 	CU_ASSERT_EQUAL(tu_set(st, "http_scheme", "basic", NULL), STORE_OK);
 	CU_ASSERT_EQUAL(tu_set(st, "keyboard_lock_pw", "2468", "enable_keyboard_lock", "on", NULL),
 			STORE_OK);
