@@ -3,13 +3,18 @@
 
 FUZZ_SEEDS_CWMP = $(abs_top_srcdir)/tests/fuzz/corpus/cwmp_msg:$(abs_top_srcdir)/tests/cwmp:$(abs_top_srcdir)/tests/cwmp/rpc
 FUZZ_SEEDS_DIGEST = $(abs_top_srcdir)/tests/fuzz/corpus/digest
+FUZZ_SEEDS_RPC = $(abs_top_srcdir)/tests/fuzz/corpus/cwmp_rpc:$(abs_top_srcdir)/tests/cwmp:$(abs_top_srcdir)/tests/cwmp/rpc
 
-unit_tests += tests/test_fuzz_cwmp_msg tests/test_fuzz_digest
-check_PROGRAMS += tests/test_fuzz_cwmp_msg tests/test_fuzz_digest
+unit_tests += tests/test_fuzz_cwmp_msg tests/test_fuzz_digest tests/test_fuzz_cwmp_rpc
+check_PROGRAMS += tests/test_fuzz_cwmp_msg tests/test_fuzz_digest tests/test_fuzz_cwmp_rpc
 tests_test_fuzz_cwmp_msg_SOURCES = tests/fuzz/replay.c tests/fuzz/fuzz_cwmp_msg.c tests/fuzz/fuzz.h
 tests_test_fuzz_cwmp_msg_CPPFLAGS = $(CWMP_CPPFLAGS) -DFUZZ_CORPUS='"$(FUZZ_SEEDS_CWMP)"'
 tests_test_fuzz_cwmp_msg_LDADD = $(CWMP_LIBS)
 $(tests_test_fuzz_cwmp_msg_OBJECTS): $(CWMP_GEN)
+tests_test_fuzz_cwmp_rpc_SOURCES = tests/fuzz/replay.c tests/fuzz/fuzz_cwmp_rpc.c tests/fuzz/fuzz.h
+tests_test_fuzz_cwmp_rpc_CPPFLAGS = $(CWMP_CPPFLAGS) -DFUZZ_CORPUS='"$(FUZZ_SEEDS_RPC)"'
+tests_test_fuzz_cwmp_rpc_LDADD = $(CWMP_LIBS) $(STORE_LIBS)
+$(tests_test_fuzz_cwmp_rpc_OBJECTS): $(CWMP_GEN)
 tests_test_fuzz_digest_SOURCES = tests/fuzz/replay.c tests/fuzz/fuzz_digest.c tests/fuzz/fuzz.h
 tests_test_fuzz_digest_CPPFLAGS = $(AM_CPPFLAGS) $(CRYPTO_CFLAGS) -DFUZZ_CORPUS='"$(FUZZ_SEEDS_DIGEST)"'
 tests_test_fuzz_digest_LDADD = $(HTTP_LIBS)
