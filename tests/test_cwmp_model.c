@@ -808,6 +808,105 @@ static void test_export_import(void)
 	free(text);
 }
 
+/* Running values of every setting, one string (secrets: whether one is set). */
+static char *settings_text(void)
+{
+	struct store_snapshot *snap = NULL;
+	size_t cap = 8192, len = 0;
+	char *out = malloc(cap);
+
+	CU_ASSERT_EQUAL_FATAL(store_snapshot_take(&snap, st), STORE_OK);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(out);
+	out[0] = '\0';
+	for (size_t i = 0; i < snap->count && len < cap; i++)
+		len += (size_t)snprintf(out + len, cap - len, "%s=%s%s\n", snap->rows[i].setting->key,
+					snap->rows[i].running, snap->rows[i].secret_set ? "*" : "");
+	store_snapshot_free(snap);
+	CU_ASSERT(len < cap);
+	return out;
+}
+
+/* Whether a path shows a secret (read back as "", so it cannot be written back as read). */
+static bool secret_path(const char *path)
+{
+	for (size_t k = 0; k < store_registry_count(); k++) {
+		const struct store_setting *s = store_registry_at(k);
+		const char *paths[8];
+		if (s->type != STORE_TYPE_SECRET)
+			continue;
+		size_t n = cwmp_model_paths_for_key(model, s->key, paths, 8);
+		for (size_t j = 0; j < n; j++)
+			if (!strcmp(paths[j], path))
+				return true;
+	}
+	return false;
+}
+
+/* An ACS that writes back what it read: every writable parameter (secrets aside) set to the
+ * value GetParameterValues gave, one by one and all in one request, is accepted and changes no
+ * setting. */
+static void write_back_all(const char *state)
+{
+	size_t n = cwmp_model_count(model);
+	struct cwmp_model_set_item *all = calloc(n, sizeof(*all));
+	char **vals = calloc(n, sizeof(*vals));
+	size_t k = 0;
+	char *before = settings_text();
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(all);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(vals);
+	for (size_t i = 0; i < n; i++) {
+		const struct cwmp_param_info *p = cwmp_model_param(model, i);
+		if (!p->writable || secret_path(p->path))
+			continue;
+		CU_ASSERT_EQUAL_FATAL(cwmp_model_value(model, i, &vals[k]), 0);
+		all[k] = (struct cwmp_model_set_item){ .path = p->path, .value = vals[k],
+						       .xsi_type = p->xsd_type };
+		struct cwmp_model_set_item one = all[k];
+		int status = -1;
+		int rc = cwmp_model_set(model, &one, 1, "wb", "acs", &status, NULL);
+		if (rc)
+			fprintf(stderr, "\n%s: %s = \"%s\" written back: fault %d/%u (%s)\n", state,
+				p->path, vals[k], rc, one.fault,
+				one.fault_msg ? one.fault_msg : cwmp_model_errmsg(model));
+		CU_ASSERT_EQUAL(rc, 0);
+		k++;
+	}
+	CU_ASSERT(k > 20);
+	int status = -1;
+	int rc = cwmp_model_set(model, all, k, "wb-all", "acs", &status, NULL);
+	if (rc)
+		for (size_t i = 0; i < k; i++)
+			if (all[i].fault)
+				fprintf(stderr, "\n%s, all at once: %s = \"%s\": fault %u (%s)\n", state,
+					all[i].path, all[i].value, all[i].fault,
+					all[i].fault_msg ? all[i].fault_msg : "");
+	CU_ASSERT_EQUAL(rc, 0);
+	CU_ASSERT_EQUAL(status, 0);
+	char *after = settings_text();
+	CU_ASSERT_STRING_EQUAL(after, before);
+	free(after);
+	free(before);
+	for (size_t i = 0; i < k; i++)
+		free(vals[i]);
+	free(vals);
+	free(all);
+}
+
+static void test_write_back(void)
+{
+	fresh();
+	write_back_all("factory");
+	CU_ASSERT_EQUAL(tu_set(st, "http_scheme", "digest", "http_user", "desk", "http_pass",
+			       "Desk-Pass-1", "webserver_type", "https", "use_hidden_tags", "on",
+			       "keyboard_lock_pw", "8642", "enable_keyboard_lock", "on",
+			       "admin_mode", "off", "tr69_acs_url", "https://acs.example.net/cwmp",
+			       "tr69_periodic_time", "2026-03-01T04:05:06Z", NULL), STORE_OK);
+	write_back_all("hardened");
+	CU_ASSERT_EQUAL(tu_set(st, "webserver_type", "off", NULL), STORE_OK);
+	write_back_all("web UI off");
+}
+
 int main(void)
 {
 	if (CU_initialize_registry() != CUE_SUCCESS)
@@ -823,5 +922,6 @@ int main(void)
 	CU_add_test(s, "attributes", test_attributes);
 	CU_add_test(s, "objects", test_objects);
 	CU_add_test(s, "export/import", test_export_import);
+	CU_add_test(s, "values read are values written back", test_write_back);
 	return tu_run();
 }
