@@ -280,6 +280,44 @@ check "... with psHardened.0 = true" says "psHardened.0 = true" grep psComplianc
 check "psHardened.0 reads true" [ "$(get PHONESEC-MIB::psHardened.0)" = true ]
 check "no notification carries a password" fails grep -q 'Adm1n-Pass-99\|Wui-Pass-43\|482913' "$tmp/trapd.log"
 
+# ---------------------------------------------------------------- an NMS writes back what it read
+# Every setting's scalar but the secrets (they read as ""), set to the value just read: one SET
+# each, then all in one SET. Each is accepted and no value changes.
+keys=$(cli list | tail -n +2 | awk '{print $1}')
+values() { for k in $keys; do cli get "$k"; done; }
+values >"$tmp/values.before"
+snmp snmpwalk $ADM -On -Oe "$T" PHONESEC-MIB::psSettings >"$tmp/settings.walk" 2>&1
+secrets=$(for o in psAdminPassword psHttpPassword psKeypadLockPin psAcsPassword psConnReqPassword; do
+	snmptranslate -M "$PS_MIBDIRS" -m PHONESEC-MIB -On "PHONESEC-MIB::$o.0"; done | tr '\n' ' ')
+[ "$(echo "$secrets" | wc -w)" -eq 5 ] || ko "write-back: the secrets' OIDs"
+python3 - "$tmp/settings.walk" "$secrets" >"$tmp/writeback" <<'PY' || ko "write-back: unreadable walk"
+import sys
+secrets = set(sys.argv[2].split())
+kinds = {"INTEGER": "i", "Gauge32": "u", "Unsigned32": "u", "STRING": "s"}
+for line in open(sys.argv[1]):
+    oid, _, rest = line.rstrip("\n").partition(" = ")
+    if oid in secrets:
+        continue
+    typ, _, val = rest.partition(": ")
+    if rest == '""':
+        typ, val = "STRING", ""
+    if typ not in kinds:
+        sys.exit("unexpected: " + line)
+    if typ == "STRING" and len(val) >= 2 and val[0] == val[-1] == '"':
+        val = val[1:-1].replace('\\"', '"')
+    print("%s\t%s\t%s" % (oid, kinds[typ], val))
+PY
+nwb=0
+while IFS="$(printf '\t')" read -r oid kind val; do
+	if aset "$oid" "$kind" "$val"; then nwb=$((nwb + 1)); else ko "write-back of $oid ($kind \"$val\") refused"; fi
+done <"$tmp/writeback"
+check "write-back: $nwb settings set one by one to the value read" [ "$nwb" -ge 20 ]
+set --
+while IFS="$(printf '\t')" read -r oid kind val; do set -- "$@" "$oid" "$kind" "$val"; done <"$tmp/writeback"
+check "write-back: all $(($# / 3)) in one SET" aset "$@"
+values >"$tmp/values.after"
+check "write-back changed no value" cmp -s "$tmp/values.before" "$tmp/values.after"
+
 # ---------------------------------------------------------------- master restart
 ps_stop "$snmpd_pid"
 snmpd_pid=
