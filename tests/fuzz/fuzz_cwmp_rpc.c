@@ -8,7 +8,9 @@
  *   Fault;
  * - a Fault changes nothing: no audit entry, the same values, locks and ParameterKey;
  * - whatever was committed passes the store's validation again (a value written is a value the
- *   registry accepts), and the store still opens.
+ *   registry accepts), and the store still opens;
+ * - after a change, every writable parameter but the secrets written back with the value read is
+ *   accepted and changes no setting (an ACS restoring what it read).
  * An input that is not a CWMP message is taken as a vendor configuration file the ACS had us
  * download (cwmp_model_import): a refused file changes nothing, an imported one leaves valid
  * values, and the export of the result imports again without changing anything.
@@ -17,6 +19,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -131,16 +134,21 @@ static void fz_state_free(struct fz_state *s)
 	free(s->param_key);
 }
 
-static void fz_state_same(const struct fz_state *a, const struct fz_state *b)
+static void fz_settings_same(const struct fz_state *a, const struct fz_state *b, const char *what)
 {
-	if (a->snap->head_seq != b->snap->head_seq)
-		fz_fail("a Fault left an audit entry", NULL);
 	for (size_t i = 0; i < a->snap->count; i++) {
 		const struct store_row *x = &a->snap->rows[i], *y = &b->snap->rows[i];
 		if (strcmp(x->running, y->running) || x->locked != y->locked ||
 		    x->secret_set != y->secret_set)
-			fz_fail("a Fault changed a setting", x->setting->key);
+			fz_fail(what, x->setting->key);
 	}
+}
+
+static void fz_state_same(const struct fz_state *a, const struct fz_state *b)
+{
+	if (a->snap->head_seq != b->snap->head_seq)
+		fz_fail("a Fault left an audit entry", NULL);
+	fz_settings_same(a, b, "a Fault changed a setting");
 	if ((a->param_key == NULL) != (b->param_key == NULL) ||
 	    (a->param_key && strcmp(a->param_key, b->param_key)))
 		fz_fail("a Fault changed the ParameterKey", NULL);
@@ -161,6 +169,63 @@ static void fz_state_valid(const struct fz_state *s)
 			fz_fail("the store holds a value that is not canonical", r->setting->key);
 		free(canon);
 	}
+}
+
+/* Whether a path shows a secret (read as "", so not written back as read). */
+static bool fz_secret_path(struct cwmp_model *model, const char *path)
+{
+	for (size_t k = 0; k < store_registry_count(); k++) {
+		const struct store_setting *s = store_registry_at(k);
+		const char *paths[8];
+		if (s->type != STORE_TYPE_SECRET)
+			continue;
+		size_t n = cwmp_model_paths_for_key(model, s->key, paths, 8);
+		for (size_t j = 0; j < n; j++)
+			if (!strcmp(paths[j], path))
+				return true;
+	}
+	return false;
+}
+
+/* After a change: an ACS writing back every writable parameter (secrets aside) with the value it
+ * reads now is accepted and changes no setting. */
+static void fz_write_back(struct store *st, struct cwmp_model *model)
+{
+	size_t n = cwmp_model_count(model), k = 0;
+	struct cwmp_model_set_item *items = calloc(n ? n : 1, sizeof(*items));
+	char **vals = calloc(n ? n : 1, sizeof(*vals));
+	struct fz_state before, after;
+
+	if (!items || !vals)
+		fz_fail("write-back", "out of memory");
+	fz_state_take(&before, st);
+	for (size_t i = 0; i < n; i++) {
+		const struct cwmp_param_info *p = cwmp_model_param(model, i);
+		if (!p->writable || fz_secret_path(model, p->path))
+			continue;
+		if (cwmp_model_value(model, i, &vals[k]))
+			fz_fail("a writable parameter does not read", p->path);
+		items[k] = (struct cwmp_model_set_item){ .path = p->path, .value = vals[k],
+							 .xsi_type = p->xsd_type };
+		k++;
+	}
+	int status = 0;
+	if (cwmp_model_set(model, items, k, before.param_key, FUZZ_PRINCIPAL, &status, NULL)) {
+		for (size_t i = 0; i < k; i++)
+			if (items[i].fault)
+				fprintf(stderr, "write-back: %s = \"%s\": fault %u (%s)\n", items[i].path,
+					items[i].value, items[i].fault,
+					items[i].fault_msg ? items[i].fault_msg : "");
+		fz_fail("values read do not write back", cwmp_model_errmsg(model));
+	}
+	fz_state_take(&after, st);
+	fz_settings_same(&before, &after, "writing back the values read changed a setting");
+	for (size_t i = 0; i < k; i++)
+		free(vals[i]);
+	free(vals);
+	free(items);
+	fz_state_free(&before);
+	fz_state_free(&after);
 }
 
 static void fz_answer(const struct cwmp_msg_in *req, struct store *st, struct cwmp_model *model)
@@ -207,9 +272,12 @@ static void fz_answer(const struct cwmp_msg_in *req, struct store *st, struct cw
 	if (back.rpc == CWMP_RPC_FAULT)
 		fz_state_same(&before, &after);
 	fz_state_valid(&after);
+	bool changed = after.snap->head_seq != before.snap->head_seq;
 	fz_state_free(&before);
 	fz_state_free(&after);
 	explicit_bzero(&res.transfer, sizeof(res.transfer));
+	if (changed)
+		fz_write_back(st, model);
 }
 
 /* The input as a downloaded configuration file. */
@@ -226,6 +294,8 @@ static void fz_import(const uint8_t *data, size_t size, struct store *st, struct
 		fz_state_same(&before, &after);
 	}
 	fz_state_valid(&after);
+	if (!fault)
+		fz_write_back(st, model);
 
 	char *text = NULL;
 	if (cwmp_model_export(model, &text))
