@@ -124,7 +124,11 @@ static void fz_state_take(struct fz_state *s, struct store *st)
 {
 	if (store_snapshot_take(&s->snap, st) != STORE_OK)
 		fz_fail("snapshot", store_errmsg(st));
-	if (store_state_get(&s->param_key, st, "cwmp.parameter_key") == STORE_E_NOT_FOUND)
+	s->param_key = NULL;
+	int rc = store_state_get(&s->param_key, st, "cwmp.parameter_key");
+	if (rc != STORE_OK && rc != STORE_E_NOT_FOUND)
+		fz_fail("reading the ParameterKey", store_errmsg(st));
+	if (rc != STORE_OK)
 		s->param_key = NULL;
 }
 
