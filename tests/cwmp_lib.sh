@@ -97,6 +97,9 @@ elif what == "file-times":       # times of the file requests for name args[0]
 elif what == "session-conns":    # distinct connections of session n
     n = int(args[0])
     print(len({r["conn"] for r in recs if r.get("session") == n and "conn" in r}))
+elif what == "inform-urls":      # request paths of the Informs, one a line
+    for r in informs():
+        print(r["url"])
 elif what == "inform-times":     # Inform times in ms
     print(" ".join(str(r["time_ms"]) for r in informs()))
 elif what == "count401":

@@ -2,8 +2,8 @@
 # TLS from phonesec-cwmpd to the ACS: the test ACS (tests/acs/acs.js) over https with a throw-away
 # CA and certificates made here by openssl. A session completes with the right CA; a CA that did
 # not sign the server, a certificate for another host name and a TLS 1.1-only server are refused
-# (and nothing reaches the ACS's plain-http port: no fallback); a client certificate is presented
-# when configured and required by the ACS.
+# (and nothing reaches the ACS's plain-http port: no fallback, no redirect to http); a client
+# certificate is presented when configured and required by the ACS.
 set -u
 T_NAME=tls
 . "${top_srcdir:-.}/tests/cwmp_lib.sh"
@@ -125,4 +125,29 @@ EOF
 grep -q 'BEGIN' "$T/cwmpd.log" && fail "key material in the log"
 stop_daemon
 ok "client certificate presented when configured; the ACS that requires one refuses us without it"
+
+# ------------------------------------------------------------------ 6. redirects of the Inform
+https_acs server
+PLAIN=$(cat "$T/plain-port")
+queue 001 "{\"redirect\":{\"location\":\"http://127.0.0.1:$PLAIN/acs\",\"status\":302}}"
+: >"$T/cwmpd.log"
+start_daemon "$T/good.conf"
+wait_until 10 grep -q 'session failed' "$T/cwmpd.log" || fail "https -> http redirect: no failure"
+grep -q 'session failed: the ACS redirected from https to http: refused' "$T/cwmpd.log" ||
+	fail "https -> http redirect: $(grep 'session failed' "$T/cwmpd.log")"
+sleep 0.5
+[ "$(q events plain-connect)" = 0 ] || fail "the client followed a redirect to http"
+[ "$(q informs)" = 1 ] || fail "$(q informs) Informs, not 1"
+stop_daemon
+ok "a redirect from https to http is refused: nothing reaches the plain port"
+https_acs server
+queue 001 "{\"redirect\":{\"location\":\"https://127.0.0.1:$ACS_PORT/other\",\"status\":307}}"
+: >"$T/cwmpd.log"
+start_daemon "$T/good.conf"
+wait_until 15 ended_ge 1 || fail "no session after an https -> https redirect"
+[ "$(q inform-urls | tr '\n' ' ')" = "/acs /other " ] || fail "Informs went to: $(q inform-urls | tr '\n' ' ')"
+[ "$(q events plain-connect)" = 0 ] || fail "the plain-http port was contacted"
+no_violations
+stop_daemon
+ok "a redirect from https to https: verified again and followed"
 exit 0

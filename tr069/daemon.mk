@@ -31,7 +31,9 @@ tests_test_cwmp_events_LDADD = tests/libtestutil.a tr069/libphonesec-cwmp.a $(ST
 $(tests_test_cwmp_events_OBJECTS): $(CWMP_GEN)
 
 script_tests += tests/cwmp_session.sh tests/cwmp_transfer.sh tests/cwmp_tls.sh \
-	tests/cwmp_cr.sh tests/cwmp_firmware.sh tests/cwmp_reboot.sh tests/cwmp_reload.sh
+	tests/cwmp_cr.sh tests/cwmp_firmware.sh tests/cwmp_reboot.sh tests/cwmp_reload.sh \
+	tests/cwmp_redirect.sh
 dist_check_SCRIPTS += tests/cwmp_session.sh tests/cwmp_transfer.sh tests/cwmp_tls.sh \
-	tests/cwmp_cr.sh tests/cwmp_firmware.sh tests/cwmp_reboot.sh tests/cwmp_reload.sh
+	tests/cwmp_cr.sh tests/cwmp_firmware.sh tests/cwmp_reboot.sh tests/cwmp_reload.sh \
+	tests/cwmp_redirect.sh
 EXTRA_DIST += tests/cwmp_lib.sh

@@ -20,6 +20,7 @@
 #include "log.h"
 #include "msg.h"
 #include "session.h"
+#include "transfer.h"
 
 struct sess_cookie {
 	char name[65];
@@ -44,6 +45,13 @@ struct sess {
 	int64_t deadline_ms;
 	unsigned next_id;
 	char id[24];
+	/* TR-069 3.4.5: the ACS may redirect the Inform; the new URL holds for the rest of the
+	 * session (the next one starts at ManagementServer.URL again) */
+	char url[CWMP_SESSION_URL_MAX + 1];
+	char location[CWMP_SESSION_URL_MAX + 1]; /* Location of the last response ("" none) */
+	bool location_too_long;
+	bool redirectable;          /* the POST being made carries the Inform */
+	unsigned redirects;
 };
 
 void cwmp_session_global_init(void)
@@ -157,6 +165,12 @@ static int sess_parsehdr(struct soap *soap, const char *key, const char *val)
 		sess_take_cookie(s, val);
 		return SOAP_OK;
 	}
+	if (key && val && !strcasecmp(key, "Location")) {
+		size_t n = strlen(val);
+		s->location_too_long = n >= sizeof(s->location);
+		if (!s->location_too_long)
+			memcpy(s->location, val, n + 1);
+	}
 	return s->inner_parsehdr(soap, key, val);
 }
 
@@ -253,7 +267,7 @@ static int sess_tls_setup(struct sess *s)
 {
 	char err[200];
 
-	if (cwmp_session_tls_setup(s->soap, s->p->conf, s->p->url, err, sizeof(err)))
+	if (cwmp_session_tls_setup(s->soap, s->p->conf, s->url, err, sizeof(err)))
 		return sess_fail(s, "%s", err);
 	return 0;
 }
@@ -281,9 +295,9 @@ static int sess_transport_new(struct sess *s)
 	soap->transfer_timeout = CWMP_SESSION_IO_TIMEOUT_S * 2;
 	soap->recv_maxlength = CWMP_SESSION_MAX_BODY;
 	soap->maxlength = CWMP_SESSION_MAX_BODY;
-	if (!strncmp(s->p->url, "https://", 8))
+	if (!strncmp(s->url, "https://", 8))
 		return sess_tls_setup(s);
-	if (strncmp(s->p->url, "http://", 7))
+	if (strncmp(s->url, "http://", 7))
 		return sess_fail(s, "ACS URL is neither http:// nor https://");
 	return 0;
 }
@@ -300,6 +314,54 @@ static void sess_transport_free(struct sess *s)
 	s->soap = NULL;
 }
 
+/* A redirect of the Inform (301, 302, 307, 308) to s->location (absolute, or relative to the
+ * current URL as "/path" or "//host/path"): checked and taken for the rest of the session, on a
+ * new connection. Refused: a redirect of any other message, more than
+ * CWMP_SESSION_MAX_REDIRECTS, no or an unusable Location, and https to anything but https. */
+static int sess_redirect(struct sess *s, int status)
+{
+	char shown[CWMP_SESSION_URL_MAX + 1], abs[CWMP_SESSION_URL_MAX + 1];
+	const char *loc = s->location;
+
+	if (!s->redirectable)
+		return sess_fail(s, "the ACS redirected (HTTP %d) a message other than the Inform",
+				 status);
+	if (s->redirects >= CWMP_SESSION_MAX_REDIRECTS)
+		return sess_fail(s, "more than %d redirects of the Inform", CWMP_SESSION_MAX_REDIRECTS);
+	if (s->location_too_long || !loc[0])
+		return sess_fail(s, "the ACS redirected (HTTP %d) without a usable Location", status);
+	for (const char *c = loc; *c; c++)
+		if ((unsigned char)*c <= ' ' || *c == 0x7f)
+			return sess_fail(s, "the ACS redirected to a Location with spaces or controls");
+	/* RFC 9110 10.2.2: a reference relative to the current URL, "//host/path" or "/path" */
+	if (loc[0] == '/') {
+		const char *auth = strstr(s->url, "://") + 3;
+		size_t keep = loc[1] == '/' ? (size_t)(auth - 2 - s->url)
+					    : (size_t)(auth - s->url) + strcspn(auth, "/?#");
+		if ((size_t)snprintf(abs, sizeof(abs), "%.*s%s", (int)keep, s->url, loc) >= sizeof(abs))
+			return sess_fail(s, "the ACS redirected to a Location that is too long");
+		loc = abs;
+	}
+	bool https = !strncasecmp(loc, "https://", 8);
+	if (!https && strncasecmp(loc, "http://", 7))
+		return sess_fail(s, "the ACS redirected to a Location that is not an http(s) URL");
+	if (!https && !strncasecmp(s->url, "https://", 8))
+		return sess_fail(s, "the ACS redirected from https to http: refused");
+	cwmp_transfer_url_for_log(shown, sizeof(shown), loc);
+	log_msg(LOG_NOTICE, "cwmp: the ACS redirected the session (HTTP %d) to %s", status, shown);
+	/* scheme lower-cased, the rest as given */
+	snprintf(s->url, sizeof(s->url), "%s%s", https ? "https://" : "http://", loc + (https ? 8 : 7));
+	s->redirects++;
+	s->res->redirects = s->redirects;
+	/* a new connection, with nothing of the old server's: cookies, Digest state, TLS context */
+	sess_transport_free(s);
+	s->da_saved = false;
+	s->n_cookies = 0;
+	s->cookie_overflow = false;
+	s->location[0] = '\0';
+	return sess_transport_new(s);
+}
+
 /* One POST of body[0..len) (len 0: the empty POST) and its response. On success *rbody and
  * *rlen hold the response body (owned by the transport until the next POST); *rlen 0 means the ACS
  * ended the session (204 or an empty 200). */
@@ -310,15 +372,17 @@ static int sess_post(struct sess *s, const char *body, size_t len, const char **
 
 	*rbody = NULL;
 	*rlen = 0;
-	for (;;) {
+	for (;; soap = s->soap) {
 		if (sess_now_ms() > s->deadline_ms)
 			return sess_fail(s, "session time limit reached");
 		soap_end(soap); /* the previous response's memory; the connection stays */
 		s->soap_body = len > 0;
+		s->location[0] = '\0';
+		s->location_too_long = false;
 		if (s->da_saved)
 			http_da_restore(soap, &s->da);
 		soap->keep_alive = 1;
-		if (soap_POST(soap, s->p->url, NULL, NULL) ||
+		if (soap_POST(soap, s->url, NULL, NULL) ||
 		    (len && soap_send_raw(soap, body, len)) || soap_end_send(soap)) {
 			if (soap->error == SOAP_SSL_ERROR)
 				return sess_fail(s, "TLS to the ACS failed (handshake, certificate or host "
@@ -341,6 +405,13 @@ static int sess_post(struct sess *s, const char *body, size_t len, const char **
 			if (err == 401) {
 				s->res->auth_failed = true;
 				return sess_fail(s, "the ACS refused our credentials (HTTP 401)");
+			}
+			int st = soap->status;
+			if (st == 301 || st == 302 || st == 307 || st == 308) {
+				if (sess_redirect(s, st))
+					return -1;
+				retried_auth = false;
+				continue;
 			}
 			if (err == 200 || soap->status == 204)
 				return 0; /* empty 200: the ACS has nothing more */
@@ -560,7 +631,7 @@ static int sess_answer(struct sess *s, const struct cwmp_msg_in *req, int parse_
 	 * in this session or still waits for its TransferComplete */
 	bool busy = s->p->transfer_busy || s->res->effects.transfer_pending;
 	r.transfer_pending = busy;
-	int err = cwmp_rpc_answer(out, len, s->out, s->p->model, req, s->p->url, &r);
+	int err = cwmp_rpc_answer(out, len, s->out, s->p->model, req, s->url, &r);
 	if (err || !*out) {
 		explicit_bzero(&r.transfer, sizeof(r.transfer));
 		return sess_fail(s, "answering %s failed (%d)", req->method, err);
@@ -587,9 +658,12 @@ static int sess_run(struct sess *s)
 	cwmp_msg_keep_input(s->in, true);
 	s->out = s->in;
 
-	/* 1. Inform */
-	if (sess_write_inform(s, &out, &len) || sess_post(s, out, len, &body, &blen) ||
-	    sess_expect(s, body, blen, CWMP_RPC_INFORM_RESPONSE, &msg))
+	/* 1. Inform (the one message the ACS may redirect) */
+	s->redirectable = true;
+	if (sess_write_inform(s, &out, &len) || sess_post(s, out, len, &body, &blen))
+		return -1;
+	s->redirectable = false;
+	if (sess_expect(s, body, blen, CWMP_RPC_INFORM_RESPONSE, &msg))
 		return -1;
 	s->res->inform_delivered = true;
 	enum cwmp_ns ns = msg.ns;
@@ -643,6 +717,12 @@ int cwmp_session_run(struct cwmp_session_result *res, const struct cwmp_session_
 	memset(&s, 0, sizeof(s));
 	s.p = p;
 	s.res = res;
+	if (strlen(p->url) >= sizeof(s.url)) {
+		snprintf(res->error, sizeof(res->error), "ACS URL longer than %d bytes",
+			 CWMP_SESSION_URL_MAX);
+		return -1;
+	}
+	memcpy(s.url, p->url, strlen(p->url) + 1);
 	s.deadline_ms = sess_now_ms() + (int64_t)(p->timeout_s ? p->timeout_s : CWMP_SESSION_TIMEOUT_S) * 1000;
 	int rc = sess_run(&s);
 	sess_transport_free(&s);

@@ -44,6 +44,8 @@ struct cwmp_session_params {
 #define CWMP_SESSION_MAX_REQUESTS 512  /* ACS requests answered in one session */
 #define CWMP_SESSION_MAX_BODY (256u * 1024u) /* largest ACS message accepted */
 #define CWMP_SESSION_MAX_COOKIES 8
+#define CWMP_SESSION_MAX_REDIRECTS 5   /* redirects of the Inform followed (TR-069 3.4.5) */
+#define CWMP_SESSION_URL_MAX 1024      /* ACS URL, also a redirect's Location */
 
 struct cwmp_session_result {
 	bool connected;          /* a TCP (TLS) connection was made */
@@ -52,7 +54,8 @@ struct cwmp_session_result {
 	bool completed;          /* ended by 204 or an empty 200 */
 	bool auth_failed;        /* the ACS refused our credentials */
 	unsigned requests;       /* ACS requests answered */
-	unsigned connections;    /* TCP connections used (1 unless the ACS closed one) */
+	unsigned connections;    /* TCP connections used (1 unless the ACS closed one or redirected) */
+	unsigned redirects;      /* redirects of the Inform followed */
 	struct cwmp_rpc_result effects; /* merged effects of every answered request */
 	char error[200];         /* why it failed ("" when completed) */
 };

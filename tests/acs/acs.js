@@ -13,7 +13,12 @@
 //       "fail": "drop",                             // destroy the connection at the Inform
 //       "use_version": "1.4",                       // cwmp:UseCWMPVersion in the InformResponse
 //       "session_timeout": 2,                       // cwmp:SessionTimeout in the InformResponse
-//       "stall_ms": 5000 }                          // answer the next CPE POST this late
+//       "stall_ms": 5000,                           // answer the next CPE POST this late
+//       "redirect": { "location": URL,              // answer the Inform with this redirect,
+//                     "status": 307, "times": 1 } } // that many times (the scenario stays for
+//                                                   // the Inform that follows the redirects)
+//       "redirect_later": URL                       // redirect the empty POST instead (a
+//                                                   // violation of TR-069 3.4.5 by the ACS)
 //   Records: DIR/log.jsonl (one JSON object per received request) and DIR/NNNN-*.xml bodies;
 //   protocol violations of the CPE go to DIR/violations.jsonl. Ends on SIGTERM.
 //
@@ -73,7 +78,14 @@ function violation(conn, what) {
   console.error(`acs: violation: ${what}`);
 }
 
+let pendingScenario = null; // a redirected Inform's scenario, for the Inform that follows
+
 function nextScenario() {
+  if (pendingScenario) {
+    const sc = pendingScenario;
+    pendingScenario = null;
+    return sc;
+  }
   let files = [];
   try {
     files = fs.readdirSync(opt.queue).filter((f) => f.endsWith(".json")).sort();
@@ -263,6 +275,15 @@ function handle(req, res, conn, body) {
   if (method === "Inform") {
     if (conn.session) violation(conn, "second Inform in a session");
     const sc = nextScenario();
+    if (sc.redirect && (sc.redirect.times === undefined || sc.redirect.times > 0)) {
+      const r = sc.redirect;
+      const status = r.status || 307;
+      pendingScenario = Object.assign({}, sc, { redirect: Object.assign({}, r, { times: (r.times || 1) - 1 }) });
+      record(entry);
+      record({ time_ms: Date.now(), conn: conn.id, event: "redirect", status, location: r.location });
+      res.writeHead(status, { Location: r.location, "Content-Length": 0 });
+      return res.end();
+    }
     const s = {
       n: ++sessionCount,
       cookie: crypto.randomBytes(12).toString("hex"),
@@ -284,6 +305,7 @@ function handle(req, res, conn, body) {
     let hdr = sc.use_version ? `<cwmp:UseCWMPVersion soapenv:mustUnderstand="1">${sc.use_version}</cwmp:UseCWMPVersion>` : "";
     if (sc.session_timeout) hdr += `<cwmp:SessionTimeout>${sc.session_timeout}</cwmp:SessionTimeout>`;
     s.stall_ms = sc.stall_ms || 0;
+    s.redirect_later = sc.redirect_later || null;
     return sendXml(res, conn, envelope(s.ns, entry.id, s.hold, "<cwmp:InformResponse><MaxEnvelopes>1</MaxEnvelopes></cwmp:InformResponse>", hdr));
   }
 
@@ -311,6 +333,13 @@ function handle(req, res, conn, body) {
     s.stall_ms = 0;
     record({ time_ms: Date.now(), session: s.n, conn: conn.id, event: "stall", ms });
     return setTimeout(() => (res.writableEnded || res.destroyed ? null : nextRpc(res, conn)), ms);
+  }
+  if (s.redirect_later) {
+    const location = s.redirect_later;
+    s.redirect_later = null;
+    record({ time_ms: Date.now(), session: s.n, conn: conn.id, event: "redirect", status: 307, location });
+    res.writeHead(307, { Location: location, "Content-Length": 0 });
+    return res.end();
   }
   if (method === "TransferComplete") {
     if (afterInform && s.hold) violation(conn, "TransferComplete despite HoldRequests");
