@@ -133,7 +133,7 @@ queue 001 "{\"redirect\":{\"location\":\"http://127.0.0.1:$PLAIN/acs\",\"status\
 : >"$T/cwmpd.log"
 start_daemon "$T/good.conf"
 wait_until 10 grep -q 'session failed' "$T/cwmpd.log" || fail "https -> http redirect: no failure"
-grep -q 'session failed: the ACS redirected from https to http: refused' "$T/cwmpd.log" ||
+grep -q 'session failed: the ACS redirected (HTTP 302) from https to http: refused' "$T/cwmpd.log" ||
 	fail "https -> http redirect: $(grep 'session failed' "$T/cwmpd.log")"
 sleep 0.5
 [ "$(q events plain-connect)" = 0 ] || fail "the client followed a redirect to http"

@@ -15,6 +15,7 @@
 #include "model.h"
 #include "msg.h"
 #include "rpc.h"
+#include "session.h"
 #include "store.h"
 #include "testutil.h"
 
@@ -479,12 +480,65 @@ static void test_transfers(void)
 	CU_ASSERT_STRING_EQUAL(res.transfer.file_type, CWMP_FILETYPE_FIRMWARE);
 }
 
+/* Where a redirect leads (the session's Inform and the file transfers share the rules). */
+static void test_redirect_targets(void)
+{
+	static const struct {
+		const char *current, *location, *want; /* want NULL: refused, why containing it */
+		const char *why;
+	} cases[] = {
+		{ "http://acs.example.net:7547/cwmp", "http://b.example.net/x?y=1",
+		  "http://b.example.net/x?y=1", NULL },
+		{ "http://acs.example.net/cwmp", "HTTPS://B.example.net/x", "https://B.example.net/x",
+		  NULL },
+		{ "https://acs.example.net:8443/a/b?q", "/c/d", "https://acs.example.net:8443/c/d", NULL },
+		{ "https://acs.example.net/a", "//cdn.example.net/f", "https://cdn.example.net/f", NULL },
+		{ "http://[2001:db8::1]:80/a", "/b", "http://[2001:db8::1]:80/b", NULL },
+		{ "https://acs.example.net/a", "http://acs.example.net/a", NULL, "from https to http" },
+		{ "https://acs.example.net/a", "//x.example.net/a", "https://x.example.net/a", NULL },
+		{ "http://acs.example.net/a", "ftp://acs.example.net/a", NULL, "not an http(s) URL" },
+		{ "http://acs.example.net/a", "b/c", NULL, "not an http(s) URL" },
+		{ "http://acs.example.net/a", "http://acs.example.net/a b", NULL, "spaces or controls" },
+		{ "http://acs.example.net/a", "http://acs.example.net/a\tb", NULL, "spaces or controls" },
+		{ "http://acs.example.net/a", "", NULL, "without a usable Location" },
+		{ "http://acs.example.net/a", NULL, NULL, "without a usable Location" },
+	};
+	char out[64], why[80];
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		int rc = cwmp_redirect_target(out, sizeof(out), cases[i].current, cases[i].location,
+					      why, sizeof(why));
+		if (cases[i].want) {
+			CU_ASSERT_EQUAL(rc, 0);
+			if (!rc)
+				CU_ASSERT_STRING_EQUAL(out, cases[i].want);
+		} else {
+			CU_ASSERT_EQUAL(rc, -1);
+			CU_ASSERT_PTR_NOT_NULL(strstr(why, cases[i].why));
+		}
+	}
+	/* a result longer than the buffer is refused, not cut */
+	CU_ASSERT_EQUAL(cwmp_redirect_target(out, sizeof(out), "http://a/",
+					     "/0123456789012345678901234567890123456789"
+					     "0123456789012345678901234567890123456789", why, sizeof(why)), -1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(why, "too long"));
+
+	CU_ASSERT_TRUE(cwmp_same_origin("http://A.example.net/x", "http://a.example.NET:80/y"));
+	CU_ASSERT_TRUE(cwmp_same_origin("https://a.example.net/x", "https://a.example.net:443"));
+	CU_ASSERT_TRUE(cwmp_same_origin("http://[::1]/x", "http://[::1]:80/z"));
+	CU_ASSERT_FALSE(cwmp_same_origin("http://a.example.net/x", "https://a.example.net/x"));
+	CU_ASSERT_FALSE(cwmp_same_origin("http://a.example.net/x", "http://a.example.net:8080/x"));
+	CU_ASSERT_FALSE(cwmp_same_origin("http://a.example.net/x", "http://b.example.net/x"));
+	CU_ASSERT_FALSE(cwmp_same_origin("http://127.0.0.1:1000/x", "http://127.0.0.1:1001/x"));
+}
+
 int main(void)
 {
 	if (CU_initialize_registry() != CUE_SUCCESS)
 		return 1;
 	CU_pSuite s = CU_add_suite("cwmp_rpc", suite_init, suite_clean);
 	CU_add_test(s, "reference files and xmllint", test_setup);
+	CU_add_test(s, "redirect targets and origins", test_redirect_targets);
 	CU_add_test(s, "GetRPCMethods, unknown method", test_get_rpc_methods);
 	CU_add_test(s, "GetParameterValues", test_get_parameter_values);
 	CU_add_test(s, "GetParameterNames", test_get_parameter_names);

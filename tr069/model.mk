@@ -19,5 +19,5 @@ tests_test_cwmp_model_LDADD = tr069/libphonesec-cwmp.a tests/libtestutil.a $(STO
 $(tests_test_cwmp_model_OBJECTS): $(CWMP_GEN)
 tests_test_cwmp_rpc_SOURCES = tests/test_cwmp_rpc.c tests/cwmp_xsd.c tests/cwmp_xsd.h
 tests_test_cwmp_rpc_CPPFLAGS = $(CWMP_TEST_CPPFLAGS)
-tests_test_cwmp_rpc_LDADD = $(CWMP_LIBS) tests/libtestutil.a $(STORE_LIBS) $(CUNIT_LIBS)
+tests_test_cwmp_rpc_LDADD = $(CWMP_LIBS) tests/libtestutil.a $(STORE_LIBS) $(UTIL_LIBS) $(CUNIT_LIBS)
 $(tests_test_cwmp_rpc_OBJECTS): $(CWMP_GEN)

@@ -2,6 +2,7 @@
  * by gSOAP's httpda on one kept-alive connection, our own cookie jar and TR-069 3.4.1 headers. */
 #include "config.h"
 
+#include <ctype.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -314,43 +315,90 @@ static void sess_transport_free(struct sess *s)
 	s->soap = NULL;
 }
 
-/* A redirect of the Inform (301, 302, 307, 308) to s->location (absolute, or relative to the
- * current URL as "/path" or "//host/path"): checked and taken for the rest of the session, on a
- * new connection. Refused: a redirect of any other message, more than
- * CWMP_SESSION_MAX_REDIRECTS, no or an unusable Location, and https to anything but https. */
+int cwmp_redirect_target(char *out, size_t outlen, const char *current, const char *location,
+			 char *why, size_t whylen)
+{
+	char abs[CWMP_SESSION_URL_MAX + 1];
+	const char *loc = location;
+	const char *reason = NULL;
+
+	if (!loc || !loc[0])
+		reason = "without a usable Location";
+	for (const char *c = loc; !reason && *c; c++)
+		if ((unsigned char)*c <= ' ' || *c == 0x7f)
+			reason = "to a Location with spaces or controls";
+	/* RFC 9110 10.2.2: a reference relative to the current URL, "//host/path" or "/path" */
+	const char *auth = strstr(current, "://");
+	if (!reason && loc[0] == '/' && auth) {
+		auth += 3;
+		size_t keep = loc[1] == '/' ? (size_t)(auth - 2 - current)
+					    : (size_t)(auth - current) + strcspn(auth, "/?#");
+		if ((size_t)snprintf(abs, sizeof(abs), "%.*s%s", (int)keep, current, loc) >= sizeof(abs))
+			reason = "to a Location that is too long";
+		loc = abs;
+	}
+	bool https = !reason && !strncasecmp(loc, "https://", 8);
+	if (!reason && !https && strncasecmp(loc, "http://", 7))
+		reason = "to a Location that is not an http(s) URL";
+	if (!reason && !https && !strncasecmp(current, "https://", 8))
+		reason = "from https to http: refused";
+	if (!reason && (size_t)snprintf(out, outlen, "%s%s", https ? "https://" : "http://",
+					loc + (https ? 8 : 7)) >= outlen)
+		reason = "to a Location that is too long";
+	if (reason) {
+		snprintf(why, whylen, "%s", reason);
+		return -1;
+	}
+	return 0;
+}
+
+/* scheme://host[:port] of an http(s) URL, lower-cased, the default port made explicit. */
+static void sess_origin(char *out, size_t outlen, const char *url)
+{
+	bool https = !strncasecmp(url, "https://", 8);
+	const char *auth = strstr(url, "://");
+	size_t n, i, j = 0;
+
+	auth = auth ? auth + 3 : url;
+	n = strcspn(auth, "/?#");
+	out[0] = '\0';
+	j = (size_t)snprintf(out, outlen, "%s://", https ? "https" : "http");
+	for (i = 0; i < n && j + 1 < outlen; i++)
+		out[j++] = (char)tolower((unsigned char)auth[i]);
+	out[j] = '\0';
+	/* no port after the host (an IPv6 literal ends with ']'): the scheme's */
+	const char *colon = strrchr(out + 8, ':'), *bracket = strrchr(out + 8, ']');
+	if (!colon || (bracket && bracket > colon))
+		snprintf(out + j, outlen - j, ":%s", https ? "443" : "80");
+}
+
+bool cwmp_same_origin(const char *a, const char *b)
+{
+	char oa[CWMP_SESSION_URL_MAX + 8], ob[CWMP_SESSION_URL_MAX + 8];
+
+	sess_origin(oa, sizeof(oa), a);
+	sess_origin(ob, sizeof(ob), b);
+	return strcmp(oa, ob) == 0;
+}
+
+/* A redirect of the Inform (301, 302, 307, 308) to s->location: checked by
+ * cwmp_redirect_target() and taken for the rest of the session, on a new connection. Refused as
+ * well: a redirect of any other message and more than CWMP_SESSION_MAX_REDIRECTS. */
 static int sess_redirect(struct sess *s, int status)
 {
-	char shown[CWMP_SESSION_URL_MAX + 1], abs[CWMP_SESSION_URL_MAX + 1];
-	const char *loc = s->location;
+	char shown[CWMP_SESSION_URL_MAX + 1], next[CWMP_SESSION_URL_MAX + 1], why[80];
 
 	if (!s->redirectable)
 		return sess_fail(s, "the ACS redirected (HTTP %d) a message other than the Inform",
 				 status);
 	if (s->redirects >= CWMP_SESSION_MAX_REDIRECTS)
 		return sess_fail(s, "more than %d redirects of the Inform", CWMP_SESSION_MAX_REDIRECTS);
-	if (s->location_too_long || !loc[0])
-		return sess_fail(s, "the ACS redirected (HTTP %d) without a usable Location", status);
-	for (const char *c = loc; *c; c++)
-		if ((unsigned char)*c <= ' ' || *c == 0x7f)
-			return sess_fail(s, "the ACS redirected to a Location with spaces or controls");
-	/* RFC 9110 10.2.2: a reference relative to the current URL, "//host/path" or "/path" */
-	if (loc[0] == '/') {
-		const char *auth = strstr(s->url, "://") + 3;
-		size_t keep = loc[1] == '/' ? (size_t)(auth - 2 - s->url)
-					    : (size_t)(auth - s->url) + strcspn(auth, "/?#");
-		if ((size_t)snprintf(abs, sizeof(abs), "%.*s%s", (int)keep, s->url, loc) >= sizeof(abs))
-			return sess_fail(s, "the ACS redirected to a Location that is too long");
-		loc = abs;
-	}
-	bool https = !strncasecmp(loc, "https://", 8);
-	if (!https && strncasecmp(loc, "http://", 7))
-		return sess_fail(s, "the ACS redirected to a Location that is not an http(s) URL");
-	if (!https && !strncasecmp(s->url, "https://", 8))
-		return sess_fail(s, "the ACS redirected from https to http: refused");
-	cwmp_transfer_url_for_log(shown, sizeof(shown), loc);
+	if (cwmp_redirect_target(next, sizeof(next), s->url,
+				 s->location_too_long ? NULL : s->location, why, sizeof(why)))
+		return sess_fail(s, "the ACS redirected (HTTP %d) %s", status, why);
+	cwmp_transfer_url_for_log(shown, sizeof(shown), next);
 	log_msg(LOG_NOTICE, "cwmp: the ACS redirected the session (HTTP %d) to %s", status, shown);
-	/* scheme lower-cased, the rest as given */
-	snprintf(s->url, sizeof(s->url), "%s%s", https ? "https://" : "http://", loc + (https ? 8 : 7));
+	memcpy(s->url, next, strlen(next) + 1);
 	s->redirects++;
 	s->res->redirects = s->redirects;
 	/* a new connection, with nothing of the old server's: cookies, Digest state, TLS context */

@@ -71,6 +71,16 @@ struct soap;
 int cwmp_session_tls_setup(struct soap *soap, const struct cwmp_conf *conf, const char *url,
 			   char *err, size_t errlen);
 
+/* The URL an HTTP redirect from current leads to: location absolute (http or https), or relative
+ * as "/path" or "//host/path"; location NULL or "" means none was given. Refused (-1, why says
+ * "without a usable Location", "to a Location ..." or "from https to http: refused"): no Location,
+ * spaces or controls in it, another scheme, a result longer than outlen, and https to http.
+ * On success out holds the URL with its scheme in lower case. Shared with the file transfers. */
+int cwmp_redirect_target(char *out, size_t outlen, const char *current, const char *location,
+			 char *why, size_t whylen);
+/* Same scheme, host and port (default ports made explicit, case ignored). */
+bool cwmp_same_origin(const char *a, const char *b);
+
 /* Runs one session. Returns 0 when it completed, -1 otherwise (res->error says why). */
 int cwmp_session_run(struct cwmp_session_result *res, const struct cwmp_session_params *p);
 
