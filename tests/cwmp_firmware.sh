@@ -240,4 +240,17 @@ transfer_complete $((tcs + 1))
 p=$(cat "$T/hook.path")
 ! [ -e "$(dirname "$p")" ] || fail "the image folder was not removed at the next start"
 ok "daemon stopped during the firmware install: stops at once, hook and image left alone, reported after the reboot"
+
+# ------------------------------------------------------------------ 8. the image behind a redirect
+rm -f "$T/hook.path" "$T/hook.sum" "$T/hook.done"
+tcs=$(q count TransferComplete)
+queue 080 "{\"rpcs\":[\"$(firmware fw-moved to-fw.bin 3000000)\"]}"
+[ "$(cr_ready)" = 200 ] || fail "connection request refused"
+transfer_complete $((tcs + 1))
+[ "$(tc_key)" = fw-moved ] || fail "redirected firmware: CommandKey $(tc_key)"
+[ "$(tc_fault)" = 0 ] || fail "redirected firmware: fault $(tc_fault): $(q body TransferComplete)"
+[ "$(cat "$T/hook.sum")" = "$WANT" ] || fail "redirected firmware: the hook saw another image"
+q files | grep -q '^GET to-fw.bin 302 Digest' || fail "no 302: $(q files)"
+q files | grep -q '^GET fw.bin 200 Digest' || fail "image not fetched at the new URL: $(q files)"
+ok "firmware behind a redirect: streamed from the new URL, the same image to the hook"
 exit 0

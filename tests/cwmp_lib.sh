@@ -88,10 +88,11 @@ elif what == "count":            # number of messages named args[0]
     print(len([r for r in recs if r.get("rpc") == args[0]]))
 elif what == "events":           # number of records with event args[0]
     print(len([r for r in recs if r.get("event") == args[0]]))
-elif what == "files":            # file requests: "METHOD name status scheme" per line
+elif what == "files":            # file requests: "METHOD name status scheme[ second]" per line
     for r in recs:
         if r.get("event") == "file":
-            print(r["method"], r["name"], r["status"], r.get("scheme") or "-")
+            print(r["method"], r["name"], r["status"], r.get("scheme") or "-",
+                  *(["second"] if r.get("second") else []))
 elif what == "file-times":       # times of the file requests for name args[0]
     print(" ".join(str(r["time_ms"]) for r in recs if r.get("event") == "file" and r["name"] == args[0]))
 elif what == "session-conns":    # distinct connections of session n
@@ -133,11 +134,11 @@ stop_acs() {
 	rm -f "$T/port"
 }
 
-# start_file_acs: start_acs with its file server on $T/files (Digest user fileuser / 'file pass');
-# FURL is the server's base URL.
+# start_file_acs [ARGS...]: start_acs with its file server on $T/files (Digest user fileuser /
+# 'file pass') and more ARGS; FURL is the server's base URL.
 start_file_acs() {
 	mkdir -p "$T/files"
-	start_acs --files "$T/files" --file-user fileuser --file-pass 'file pass'
+	start_acs --files "$T/files" --file-user fileuser --file-pass 'file pass' "$@"
 	FURL="http://127.0.0.1:$ACS_PORT/files"
 }
 

@@ -9,7 +9,7 @@ set -u
 T_NAME=transfer
 . "${top_srcdir:-.}/tests/cwmp_lib.sh"
 
-start_file_acs
+start_file_acs --files2-port-file "$T/files2-port"
 init_phone
 
 # download KEY FILE [USER PASS [DELAY [FILETYPE]]]: the Download RPC as the scenario's Body child
@@ -186,4 +186,47 @@ transfer_complete $((tc0 + 1))
 [ "$(tc_fault)" = 9010 ] || fail "interrupted download: fault $(tc_fault)"
 q files | grep -c 'open-delay.cfg' | grep -q '^1$' || fail "the interrupted download was carried out"
 ok "a delayed download interrupted by a restart: reported 9010, never carried out with stored credentials"
+
+# ------------------------------------------------------------------ 8. redirects of the file server
+# same server: followed with the credentials (Digest again); another server (another port): followed
+# without them; more than 5: 9010. The ACS's own records say what each server saw.
+wait_until 5 test -s "$T/files2-port" || fail "no second file server"
+printf 'web_logout_timer = 21\n' > "$T/files/moved.cfg"
+printf 'web_logout_timer = 22\n' > "$T/files/open-cdn.cfg"
+printf 'web_logout_timer = 23\n' > "$T/files/private.cfg"
+tc0=$(q count TransferComplete)
+# redirected Q RPC FAULT TIMER WHAT: scenario Q with RPC, the next TransferComplete has FAULT and
+# web_logout_timer is then TIMER
+redirected() {
+	queue "$1" "{\"rpcs\":[\"$2\"]}"
+	cr >/dev/null
+	tc0=$((tc0 + 1))
+	transfer_complete "$tc0"
+	[ "$(tc_fault)" = "$3" ] || fail "$5: fault $(tc_fault): $(q body TransferComplete)"
+	[ "$("$CLI" -s "$ST" get web_logout_timer)" = "$4" ] || fail "$5: web_logout_timer"
+}
+redirected 080 "$(download dl-to to-moved.cfg)" 0 21 "same-server redirect"
+q files | grep -q '^GET to-moved.cfg 302 Digest' || fail "no authenticated 302: $(q files)"
+q files | grep -q '^GET moved.cfg 200 Digest' || fail "redirected GET not authenticated: $(q files)"
+grep -q "the file server redirected (HTTP 302) to $FURL/moved.cfg" "$T/cwmpd.log" || fail "redirect not logged"
+ok "download redirected on the same server (302): followed with the credentials"
+
+redirected 081 "$(download dl-xo xo-open-cdn.cfg)" 0 22 "redirect to another server"
+q files | grep -q '^GET open-cdn.cfg 200 - second$' || fail "the second server saw: $(q files | grep second)"
+redirected 082 "$(download dl-xo-auth xo-private.cfg)" 9012 22 "credentials asked by another server"
+q body TransferComplete | grep -q 'not sent to another server' || fail "9012 without its reason"
+q files | grep 'private.cfg' | grep second | grep -qv ' - second$' &&
+	fail "credentials reached the second server: $(q files | grep second)"
+ok "redirect to another server: followed without the credentials (9012 when that server asks)"
+
+redirected 083 "$(download dl-loop loop-x.cfg)" 9010 22 "redirect loop"
+q body TransferComplete | grep -q 'more than 5 redirects' || fail "loop: $(q body TransferComplete)"
+[ "$(q files | grep -c '^GET loop-x.cfg 302')" = 6 ] || fail "loop: $(q files | grep -c '^GET loop-x.cfg 302') redirects answered"
+ok "a redirect loop ends after 5 redirects: 9010"
+
+redirected 084 "$(upload ul-to to-up2.cfg)" 0 22 "upload redirect"
+[ -s "$T/files/up2.cfg.uploaded" ] || fail "upload redirect: nothing uploaded"
+q files | grep -q '^PUT to-up2.cfg 307 Digest' || fail "no 307 for the PUT: $(q files)"
+ok "upload redirected (307): the PUT repeated at the new URL"
+no_violations
 exit 0

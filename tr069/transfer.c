@@ -39,6 +39,14 @@ struct xfer {
 	const atomic_bool *abandon; /* the daemon stops: the firmware hook is left running */
 	int sink_fd;             /* the file of a streamed body (-1: none) */
 	uint64_t got;            /* bytes of the streamed body */
+	const struct cwmp_conf *conf;
+	/* redirects: the URL now asked, the last Location; the user's credentials go to the
+	 * first server's origin only */
+	char url[CWMP_SESSION_URL_MAX + 1];
+	char location[CWMP_SESSION_URL_MAX + 1];
+	bool location_too_long;
+	bool creds_elsewhere;    /* redirected to another origin: credentials no longer sent */
+	unsigned redirects;
 };
 
 void cwmp_transfer_url_for_log(char *out, size_t outlen, const char *url)
@@ -72,6 +80,12 @@ static int xfer_parsehdr(struct soap *soap, const char *key, const char *val)
 {
 	struct xfer *x = soap->user;
 
+	if (key && val && !strcasecmp(key, "Location")) {
+		size_t n = strlen(val);
+		x->location_too_long = n >= sizeof(x->location);
+		if (!x->location_too_long)
+			memcpy(x->location, val, n + 1);
+	}
 	if (key && val && !strcasecmp(key, "WWW-Authenticate")) {
 		while (*val == ' ')
 			val++;
@@ -109,12 +123,12 @@ static int xfer_transport_new(struct xfer *x, const struct cwmp_conf *conf)
 	 * is counted exactly by xfer_stream, this only bounds it with room for the headers */
 	soap->recv_maxlength = x->limit + 1 + (x->stream ? 1024 * 1024 : 0);
 	soap->maxlength = CWMP_TRANSFER_MAX_BYTES + 1;
-	if (!strncasecmp(x->t->url, "https://", 8)) {
-		if (cwmp_session_tls_setup(soap, conf, x->t->url, err, sizeof(err))) {
+	if (!strncasecmp(x->url, "https://", 8)) {
+		if (cwmp_session_tls_setup(soap, conf, x->url, err, sizeof(err))) {
 			xfer_fail(x, CWMP_FAULT_INTERNAL, "%s", err);
 			return -1;
 		}
-	} else if (strncasecmp(x->t->url, "http://", 7)) {
+	} else if (strncasecmp(x->url, "http://", 7)) {
 		xfer_fail(x, x->t->upload ? CWMP_FAULT_UPLOAD_FAILURE : CWMP_FAULT_DOWNLOAD_FAILURE,
 			  "only http and https transfers");
 		return -1;
@@ -214,6 +228,39 @@ static int xfer_stream(struct xfer *x)
 	return 0;
 }
 
+/* A redirect (any of 301, 302, 303, 307, 308 for a GET; 307 or 308 for a PUT, which keep the
+ * method): at most CWMP_SESSION_MAX_REDIRECTS, by cwmp_redirect_target()'s rules (no https to
+ * http), on a new connection. The user's credentials are not sent to another origin than the
+ * first. Returns 0, or -1 with the fault set. */
+static int xfer_redirect(struct xfer *x, int status)
+{
+	const unsigned fail = x->t->upload ? CWMP_FAULT_UPLOAD_FAILURE : CWMP_FAULT_DOWNLOAD_FAILURE;
+	char next[CWMP_SESSION_URL_MAX + 1], why[80];
+
+	if (x->redirects >= CWMP_SESSION_MAX_REDIRECTS) {
+		xfer_fail(x, fail, "more than %d redirects", CWMP_SESSION_MAX_REDIRECTS);
+		return -1;
+	}
+	if (cwmp_redirect_target(next, sizeof(next), x->url,
+				 x->location_too_long ? NULL : x->location, why, sizeof(why))) {
+		xfer_fail(x, fail, "the file server redirected (HTTP %d) %s", status, why);
+		return -1;
+	}
+	if (!x->creds_elsewhere && !cwmp_same_origin(x->t->url, next) && x->t->username[0]) {
+		x->creds_elsewhere = true;
+		log_msg(LOG_NOTICE, "cwmp: redirected to another server: the transfer's credentials "
+				    "are not sent there");
+	}
+	x->redirects++;
+	memcpy(x->url, next, strlen(next) + 1);
+	cwmp_transfer_url_for_log(x->url_log, sizeof(x->url_log), x->url);
+	log_msg(LOG_NOTICE, "cwmp: the file server redirected (HTTP %d) to %s", status, x->url_log);
+	xfer_transport_free(x);
+	x->da_saved = false;
+	x->basic = false;
+	return xfer_transport_new(x, x->conf);
+}
+
 /* One request (GET, or PUT of body[0..len)), answering one 401 with the user's credentials.
  * On success *rbody and *rlen hold the response body (GET; owned by the transport). Returns 0 or
  * -1 with the fault set. */
@@ -224,26 +271,39 @@ static int xfer_request(struct xfer *x, const char *body, size_t len, char **rbo
 	const unsigned fail = t->upload ? CWMP_FAULT_UPLOAD_FAILURE : CWMP_FAULT_DOWNLOAD_FAILURE;
 	bool retried = false;
 
-	for (;;) {
+	for (;; soap = x->soap) {
 		soap_end(soap);
 		x->chal_digest = x->chal_basic = false;
+		x->location[0] = '\0';
+		x->location_too_long = false;
 		if (x->da_saved)
 			http_da_restore(soap, &x->da);
 		else if (x->basic) {
 			soap->userid = t->username;
 			soap->passwd = t->password;
 		}
-		int err = t->upload ? (soap_PUT(soap, t->url, NULL, "text/plain; charset=utf-8") ||
+		int err = t->upload ? (soap_PUT(soap, x->url, NULL, "text/plain; charset=utf-8") ||
 				       soap_send_raw(soap, body, len) || soap_end_send(soap))
-				    : soap_GET(soap, t->url, NULL);
+				    : soap_GET(soap, x->url, NULL);
 		if (!err)
 			err = soap_begin_recv(soap);
 		int status = xfer_status(soap);
+		if (err && (status == 307 || status == 308 ||
+			    (!t->upload && (status == 301 || status == 302 || status == 303)))) {
+			if (xfer_redirect(x, status))
+				return -1;
+			retried = false;
+			continue;
+		}
 		if (err && status == 401) {
-			if (retried || !t->username[0]) {
+			if (retried || !t->username[0] || x->creds_elsewhere) {
 				xfer_fail(x, CWMP_FAULT_TRANSFER_AUTH,
 					  "the file server refused %s (HTTP 401)",
-					  retried ? "our credentials" : "access without credentials");
+					  retried ? "our credentials"
+					  : x->creds_elsewhere ? "access without credentials, which are "
+								 "not sent to another server after a "
+								 "redirect"
+							       : "access without credentials");
 				return -1;
 			}
 			retried = true;
@@ -466,7 +526,9 @@ void cwmp_transfer_run(struct cwmp_transfer_done *out, const struct cwmp_transfe
 		       const char *principal, const char *tag, const atomic_bool *abandon)
 {
 	struct xfer x = { .t = t, .out = out, .limit = CWMP_TRANSFER_MAX_BYTES, .sink_fd = -1,
-			  .abandon = abandon };
+			  .abandon = abandon, .conf = conf };
+
+	snprintf(x.url, sizeof(x.url), "%s", t->url); /* a Download URL is at most 1024 bytes */
 
 	memset(out, 0, sizeof(*out));
 	snprintf(out->command_key, sizeof(out->command_key), "%s", t->command_key);

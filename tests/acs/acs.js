@@ -29,6 +29,10 @@
 //   --file-auth digest|basic    the scheme asked for (default digest, by http-auth too); names
 //                               starting with "basic-" ask for Basic, "open-" for nothing
 //   Each request is recorded as {"event":"file", "method", "name", "status", "authorized"}.
+//   Names "to-NAME" redirect to /files/NAME (302 for GET, 307 for PUT), "xo-NAME" to NAME on the
+//   second file server (307), "loop-NAME" to themselves (302); after the name's authentication.
+//   --files2-port-file F        a second file server (another origin: another port) for "xo-",
+//                               its port written to F; its records carry "second": true
 // TLS (CWMP and files over https instead of http):
 //   --tls-cert F --tls-key F    server certificate and key (PEM)
 //   --tls-ca F                  CA of client certificates; with --tls-require-client 1 the
@@ -119,13 +123,30 @@ function fileName(url) {
   return m ? m[1] : null;
 }
 
+let filesPort2 = 0;
+
 function serveFile(req, res, body) {
   const name = fileName(req.url);
   const rec = (status, authorized) => {
     record({ time_ms: Date.now(), event: "file", method: req.method, name, status, authorized,
-             len: body.length, scheme: (req.headers.authorization || "").split(" ")[0] || null });
+             len: body.length, scheme: (req.headers.authorization || "").split(" ")[0] || null,
+             second: !!req.second });
   };
   const go = (authorized) => {
+    const redir = name ? /^(to|xo|loop)-(.+)$/.exec(name) : null;
+    if (redir) {
+      let status = req.method === "PUT" ? 307 : 302;
+      let location = `/files/${redir[2]}`;
+      if (redir[1] === "xo") {
+        status = 307;
+        location = `http://127.0.0.1:${filesPort2}/files/${redir[2]}`;
+      } else if (redir[1] === "loop") {
+        location = `/files/${name}`;
+      }
+      rec(status, authorized);
+      res.writeHead(status, { Location: location, "Content-Length": 0 });
+      return res.end();
+    }
     if (!opt.files || !name) {
       rec(404, authorized);
       res.writeHead(404, { "Content-Length": 0 });
@@ -428,6 +449,23 @@ if (opt.tls_cert) {
   server.on("connection", onConnection);
 }
 server.keepAliveTimeout = 30000;
+
+// the second file server (another port, so another origin)
+if (opt.files2_port_file) {
+  const second = http.createServer((req, res) => {
+    const chunks = [];
+    req.on("data", (c) => chunks.push(c));
+    req.on("end", () => {
+      req.second = true;
+      serveFile(req, res, Buffer.concat(chunks).toString("utf8"));
+    });
+  });
+  second.listen(0, "127.0.0.1", () => {
+    filesPort2 = second.address().port;
+    fs.writeFileSync(opt.files2_port_file + ".tmp", `${filesPort2}\n`);
+    fs.renameSync(opt.files2_port_file + ".tmp", opt.files2_port_file);
+  });
+}
 
 // the plain-http twin of an https ACS: whatever reaches it is recorded
 if (opt.http_port_file) {
