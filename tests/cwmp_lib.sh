@@ -188,6 +188,16 @@ cr_url() {
 cr() {
 	curl -s -o /dev/null -w '%{http_code}' --digest -u acs:cr-secret-1 "$(cr_url)"
 }
+# cr_ok: cr, again while the daemon is busy or over its rate limit (503), up to 15 s; succeeds on 200
+cr_ok() {
+	for _ in $(seq 1 30); do
+		c=$(cr)
+		[ "$c" = 200 ] && return 0
+		[ "$c" = 503 ] || { echo "connection request: HTTP $c"; return 1; }
+		sleep 0.5
+	done
+	return 1
+}
 # cr_ready: cr once the listener answers (a daemon just started may not listen yet); prints the
 # status (000: nobody listened within 10 s)
 cr_ready() {

@@ -19,16 +19,6 @@ wait_until 10 ended_ge 1 || fail "no first session"
 wait_until 10 ended_ge 2 || fail "no session for the first connection request"
 GRM='<cwmp:GetRPCMethods/>'
 redirects() { q events redirect; }
-# a connection request, again while the daemon is busy or over its rate limit (503), up to 15 s
-cr_ok() {
-	for _ in $(seq 1 30); do
-		c=$(cr)
-		[ "$c" = 200 ] && return 0
-		[ "$c" = 503 ] || { echo "connection request: HTTP $c"; return 1; }
-		sleep 0.5
-	done
-	return 1
-}
 failed_ge() { [ "$(grep -c 'session failed' "$T/cwmpd.log")" -ge "$1" ]; }
 
 # ------------------------------------------------------------------ 1. one redirect (307)

@@ -17,9 +17,9 @@ download() {
 	printf '<cwmp:Download><CommandKey>%s</CommandKey><FileType>%s</FileType><URL>%s/%s</URL><Username>%s</Username><Password>%s</Password><FileSize>0</FileSize><TargetFileName></TargetFileName><DelaySeconds>%s</DelaySeconds><SuccessURL></SuccessURL><FailureURL></FailureURL></cwmp:Download>' \
 		"$1" "${6:-3 Vendor Configuration File}" "$FURL" "$2" "${3-fileuser}" "${4-file pass}" "${5:-0}"
 }
-upload() {
-	printf '<cwmp:Upload><CommandKey>%s</CommandKey><FileType>3 Vendor Configuration File</FileType><URL>%s/%s</URL><Username>fileuser</Username><Password>file pass</Password><DelaySeconds>0</DelaySeconds></cwmp:Upload>' \
-		"$1" "$FURL" "$2"
+upload() { # KEY FILE [FILETYPE]
+	printf '<cwmp:Upload><CommandKey>%s</CommandKey><FileType>%s</FileType><URL>%s/%s</URL><Username>fileuser</Username><Password>file pass</Password><DelaySeconds>0</DelaySeconds></cwmp:Upload>' \
+		"$1" "${3:-3 Vendor Configuration File}" "$FURL" "$2"
 }
 # transfer_complete N: waits for the N-th TransferComplete
 transfer_complete() {
@@ -59,7 +59,7 @@ ok "download: settings applied in one tr069 transaction, TransferComplete 0 with
 # ------------------------------------------------------------------ 2. corrupt file: 9018
 printf 'use_hidden_tags = off\nweb_logout_timer = 9\nno_such_setting = 1\n' > "$T/files/bad.cfg"
 queue 020 "{\"rpcs\":[\"$(download dl-bad bad.cfg)\"]}"
-cr >/dev/null
+cr_ok || fail "connection request"
 transfer_complete 2
 [ "$(tc_fault)" = 9018 ] || fail "corrupt file: fault $(tc_fault)"
 [ "$(tc_key)" = dl-bad ] || fail "corrupt file: CommandKey $(tc_key)"
@@ -67,7 +67,7 @@ transfer_complete 2
 [ "$("$CLI" -s "$ST" get web_logout_timer)" = 7 ] || fail "corrupt file changed web_logout_timer"
 printf 'use_hidden_tags = off\nthis is not a setting line\n' > "$T/files/bad2.cfg"
 queue 021 "{\"rpcs\":[\"$(download dl-bad2 bad2.cfg)\"]}"
-cr >/dev/null
+cr_ok || fail "connection request"
 transfer_complete 3
 [ "$(tc_fault)" = 9018 ] || fail "garbage file: fault $(tc_fault)"
 [ "$("$CLI" -s "$ST" get use_hidden_tags)" = on ] || fail "garbage file changed use_hidden_tags"
@@ -75,27 +75,27 @@ ok "corrupt files: 9018, nothing changed"
 
 # ------------------------------------------------------------------ 3. faults of the file server
 queue 030 "{\"rpcs\":[\"$(download dl-auth good.cfg fileuser wrong)\"]}"
-cr >/dev/null
+cr_ok || fail "connection request"
 transfer_complete 4
 [ "$(tc_fault)" = 9012 ] || fail "wrong file password: fault $(tc_fault)"
 queue 031 "{\"rpcs\":[\"$(download dl-missing open-missing.cfg)\"]}"
-cr >/dev/null
+cr_ok || fail "connection request"
 transfer_complete 5
 [ "$(tc_fault)" = 9016 ] || fail "missing file: fault $(tc_fault)"
 DOWN=$(free_port)
 queue 032 "{\"rpcs\":[\"$(download dl-down x.cfg | sed "s|127.0.0.1:$ACS_PORT|127.0.0.1:$DOWN|")\"]}"
-cr >/dev/null
+cr_ok || fail "connection request"
 transfer_complete 6
 [ "$(tc_fault)" = 9015 ] || fail "unreachable file server: fault $(tc_fault)"
 python3 -c 'import sys; sys.stdout.write("web_logout_timer = 30\n" + "# padding\n" * 8000)' > "$T/files/open-big.cfg"
 queue 034 "{\"rpcs\":[\"$(download dl-big open-big.cfg '' '')\"]}"
-cr >/dev/null
+cr_ok || fail "connection request"
 transfer_complete 7
 [ "$(tc_fault)" = 9010 ] || fail "oversized file: fault $(tc_fault)"
 [ "$("$CLI" -s "$ST" get web_logout_timer)" = 7 ] || fail "oversized file changed a value"
 printf 'web_logout_timer = 8\n' > "$T/files/basic-good.cfg"
 queue 033 "{\"rpcs\":[\"$(download dl-basic basic-good.cfg)\"]}"
-cr >/dev/null
+cr_ok || fail "connection request"
 transfer_complete 8
 [ "$(tc_fault)" = 0 ] || fail "Basic download: fault $(tc_fault)"
 [ "$("$CLI" -s "$ST" get web_logout_timer)" = 8 ] || fail "Basic download not applied"
@@ -104,7 +104,7 @@ ok "file server faults: 9012 wrong credentials, 9016 missing file, 9015 unreacha
 
 # ------------------------------------------------------------------ 4. upload
 queue 040 "{\"rpcs\":[\"$(upload ul-1 up.cfg)\"]}"
-cr >/dev/null
+cr_ok || fail "connection request"
 transfer_complete 9
 [ "$(tc_fault)" = 0 ] || fail "upload: fault $(tc_fault)"
 [ "$(tc_key)" = ul-1 ] || fail "upload: CommandKey $(tc_key)"
@@ -133,12 +133,29 @@ done
 q files | grep -q '^PUT up.cfg 201 Digest' || fail "upload not a Digest PUT: $(q files)"
 ok "upload: the store's settings without any secret, by an authenticated PUT"
 
+tc0=$(q count TransferComplete) e0=$(q ended)
+queue 041 "{\"rpcs\":[\"$(upload ul-log log.txt '4 Vendor Log File')\",\"$(upload ul-bad x.txt '5 Vendor Something')\"]}"
+cr_ok || fail "connection request"
+transfer_complete $((tc0 + 1))
+[ "$(tc_fault)" = 0 ] || fail "log upload: fault $(tc_fault): $(q body TransferComplete)"
+[ "$(tc_key)" = ul-log ] || fail "log upload: CommandKey $(tc_key)"
+head -n 1 "$T/files/log.txt.uploaded" | grep -q '^# phonesec change log' || fail "log upload: no header"
+grep -q ' set+save tr069 http://127.0.0.1:[0-9]*/acs use_hidden_tags,web_logout_timer,keyboard_lock_timeout$' \
+	"$T/files/log.txt.uploaded" || fail "log upload: the Download's change is missing: $(cat "$T/files/log.txt.uploaded")"
+grep -q ' cli ' "$T/files/log.txt.uploaded" || fail "log upload: no CLI change"
+for secret in 'acs pass' cr-secret-1 'file pass'; do
+	grep -q "$secret" "$T/files/log.txt.uploaded" && fail "a secret value was uploaded in the log"
+done
+grep -q "FileType '5 Vendor Something' not supported" "$T/log/"*-Fault.xml || fail "unknown FileType not refused"
+wait_until 10 ended_ge $((e0 + 2)) || fail "the session with the log's TransferComplete did not end"
+ok "upload of the change log (4 Vendor Log File): every change with its source, no value; unknown types refused"
+
 # ------------------------------------------------------------------ 5. TransferComplete after a restart
 printf 'web_logout_timer = 11\n' > "$T/files/r.cfg"
 n0=$(q ended); tc0=$(q count TransferComplete)
 queue 050 "{\"rpcs\":[\"$(download dl-restart r.cfg)\"]}"
 queue 051 '{"hold_requests":true}'
-cr >/dev/null
+cr_ok || fail "connection request"
 wait_until 15 ended_ge $((n0 + 2)) || fail "no held session after the download"
 [ "$(q count TransferComplete)" = "$tc0" ] || fail "TransferComplete sent despite HoldRequests"
 [ "$("$CLI" -s "$ST" get web_logout_timer)" = 11 ] || fail "restart download not applied"
@@ -156,7 +173,7 @@ ok "TransferComplete and M Download kept across a daemon restart, delivered afte
 printf 'web_logout_timer = 12\n' > "$T/files/open-delay.cfg"
 n0=$(q ended); tc0=$(q count TransferComplete)
 queue 060 "{\"rpcs\":[\"$(download dl-delay open-delay.cfg '' '' 2)\",\"$(download dl-second good.cfg)\",\"$(download dl-fw fw.bin '' '' 0 '1 Firmware Upgrade Image')\"]}"
-cr >/dev/null
+cr_ok || fail "connection request"
 transfer_complete $((tc0 + 1))
 rpcs=$(q session-rpcs "$((n0 + 1))")
 [ "$rpcs" = "Inform - DownloadResponse Fault Fault" ] || fail "session with three Downloads: $rpcs"
@@ -176,7 +193,7 @@ ok "DelaySeconds honoured; a second Download gets 9004; firmware without a hook 
 # ------------------------------------------------------------------ 7. a delayed transfer cut by a restart
 n0=$(q ended); tc0=$(q count TransferComplete)
 queue 070 "{\"rpcs\":[\"$(download dl-cut open-delay.cfg '' '' 60)\"]}"
-cr >/dev/null
+cr_ok || fail "connection request"
 wait_until 10 ended_ge $((n0 + 1)) || fail "no session for the delayed download"
 sleep 0.3
 stop_daemon
@@ -199,7 +216,7 @@ tc0=$(q count TransferComplete)
 # web_logout_timer is then TIMER
 redirected() {
 	queue "$1" "{\"rpcs\":[\"$2\"]}"
-	cr >/dev/null
+	cr_ok || fail "connection request"
 	tc0=$((tc0 + 1))
 	transfer_complete "$tc0"
 	[ "$(tc_fault)" = "$3" ] || fail "$5: fault $(tc_fault): $(q body TransferComplete)"

@@ -808,6 +808,43 @@ static void test_export_import(void)
 	free(text);
 }
 
+/* The change log for a Vendor Log File upload: every change, oldest first, never a value. */
+static void test_export_log(void)
+{
+	char *text = NULL;
+
+	fresh();
+	CU_ASSERT_EQUAL(tu_set(st, "http_port", "8080", "admin_mode_password", "Secret-Admin-9",
+			       NULL), STORE_OK);
+	CU_ASSERT_EQUAL(tu_set(st, "use_hidden_tags", "on", NULL), STORE_OK);
+	const char *keys[] = { "web_logout_timer" };
+	CU_ASSERT_EQUAL(store_lock_set(st, keys, 1, true, &(struct store_actor){ STORE_SRC_TR069,
+		STORE_ROLE_ADMIN, "https://acs.example.net/cwmp" }), STORE_OK);
+	CU_ASSERT_EQUAL(cwmp_model_export_log(model, &text), 0);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(text);
+	CU_ASSERT_EQUAL(strncmp(text, "# phonesec change log", 21), 0);
+	const char *a = strstr(text, " http_port,admin_mode_password\n");
+	const char *b = strstr(text, " use_hidden_tags\n");
+	const char *c = strstr(text, " lock tr069 https://acs.example.net/cwmp web_logout_timer\n");
+	CU_ASSERT_PTR_NOT_NULL(a);
+	CU_ASSERT_PTR_NOT_NULL(b);
+	CU_ASSERT_PTR_NOT_NULL(c);
+	CU_ASSERT(a && b && c && a < b && b < c); /* oldest first */
+	CU_ASSERT_PTR_NULL(strstr(text, "Secret-Admin-9"));
+	CU_ASSERT_PTR_NULL(strstr(text, "8080"));
+	/* every line after the header: seq, time, action, source, principal, keys */
+	size_t lines = 0;
+	for (const char *l = strchr(text, '\n') + 1; *l; l = strchr(l, '\n') + 1) {
+		unsigned long long seq;
+		char when[32], action[16], source[16];
+		CU_ASSERT_EQUAL(sscanf(l, "%llu %31s %15s %15s", &seq, when, action, source), 4);
+		CU_ASSERT_EQUAL(strlen(when), 24);
+		lines++;
+	}
+	CU_ASSERT(lines >= 3);
+	free(text);
+}
+
 /* Running values of every setting, one string (secrets: whether one is set). */
 static char *settings_text(void)
 {
@@ -922,6 +959,7 @@ int main(void)
 	CU_add_test(s, "attributes", test_attributes);
 	CU_add_test(s, "objects", test_objects);
 	CU_add_test(s, "export/import", test_export_import);
+	CU_add_test(s, "change log export", test_export_log);
 	CU_add_test(s, "values read are values written back", test_write_back);
 	return tu_run();
 }

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <sys/sysinfo.h>
 
 #include "model.h"
@@ -1473,6 +1474,54 @@ int cwmp_model_export(struct cwmp_model *m, char **text)
 		len += (size_t)snprintf(buf + len, cap - len, "%s = %s\n", r->setting->key, r->running);
 	}
 	store_snapshot_free(snap);
+	if (len >= cap) {
+		free(buf);
+		return CWMP_FAULT_INTERNAL;
+	}
+	*text = buf;
+	return 0;
+}
+
+int cwmp_model_export_log(struct cwmp_model *m, char **text)
+{
+	struct store_audit_entry *e = NULL;
+	size_t n = 0;
+
+	if (!m || !text)
+		return CWMP_FAULT_INTERNAL;
+	*text = NULL;
+	if (store_audit_last(&e, &n, m->st, CWMP_MODEL_LOG_ENTRIES)) {
+		model_err(m, "%s", store_errmsg(m->st));
+		return CWMP_FAULT_INTERNAL;
+	}
+	static const char head[] = "# phonesec change log (TR-069 \"4 Vendor Log File\"), oldest "
+				   "first: seq time action source principal keys; values are "
+				   "never logged\n";
+	size_t cap = sizeof(head);
+	for (size_t i = 0; i < n; i++)
+		cap += strlen(e[i].principal) + strlen(e[i].keys) + 96;
+	char *buf = malloc(cap);
+	if (!buf) {
+		store_audit_free(e, n);
+		return CWMP_FAULT_RESOURCES_EXCEEDED;
+	}
+	size_t len = (size_t)snprintf(buf, cap, "%s", head);
+	for (size_t i = 0; i < n && len < cap; i++) {
+		char when[32];
+		time_t secs = (time_t)(e[i].time_ms / 1000);
+		struct tm tm;
+		gmtime_r(&secs, &tm);
+		strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%S", &tm);
+		const char *action = store_action_name(e[i].action);
+		const char *source = store_source_name(e[i].source);
+		len += (size_t)snprintf(buf + len, cap - len, "%llu %s.%03dZ %s%s %s %s %s\n",
+					(unsigned long long)e[i].seq, when, (int)(e[i].time_ms % 1000),
+					action ? action : "?",
+					e[i].action == STORE_ACT_SET && e[i].both_layers ? "+save" : "",
+					source ? source : "?", e[i].principal[0] ? e[i].principal : "-",
+					e[i].keys[0] ? e[i].keys : "-");
+	}
+	store_audit_free(e, n);
 	if (len >= cap) {
 		free(buf);
 		return CWMP_FAULT_INTERNAL;

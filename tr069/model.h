@@ -64,6 +64,12 @@ int cwmp_model_notification(struct cwmp_model *m, const char *path);
  * any error. Both return 0 or a CWMP fault code: 9018 (file corrupted: syntax, unknown key,
  * invalid value or combination; cwmp_model_errmsg() says which), 9002 (store failure). */
 int cwmp_model_export(struct cwmp_model *m, char **text);
+/* Vendor log file (Upload FileType "4 Vendor Log File", or "2 Vendor Log File" of CWMP 1.0):
+ * the last CWMP_MODEL_LOG_ENTRIES entries of the store's audit log, oldest first, one a line:
+ * "seq time action[+save] source principal keys" (keys are names, values never appear).
+ * *text malloc'd. Returns 0 or a fault code (9002). */
+#define CWMP_MODEL_LOG_ENTRIES 1000
+int cwmp_model_export_log(struct cwmp_model *m, char **text);
 int cwmp_model_import(struct cwmp_model *m, const char *text, size_t len, const char *principal);
 
 /* ------------------------------------------------------------------ used by rpc.c */

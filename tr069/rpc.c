@@ -497,12 +497,13 @@ static unsigned rpc_transfer(struct rpc_ctx *c, bool upload, const char *command
 	bool config = strcmp(file_type, CWMP_FILETYPE_CONFIG) == 0 ||
 		      (upload && strcmp(file_type, "1 Vendor Configuration File") == 0);
 	bool firmware = !upload && strcmp(file_type, CWMP_FILETYPE_FIRMWARE) == 0;
+	bool log = upload && cwmp_filetype_is_log(file_type);
 	const struct cwmp_conf *conf = cwmp_model_conf(c->model);
 
 	if (firmware && (!conf || !conf->firmware_hook[0]))
 		return rpc_fail(c, CWMP_FAULT_DOWNLOAD_FAILURE,
 				"firmware upgrades are not available on this phone (no firmware hook)");
-	if (!config && !firmware)
+	if (!config && !firmware && !log)
 		return rpc_fail(c, CWMP_FAULT_INVALID_ARGUMENTS, "FileType '%.64s' not supported",
 				file_type);
 	if (c->res->transfer_pending)

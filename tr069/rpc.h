@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "model.h"
 #include "msg.h"
@@ -41,6 +42,13 @@ struct cwmp_rpc_result {
 /* FileType values of TR-069 A.3.2.8 / A.4.1.5. */
 #define CWMP_FILETYPE_FIRMWARE "1 Firmware Upgrade Image"
 #define CWMP_FILETYPE_CONFIG "3 Vendor Configuration File"
+#define CWMP_FILETYPE_LOG "4 Vendor Log File"
+#define CWMP_FILETYPE_LOG_OLD "2 Vendor Log File" /* CWMP 1.0's name, Upload only */
+/* An Upload of the change log (either name). */
+static inline bool cwmp_filetype_is_log(const char *ft)
+{
+	return !strcmp(ft, CWMP_FILETYPE_LOG) || !strcmp(ft, CWMP_FILETYPE_LOG_OLD);
+}
 
 /* Answers req (an ACS request) with a response or a fault written by codec in req->ns, echoing
  * req->hdr.id. principal: ACS URL for the audit log. Unknown/unsupported RPC -> fault 9000.

@@ -512,7 +512,8 @@ static void xfer_upload(struct xfer *x, struct cwmp_model *model)
 	char *text = NULL, *rbody = NULL;
 	size_t rlen = 0;
 
-	int fault = cwmp_model_export(model, &text);
+	int fault = cwmp_filetype_is_log(x->t->file_type) ? cwmp_model_export_log(model, &text)
+							     : cwmp_model_export(model, &text);
 	if (fault) {
 		xfer_fail(x, (unsigned)fault, "%s", cwmp_model_errmsg(model));
 		return;
@@ -538,7 +539,8 @@ void cwmp_transfer_run(struct cwmp_transfer_done *out, const struct cwmp_transfe
 		t->upload ? "to" : "from", x.url_log);
 
 	bool config = !strcmp(t->file_type, CWMP_FILETYPE_CONFIG) ||
-		      (t->upload && !strncmp(t->file_type, "1 Vendor Configuration File", 27));
+		      (t->upload && !strncmp(t->file_type, "1 Vendor Configuration File", 27)) ||
+		      (t->upload && cwmp_filetype_is_log(t->file_type));
 	bool firmware = !t->upload && !strcmp(t->file_type, CWMP_FILETYPE_FIRMWARE) &&
 			conf->firmware_hook[0];
 	if (firmware) {
