@@ -530,6 +530,8 @@ static void test_redirect_targets(void)
 	CU_ASSERT_FALSE(cwmp_same_origin("http://a.example.net/x", "http://a.example.net:8080/x"));
 	CU_ASSERT_FALSE(cwmp_same_origin("http://a.example.net/x", "http://b.example.net/x"));
 	CU_ASSERT_FALSE(cwmp_same_origin("http://127.0.0.1:1000/x", "http://127.0.0.1:1001/x"));
+	CU_ASSERT_TRUE(cwmp_same_origin("http:///x", "http://:80/y"));
+	CU_ASSERT_FALSE(cwmp_same_origin("http://", "https://"));
 }
 
 int main(void)

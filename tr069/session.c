@@ -361,13 +361,13 @@ static void sess_origin(char *out, size_t outlen, const char *url)
 
 	auth = auth ? auth + 3 : url;
 	n = strcspn(auth, "/?#");
-	out[0] = '\0';
 	j = (size_t)snprintf(out, outlen, "%s://", https ? "https" : "http");
+	const size_t host = j;
 	for (i = 0; i < n && j + 1 < outlen; i++)
 		out[j++] = (char)tolower((unsigned char)auth[i]);
 	out[j] = '\0';
 	/* no port after the host (an IPv6 literal ends with ']'): the scheme's */
-	const char *colon = strrchr(out + 8, ':'), *bracket = strrchr(out + 8, ']');
+	const char *colon = strrchr(out + host, ':'), *bracket = strrchr(out + host, ']');
 	if (!colon || (bracket && bracket > colon))
 		snprintf(out + j, outlen - j, ":%s", https ? "443" : "80");
 }
