@@ -2,7 +2,8 @@
 # The connection-request listener of phonesec-cwmpd and its timers, against the test ACS: a live
 # change of tr69_cr_port moves the listener (and is notified as a new ConnectionRequestURL); the
 # cap on open connections and the bound on a connection's life hold against slow clients; a
-# pending ScheduleInform survives a daemon restart; UseCWMPVersion and SessionTimeout of CWMP 1.4.
+# pending ScheduleInform survives a daemon restart; UseCWMPVersion and SessionTimeout of CWMP 1.4;
+# on a wildcard address the URL names the address that reaches the ACS.
 set -u
 T_NAME=cr
 . "${top_srcdir:-.}/tests/cwmp_lib.sh"
@@ -113,4 +114,34 @@ wait_until 3 sh -c "[ \$(grep -c 'session failed: no response' '$T/cwmpd.log') -
 	fail "SessionTimeout 1 not honoured (waited for the stalled ACS)"
 no_violations
 ok "UseCWMPVersion: an offered version accepted, another one ends the session; SessionTimeout honoured"
+
+# ------------------------------------------------------------------ 5. listening on every address
+# cr_bind 0.0.0.0 without cr_host: the URL names the address that reaches the ACS, not 0.0.0.0
+"$CLI" -s "$ST" set tr69_retry_min_wait=1 >/dev/null
+# restart_with KEY=VALUE...: the daemon again with those conf lines, then a connection request
+# (on the listener's port, whatever its address) and the session it starts
+restart_with() {
+	stop_daemon
+	make_conf "$@"
+	start_daemon "$T/phonesec.conf"
+	n0=$(q ended)
+	wait_until 10 sh -c "curl -s -o /dev/null --max-time 1 http://127.0.0.1:$P2/" ||
+		fail "$*: nothing listens on port $P2"
+	[ "$(code "$URL2")" = 200 ] || fail "$*: connection request"
+	wait_until 10 ended_ge $((n0 + 1)) || fail "$*: no session"
+}
+restart_with cr_bind=0.0.0.0
+q inform-xml -1 | grep -q "<Value xsi:type=\"xsd:string\">$URL2</Value>" ||
+	fail "ConnectionRequestURL with cr_bind 0.0.0.0: $(q inform-xml -1 | grep -o 'http://[0-9][^<]*')"
+q inform-xml -1 | grep -q '0\.0\.0\.0' && fail "0.0.0.0 reported to the ACS"
+q inform-xml -1 | grep -q '4 VALUE CHANGE' && fail "the placeholder host was notified as a change"
+grep -q "connection requests on $URL2 (the address that reaches the ACS)" "$T/cwmpd.log" ||
+	fail "the derived URL was not logged"
+[ "$(code "$URL2")" = 200 ] || fail "connection request to the reported URL"
+wait_until 10 ended_ge $((n0 + 2)) || fail "no session for the reported URL"
+ok "cr_bind 0.0.0.0: ConnectionRequestURL names the address that reaches the ACS"
+restart_with cr_bind=0.0.0.0 cr_host=cpe-7.example.net
+q inform-xml -1 | grep -q "<Value xsi:type=\"xsd:string\">http://cpe-7.example.net:$P2/" ||
+	fail "cr_host not used: $(q inform-xml -1 | grep -o 'http://[a-z0-9][^<]*')"
+ok "cr_host, when set, is the URL's host whatever the route"
 exit 0

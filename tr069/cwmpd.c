@@ -12,6 +12,10 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <arpa/inet.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 
 #include <event2/event.h>
 #include <event2/thread.h>
@@ -55,6 +59,10 @@ struct cwmpd_shared {
 	enum { CWMPD_JOB_NONE, CWMPD_JOB_WAITING, CWMPD_JOB_GO, CWMPD_JOB_RUNNING } job_state;
 	struct cwmp_transfer job;   /* the accepted Download/Upload (holds its password) */
 	char cr_url[400];           /* ConnectionRequestURL (the loop rebinds, the worker reads) */
+	/* worker -> loop: the address that reaches the ACS, taken as the URL's host (a wildcard
+	 * cr_host) */
+	bool cr_host_new;
+	char cr_host[INET6_ADDRSTRLEN];
 	/* worker -> loop: outcome of the last session or transfer */
 	bool finished, last_ok;
 	bool transfer_finished;     /* what finished was a transfer, not a session */
@@ -427,6 +435,77 @@ static void cwmpd_transfer(struct cwmpd *d, struct cwmp_transfer *job)
 
 /* ------------------------------------------------------------------------------- worker */
 
+/* The local address the kernel uses to reach the ACS of url (a UDP socket connected to it,
+ * nothing sent) into out. Returns 0, or -1 (no route, no name). */
+static int cwmpd_local_addr(const char *url, char *out, size_t outlen)
+{
+	char host[256], port[8];
+	struct addrinfo hints = { .ai_socktype = SOCK_DGRAM, .ai_flags = AI_ADDRCONFIG }, *ai = NULL;
+	struct sockaddr_storage ss;
+	socklen_t sl = sizeof(ss);
+	int rc = -1;
+
+	cwmp_url_host_port(url, host, sizeof(host), port, sizeof(port));
+	if (!host[0] || getaddrinfo(host, port, &hints, &ai) || !ai)
+		return -1;
+	int fd = socket(ai->ai_family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd >= 0 && !connect(fd, ai->ai_addr, ai->ai_addrlen) &&
+	    !getsockname(fd, (struct sockaddr *)&ss, &sl)) {
+		const void *a = ss.ss_family == AF_INET6
+					? (const void *)&((struct sockaddr_in6 *)&ss)->sin6_addr
+					: (const void *)&((struct sockaddr_in *)&ss)->sin_addr;
+		rc = inet_ntop(ss.ss_family, a, out, (socklen_t)outlen) ? 0 : -1;
+	}
+	if (fd >= 0)
+		close(fd);
+	freeaddrinfo(ai);
+	return rc;
+}
+
+static bool cwmpd_wildcard(const char *addr)
+{
+	return !addr[0] || !strcmp(addr, "0.0.0.0") || !strcmp(addr, "::") || !strcmp(addr, "*");
+}
+
+/* With a wildcard cr_host (cr_host unset and cr_bind a wildcard), ConnectionRequestURL names the
+ * address that reaches the ACS, checked before each session: a phone whose address changed (DHCP) tells the ACS in that
+ * very Inform (4 VALUE CHANGE when notified; not for the placeholder of the first start). Worker
+ * thread; the loop moves the listener's URL after the session. */
+static void cwmpd_auto_cr_host(struct cwmpd *d, const char *acs_url)
+{
+	static const char *const path = "Device.ManagementServer.ConnectionRequestURL";
+	char addr[INET6_ADDRSTRLEN], now[256], port[8];
+
+	if (!cwmpd_wildcard(d->conf.cr_host)) /* conf.c: cr_host defaults to cr_bind */
+		return;
+	if (cwmpd_local_addr(acs_url, addr, sizeof(addr))) {
+		log_msg(LOG_DEBUG, "cwmp: no route to the ACS to name ConnectionRequestURL's host");
+		return;
+	}
+	int notif = cwmp_model_notification(d->wmodel, path);
+	pthread_mutex_lock(&d->sh.lock);
+	cwmp_url_host_port(d->sh.cr_url, now, sizeof(now), port, sizeof(port));
+	if (strcmp(now, addr)) {
+		const char *rest = strstr(d->sh.cr_url, "://");
+		rest = rest ? rest + 3 + strcspn(rest + 3, "/?#") : "";
+		char url[sizeof(d->sh.cr_url)];
+		snprintf(url, sizeof(url), strchr(addr, ':') ? "http://[%s]:%s%s" : "http://%s:%s%s",
+			 addr, port, rest);
+		memcpy(d->sh.cr_url, url, sizeof(url));
+		snprintf(d->sh.cr_host, sizeof(d->sh.cr_host), "%s", addr);
+		d->sh.cr_host_new = true;
+		if (notif > 0 && !cwmpd_wildcard(now)) {
+			if (cwmp_events_add_param(&d->sh.events, path))
+				log_msg(LOG_WARNING, "cwmp: too many changed parameters, %s not reported",
+					path);
+			cwmpd_save_locked(d, d->wst);
+		}
+		log_msg(LOG_NOTICE, "cwmp: connection requests on %s (the address that reaches the ACS)",
+			url);
+	}
+	pthread_mutex_unlock(&d->sh.lock);
+}
+
 static void cwmpd_session(struct cwmpd *d)
 {
 	struct cwmp_events *snap = malloc(sizeof(*snap));
@@ -439,6 +518,11 @@ static void cwmpd_session(struct cwmpd *d)
 
 	if (!snap || !res)
 		goto out;
+	bool stored = !store_get(&url, d->wst, "tr69_acs_url") &&
+		      !store_get(&user, d->wst, "tr69_acs_user") &&
+		      !store_secret_reveal(&pass, d->wst, "tr69_acs_passwd");
+	if (stored)
+		cwmpd_auto_cr_host(d, url); /* before the snapshot: a change goes in this Inform */
 	pthread_mutex_lock(&d->sh.lock);
 	*snap = d->sh.events;
 	retry = d->sh.retry_count;
@@ -448,8 +532,7 @@ static void cwmpd_session(struct cwmpd *d)
 	memcpy(cr_url, d->sh.cr_url, sizeof(cr_url));
 	pthread_mutex_unlock(&d->sh.lock);
 
-	if (store_get(&url, d->wst, "tr69_acs_url") || store_get(&user, d->wst, "tr69_acs_user") ||
-	    store_secret_reveal(&pass, d->wst, "tr69_acs_passwd")) {
+	if (!stored) {
 		snprintf(res->error, sizeof(res->error), "store: %s", store_errmsg(d->wst));
 	} else {
 		cwmp_model_set_cr_url(d->wmodel, cr_url);
@@ -853,7 +936,16 @@ static void cwmpd_on_done(evutil_socket_t fd, short what, void *arg)
 	bool reboot_done = d->sh.reboot_finished;
 	int reboot_rc = d->sh.reboot_rc;
 	d->sh.reboot_finished = false;
+	bool cr_host_new = d->sh.cr_host_new;
+	char cr_host[sizeof(d->sh.cr_host)];
+	memcpy(cr_host, d->sh.cr_host, sizeof(cr_host));
+	d->sh.cr_host_new = false;
 	pthread_mutex_unlock(&d->sh.lock);
+	if (cr_host_new) {
+		/* the worker's address for the ACS: the listener's URL follows (already reported) */
+		cwmp_cr_set_host(d->cr, cr_host);
+		cwmpd_set_cr_url(d);
+	}
 	cwmpd_apply_conf(d); /* a reload that waited for the worker */
 	if (reboot_done) {
 		cwmpd_reboot_hook_done(d, reboot_rc);

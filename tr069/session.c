@@ -188,14 +188,15 @@ static SOAP_SOCKET sess_open(struct soap *soap, const char *endpoint, const char
 
 /* ------------------------------------------------------------------------------- transport */
 
-/* The host of an http(s) URL into out ("" when there is none): brackets of an IPv6 literal
- * dropped, user information and port left out. */
-static void sess_url_host(char *out, size_t outlen, const char *url)
+void cwmp_url_host_port(const char *url, char *host, size_t hostlen, char *port, size_t portlen)
 {
 	const char *h = strstr(url, "://");
+	const char *p = NULL;
 	size_t n;
 
-	out[0] = '\0';
+	host[0] = '\0';
+	if (port && portlen)
+		snprintf(port, portlen, "%s", strncasecmp(url, "https://", 8) ? "80" : "443");
 	if (!h)
 		return;
 	h += 3;
@@ -205,20 +206,28 @@ static void sess_url_host(char *out, size_t outlen, const char *url)
 		n -= (size_t)(at + 1 - h);
 		h = at + 1;
 	}
+	const char *end = h + n;
 	if (*h == '[') {
-		const char *end = memchr(h, ']', n);
-		if (!end)
+		const char *rb = memchr(h, ']', n);
+		if (!rb)
 			return;
+		p = rb + 1 < end && rb[1] == ':' ? rb + 2 : NULL;
 		h++;
-		n = (size_t)(end - h);
+		n = (size_t)(rb - h);
 	} else {
 		const char *colon = memchr(h, ':', n);
-		if (colon)
+		if (colon) {
+			p = colon + 1;
 			n = (size_t)(colon - h);
+		}
 	}
-	if (n < outlen) {
-		memcpy(out, h, n);
-		out[n] = '\0';
+	if (n < hostlen) {
+		memcpy(host, h, n);
+		host[n] = '\0';
+	}
+	if (p && p < end && port && (size_t)(end - p) < portlen) {
+		memcpy(port, p, (size_t)(end - p));
+		port[end - p] = '\0';
 	}
 }
 
@@ -235,7 +244,7 @@ int cwmp_session_tls_setup(struct soap *soap, const struct cwmp_conf *c, const c
 		return -1;
 	}
 	SSL_CTX *ctx = soap->ctx;
-	sess_url_host(host, sizeof(host), url);
+	cwmp_url_host_port(url, host, sizeof(host), NULL, 0);
 	if (!ctx || !host[0]) {
 		snprintf(err, errlen, "TLS setup failed (no context or no host in the URL)");
 		return -1;

@@ -78,6 +78,9 @@ int cwmp_session_tls_setup(struct soap *soap, const struct cwmp_conf *conf, cons
  * On success out holds the URL with its scheme in lower case. Shared with the file transfers. */
 int cwmp_redirect_target(char *out, size_t outlen, const char *current, const char *location,
 			 char *why, size_t whylen);
+/* Host (IPv6 brackets dropped, user information left out; "" when none) and port (the scheme's
+ * default when none; port may be NULL) of an http(s) URL. */
+void cwmp_url_host_port(const char *url, char *host, size_t hostlen, char *port, size_t portlen);
 /* Same scheme, host and port (default ports made explicit, case ignored). */
 bool cwmp_same_origin(const char *a, const char *b);
 
