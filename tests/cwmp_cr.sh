@@ -140,6 +140,24 @@ grep -q "connection requests on $URL2 (the address that reaches the ACS)" "$T/cw
 [ "$(code "$URL2")" = 200 ] || fail "connection request to the reported URL"
 wait_until 10 ended_ge $((n0 + 2)) || fail "no session for the reported URL"
 ok "cr_bind 0.0.0.0: ConnectionRequestURL names the address that reaches the ACS"
+# the phone's address changes (simulated: the daemon reads it from a file): the next Inform
+# carries the new URL with 4 VALUE CHANGE, and connection requests work on it
+echo 127.0.0.1 > "$T/route-addr"
+PHONESEC_ROUTE_ADDR_FILE="$T/route-addr"; export PHONESEC_ROUTE_ADDR_FILE
+restart_with cr_bind=0.0.0.0
+echo 127.0.0.2 > "$T/route-addr"
+URL3=$(printf '%s' "$URL2" | sed 's|//127.0.0.1:|//127.0.0.2:|')
+n0=$(q ended)
+[ "$(code "$URL2")" = 200 ] || fail "connection request before the address change is seen"
+wait_until 10 ended_ge $((n0 + 1)) || fail "no session after the address change"
+q inform-xml -1 | grep -q '<EventCode>4 VALUE CHANGE</EventCode>' || fail "the new address was not notified"
+q inform-xml -1 | grep -q "<Value xsi:type=\"xsd:string\">$URL3</Value>" ||
+	fail "the new URL is not in the Inform: $(q inform-xml -1 | grep -o 'http://[0-9][^<]*')"
+[ "$(code "$URL3")" = 200 ] || fail "connection request on the new address"
+wait_until 10 ended_ge $((n0 + 2)) || fail "no session for a connection request on the new address"
+q inform-xml -1 | grep -q '4 VALUE CHANGE' && fail "the change was notified twice"
+unset PHONESEC_ROUTE_ADDR_FILE
+ok "an address change: the next Inform carries the new ConnectionRequestURL with 4 VALUE CHANGE"
 restart_with cr_bind=0.0.0.0 cr_host=cpe-7.example.net
 q inform-xml -1 | grep -q "<Value xsi:type=\"xsd:string\">http://cpe-7.example.net:$P2/" ||
 	fail "cr_host not used: $(q inform-xml -1 | grep -o 'http://[a-z0-9][^<]*')"

@@ -445,6 +445,23 @@ static int cwmpd_local_addr(const char *url, char *out, size_t outlen)
 	socklen_t sl = sizeof(ss);
 	int rc = -1;
 
+	/* tests simulate an address change (DHCP) with a file holding the address */
+	const char *sim = getenv("PHONESEC_ROUTE_ADDR_FILE");
+	if (sim && *sim) {
+		FILE *f = fopen(sim, "re");
+		char line[INET6_ADDRSTRLEN + 2] = "";
+		if (f) {
+			if (!fgets(line, sizeof(line), f))
+				line[0] = '\0';
+			fclose(f);
+		}
+		line[strcspn(line, "\r\n")] = '\0';
+		struct in6_addr a6;
+		if (inet_pton(AF_INET, line, &a6) != 1 && inet_pton(AF_INET6, line, &a6) != 1)
+			return -1;
+		snprintf(out, outlen, "%s", line);
+		return 0;
+	}
 	cwmp_url_host_port(url, host, sizeof(host), port, sizeof(port));
 	if (!host[0] || getaddrinfo(host, port, &hints, &ai) || !ai)
 		return -1;
