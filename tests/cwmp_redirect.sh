@@ -80,7 +80,8 @@ ok "a redirect of a message other than the Inform ends the session"
 
 # ------------------------------------------------------------------ 5. unusable Locations
 for case in "ftp://127.0.0.1:$ACS_PORT/acs|not an http(s) URL" "relative/path|not an http(s) URL" \
-	"http://127.0.0.1:$ACS_PORT/a b|spaces or controls" "|without a usable Location"; do
+	"http://127.0.0.1:$ACS_PORT/a b|spaces or controls" "|without a usable Location" \
+	"http://127.0.0.1:$ACS_PORT/$(head -c 1100 /dev/zero | tr '\0' a)|without a usable Location"; do
 	loc=${case%%|*} why=${case#*|}
 	f0=$(grep -c 'session failed' "$T/cwmpd.log") i0=$(q informs)
 	queue 050 "{\"redirect\":{\"location\":\"$loc\",\"status\":302}}"
@@ -96,7 +97,7 @@ for case in "ftp://127.0.0.1:$ACS_PORT/acs|not an http(s) URL" "relative/path|no
 	cr_ok || fail "connection request"
 	wait_until 10 ended_ge $((e0 + 1)) || fail "no session after the refused redirect"
 done
-ok "redirects to ftp://, a path without its leading /, a URL with a space and an empty Location are refused"
+ok "redirects to ftp://, a path without its leading /, a URL with a space, an empty and a 1 KiB Location are refused"
 
 # ------------------------------------------------------------------ 6. relative Locations
 e0=$(q ended)
