@@ -485,9 +485,9 @@ static bool cwmpd_wildcard(const char *addr)
 }
 
 /* With a wildcard cr_host (cr_host unset and cr_bind a wildcard), ConnectionRequestURL names the
- * address that reaches the ACS, checked before each session: a phone whose address changed (DHCP) tells the ACS in that
- * very Inform (4 VALUE CHANGE when notified; not for the placeholder of the first start). Worker
- * thread; the loop moves the listener's URL after the session. */
+ * address that reaches the ACS, checked before each session: a phone whose address changed
+ * (DHCP) tells the ACS in that very Inform (4 VALUE CHANGE when notified; not for the placeholder
+ * of the first start). Worker thread; the loop moves the listener's URL after the session. */
 static void cwmpd_auto_cr_host(struct cwmpd *d, const char *acs_url)
 {
 	static const char *const path = "Device.ManagementServer.ConnectionRequestURL";
