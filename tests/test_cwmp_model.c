@@ -820,9 +820,18 @@ static void test_export_log(void)
 	const char *keys[] = { "web_logout_timer" };
 	CU_ASSERT_EQUAL(store_lock_set(st, keys, 1, true, &(struct store_actor){ STORE_SRC_TR069,
 		STORE_ROLE_ADMIN, "https://acs.example.net/cwmp" }), STORE_OK);
+	/* a principal with a line break and blanks cannot add lines or fields to the log */
+	struct store_txn *txn = NULL;
+	CU_ASSERT_EQUAL_FATAL(store_txn_begin(&txn, st, STORE_TXN_BOTH, &(struct store_actor){
+		STORE_SRC_WUI, STORE_ROLE_SUBSCRIBER, "eve\n999 fake line" }), STORE_OK);
+	CU_ASSERT_EQUAL(store_txn_set(txn, "keyboard_lock_timeout", "90"), STORE_OK);
+	CU_ASSERT_EQUAL(store_txn_commit(txn, NULL), STORE_OK);
+	store_txn_free(txn);
 	CU_ASSERT_EQUAL(cwmp_model_export_log(model, &text), 0);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(text);
 	CU_ASSERT_EQUAL(strncmp(text, "# phonesec change log", 21), 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(text, " set+save wui eve_999_fake_line keyboard_lock_timeout\n"));
+	CU_ASSERT_PTR_NULL(strstr(text, "\n999 "));
 	const char *a = strstr(text, " http_port,admin_mode_password\n");
 	const char *b = strstr(text, " use_hidden_tags\n");
 	const char *c = strstr(text, " lock tr069 https://acs.example.net/cwmp web_logout_timer\n");

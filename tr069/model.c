@@ -1482,6 +1482,18 @@ int cwmp_model_export(struct cwmp_model *m, char **text)
 	return 0;
 }
 
+/* s with every blank, control and non-ASCII byte as '_' (into out, cut to outlen): one log field
+ * stays one field and one line, whoever wrote the principal. */
+static const char *model_log_field(char *out, size_t outlen, const char *s)
+{
+	size_t i = 0;
+
+	for (; s[i] && i + 1 < outlen; i++)
+		out[i] = (unsigned char)s[i] <= ' ' || (unsigned char)s[i] >= 0x7f ? '_' : s[i];
+	out[i] = '\0';
+	return i ? out : "-";
+}
+
 int cwmp_model_export_log(struct cwmp_model *m, char **text)
 {
 	struct store_audit_entry *e = NULL;
@@ -1514,12 +1526,14 @@ int cwmp_model_export_log(struct cwmp_model *m, char **text)
 		strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%S", &tm);
 		const char *action = store_action_name(e[i].action);
 		const char *source = store_source_name(e[i].source);
+		char principal[256], keys[2048];
 		len += (size_t)snprintf(buf + len, cap - len, "%llu %s.%03dZ %s%s %s %s %s\n",
-					(unsigned long long)e[i].seq, when, (int)(e[i].time_ms % 1000),
-					action ? action : "?",
+					(unsigned long long)e[i].seq, when,
+					(int)((e[i].time_ms % 1000 + 1000) % 1000), action ? action : "?",
 					e[i].action == STORE_ACT_SET && e[i].both_layers ? "+save" : "",
-					source ? source : "?", e[i].principal[0] ? e[i].principal : "-",
-					e[i].keys[0] ? e[i].keys : "-");
+					source ? source : "?",
+					model_log_field(principal, sizeof(principal), e[i].principal),
+					model_log_field(keys, sizeof(keys), e[i].keys));
 	}
 	store_audit_free(e, n);
 	if (len >= cap) {
