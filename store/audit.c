@@ -7,18 +7,31 @@
 
 #include "internal.h"
 
+/* The principal as the log keeps it: at most STORE_PRINCIPAL_MAX bytes, control bytes as '?', so
+ * that every reader can print it on one line, whoever wrote it. */
+static void audit_principal(char *out, const char *p)
+{
+	size_t i = 0;
+
+	for (; p && p[i] && i < STORE_PRINCIPAL_MAX; i++)
+		out[i] = (unsigned char)p[i] < 0x20 || p[i] == 0x7f ? '?' : p[i];
+	out[i] = '\0';
+}
+
 int store_audit_append(struct store *st, enum store_action act, const struct store_actor *who,
 		       bool both, const char *keys, uint64_t *seq)
 {
 	sqlite3_stmt *q = store_stmt(st, STORE_Q_AUDIT_INSERT);
+	char principal[STORE_PRINCIPAL_MAX + 1];
 	int rc;
 	if (!q)
 		return STORE_E_IO;
+	audit_principal(principal, who->principal);
 	sqlite3_bind_int64(q, 1, store_now_ms());
 	sqlite3_bind_int(q, 2, act);
 	sqlite3_bind_int(q, 3, who->source);
 	sqlite3_bind_int(q, 4, both);
-	sqlite3_bind_text(q, 5, who->principal ? who->principal : "", -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 5, principal, -1, SQLITE_STATIC);
 	sqlite3_bind_text(q, 6, keys, -1, SQLITE_STATIC);
 	rc = sqlite3_step(q);
 	store_stmt_done(q);

@@ -162,7 +162,9 @@ enum store_role {
 	STORE_ROLE_SUBSCRIBER, /* the desk user: locked settings are refused with STORE_E_LOCKED */
 };
 
-/* Who makes a change. principal is copied; may be NULL or "" (recorded as ""). */
+/* Who makes a change. principal is copied; may be NULL or "" (recorded as ""). The audit log keeps
+ * at most STORE_PRINCIPAL_MAX bytes of it, control bytes written as '?'. */
+#define STORE_PRINCIPAL_MAX 256
 struct store_actor {
 	enum store_source source;
 	enum store_role role;

@@ -123,6 +123,38 @@ static bool readable(int fd, int ms)
 	return poll(&p, 1, ms) == 1 && (p.revents & POLLIN);
 }
 
+/* A principal is kept on one line and bounded, whoever gives it. */
+static void test_audit_principal(void)
+{
+	char *dir = NULL;
+	struct store *st = tu_store_new(&dir, NULL);
+	struct store_audit_entry *e = NULL;
+	char long_name[STORE_PRINCIPAL_MAX + 50];
+	size_t n = 0;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(st);
+	memset(long_name, 'p', sizeof(long_name) - 1);
+	long_name[sizeof(long_name) - 1] = '\0';
+	const char *names[] = { "eve\n42 2026-01-01 set cli root http_port\r\x1b[2J", long_name };
+	for (size_t i = 0; i < 2; i++) {
+		struct store_txn *t = NULL;
+		struct store_actor who = { STORE_SRC_WUI, STORE_ROLE_SUBSCRIBER, names[i] };
+		CU_ASSERT_EQUAL_FATAL(store_txn_begin(&t, st, STORE_TXN_BOTH, &who), STORE_OK);
+		CU_ASSERT_EQUAL(store_txn_set(t, "web_logout_timer", i ? "9" : "8"), STORE_OK);
+		CU_ASSERT_EQUAL(store_txn_commit(t, NULL), STORE_OK);
+		store_txn_free(t);
+	}
+	CU_ASSERT_EQUAL(store_audit_last(&e, &n, st, 2), STORE_OK);
+	CU_ASSERT_EQUAL_FATAL(n, 2);
+	CU_ASSERT_STRING_EQUAL(e[0].principal, "eve?42 2026-01-01 set cli root http_port??[2J");
+	CU_ASSERT_EQUAL(strlen(e[1].principal), STORE_PRINCIPAL_MAX);
+	CU_ASSERT_EQUAL(strspn(e[1].principal, "p"), STORE_PRINCIPAL_MAX);
+	store_audit_free(e, n);
+	store_close(st);
+	tu_rmtree(dir);
+	free(dir);
+}
+
 static void test_feed_fd(void)
 {
 	char *dir = NULL, *path = NULL, err[256];
@@ -173,6 +205,7 @@ int main(void)
 		return 99;
 	s = CU_add_suite("audit", NULL, NULL);
 	CU_add_test(s, "entries without secrets", test_audit_entries);
+	CU_add_test(s, "principal on one line, bounded", test_audit_principal);
 	CU_add_test(s, "feed fd", test_feed_fd);
 	return tu_run();
 }

@@ -830,7 +830,7 @@ static void test_export_log(void)
 	CU_ASSERT_EQUAL(cwmp_model_export_log(model, &text), 0);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(text);
 	CU_ASSERT_EQUAL(strncmp(text, "# phonesec change log", 21), 0);
-	CU_ASSERT_PTR_NOT_NULL(strstr(text, " set+save wui eve_999_fake_line keyboard_lock_timeout\n"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(text, " set+save wui eve?999_fake_line keyboard_lock_timeout\n"));
 	CU_ASSERT_PTR_NULL(strstr(text, "\n999 "));
 	const char *a = strstr(text, " http_port,admin_mode_password\n");
 	const char *b = strstr(text, " use_hidden_tags\n");
