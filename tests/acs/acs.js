@@ -15,9 +15,9 @@
 //       "session_timeout": 2,                       // cwmp:SessionTimeout in the InformResponse
 //       "stall_ms": 5000,                           // answer the next CPE POST this late
 //       "redirect": { "location": URL,              // answer the Inform with this redirect,
-//                     "status": 307, "times": 1 } } // that many times (the scenario stays for
+//                     "status": 307, "times": 1 },  // that many times (the scenario stays for
 //                                                   // the Inform that follows the redirects)
-//       "redirect_later": URL                       // redirect the empty POST instead (a
+//       "redirect_later": URL }                     // redirect the empty POST instead (a
 //                                                   // violation of TR-069 3.4.5 by the ACS)
 //   Records: DIR/log.jsonl (one JSON object per received request) and DIR/NNNN-*.xml bodies;
 //   protocol violations of the CPE go to DIR/violations.jsonl. Ends on SIGTERM.
