@@ -163,7 +163,7 @@ static const struct {
 struct model_param {
 	struct cwmp_param_info info; /* info.path malloc'd */
 	enum model_kind kind;
-	bool forced, hidden;
+	bool forced;
 	enum model_notify notify;
 	const struct store_setting *setting; /* SETTING; the lock target of WUI rows */
 	const char *text;
@@ -388,7 +388,7 @@ static int model_build_params(struct cwmp_model *m)
 				      !(s->flags & STORE_F_READONLY), MK_SETTING, &p))
 				return -1;
 			p->setting = s;
-			p->hidden = s->type == STORE_TYPE_SECRET;
+			p->info.hidden = s->type == STORE_TYPE_SECRET;
 			p->forced = s->flags & STORE_F_FORCED_INFORM;
 			if (p->forced)
 				p->notify = MN_DENY_ACTIVE;
@@ -741,7 +741,7 @@ static int model_read(struct cwmp_model *m, const struct model_param *p, char **
 	*value = NULL;
 	switch (p->kind) {
 	case MK_SETTING:
-		if (p->hidden) {
+		if (p->info.hidden) {
 			*value = strdup("");
 			break;
 		}

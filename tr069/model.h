@@ -96,6 +96,7 @@ struct cwmp_param_info {
 	const char *path;
 	const char *xsd_type;
 	bool writable;
+	bool hidden;   /* a secret: reads back as "" (TR-069 hidden/secured) */
 };
 size_t cwmp_model_count(const struct cwmp_model *m);
 const struct cwmp_param_info *cwmp_model_param(const struct cwmp_model *m, size_t i);

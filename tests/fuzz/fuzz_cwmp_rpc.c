@@ -175,22 +175,6 @@ static void fz_state_valid(const struct fz_state *s)
 	}
 }
 
-/* Whether a path shows a secret (read as "", so not written back as read). */
-static bool fz_secret_path(struct cwmp_model *model, const char *path)
-{
-	for (size_t k = 0; k < store_registry_count(); k++) {
-		const struct store_setting *s = store_registry_at(k);
-		const char *paths[8];
-		if (s->type != STORE_TYPE_SECRET)
-			continue;
-		size_t n = cwmp_model_paths_for_key(model, s->key, paths, 8);
-		for (size_t j = 0; j < n; j++)
-			if (!strcmp(paths[j], path))
-				return true;
-	}
-	return false;
-}
-
 /* After a change: an ACS writing back every writable parameter (secrets aside) with the value it
  * reads now is accepted and changes no setting. */
 static void fz_write_back(struct store *st, struct cwmp_model *model)
@@ -205,7 +189,7 @@ static void fz_write_back(struct store *st, struct cwmp_model *model)
 	fz_state_take(&before, st);
 	for (size_t i = 0; i < n; i++) {
 		const struct cwmp_param_info *p = cwmp_model_param(model, i);
-		if (!p->writable || fz_secret_path(model, p->path))
+		if (!p->writable || p->hidden)
 			continue;
 		if (cwmp_model_value(model, i, &vals[k]))
 			fz_fail("a writable parameter does not read", p->path);
