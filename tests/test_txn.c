@@ -59,6 +59,32 @@ static uint64_t head(void)
 	return h;
 }
 
+/* A transaction of daemon state alone on h (flags: STORE_TXN_BOTH, | STORE_TXN_LAZY): name set to
+ * value (NULL deletes); returns the commit's result, *seq its audit sequence when seq is given. */
+static int state_commit(struct store *h, unsigned flags, const char *name, const char *value,
+			uint64_t *seq)
+{
+	struct store_txn *t = NULL;
+	CU_ASSERT_EQUAL_FATAL(store_txn_begin(&t, h, flags, &admin), STORE_OK);
+	CU_ASSERT_EQUAL(store_txn_set_state(t, name, value), STORE_OK);
+	int rc = store_txn_commit(t, seq);
+	store_txn_free(t);
+	return rc;
+}
+
+/* The state row name as read through h: want, or absent when want is NULL. */
+static void expect_state(struct store *h, const char *name, const char *want)
+{
+	char *v = NULL;
+	if (!want) {
+		CU_ASSERT_EQUAL(store_state_get(&v, h, name), STORE_E_NOT_FOUND);
+		return;
+	}
+	CU_ASSERT_EQUAL_FATAL(store_state_get(&v, h, name), STORE_OK);
+	CU_ASSERT_STRING_EQUAL(v, want);
+	free(v);
+}
+
 static void test_all_or_nothing(void)
 {
 	struct store_txn *t = NULL;
@@ -319,26 +345,23 @@ static void test_locks(void)
 static void test_state(void)
 {
 	struct store_txn *t = NULL;
-	char *v = NULL;
-	CU_ASSERT_EQUAL(store_state_get(&v, st, "cwmp.parameter_key"), STORE_E_NOT_FOUND);
+	expect_state(st, "cwmp.parameter_key", NULL);
 	/* state commits with the values, or not at all */
 	CU_ASSERT_EQUAL_FATAL(store_txn_begin(&t, st, STORE_TXN_BOTH, &admin), STORE_OK);
 	CU_ASSERT_EQUAL(store_txn_set_state(t, "cwmp.parameter_key", "key-1"), STORE_OK);
 	CU_ASSERT_EQUAL(store_txn_set(t, "http_port", "0"), STORE_E_VALUE);
 	CU_ASSERT_NOT_EQUAL(store_txn_commit(t, NULL), STORE_OK);
 	store_txn_free(t);
-	CU_ASSERT_EQUAL(store_state_get(&v, st, "cwmp.parameter_key"), STORE_E_NOT_FOUND);
+	expect_state(st, "cwmp.parameter_key", NULL);
 	CU_ASSERT_EQUAL_FATAL(store_txn_begin(&t, st, STORE_TXN_BOTH, &admin), STORE_OK);
 	CU_ASSERT_EQUAL(store_txn_set_state(t, "cwmp.parameter_key", "key-2"), STORE_OK);
 	CU_ASSERT_EQUAL(store_txn_set(t, "http_port", "81"), STORE_OK);
 	CU_ASSERT_EQUAL(store_txn_commit(t, NULL), STORE_OK);
 	store_txn_free(t);
-	CU_ASSERT_EQUAL_FATAL(store_state_get(&v, st, "cwmp.parameter_key"), STORE_OK);
-	CU_ASSERT_STRING_EQUAL(v, "key-2");
-	free(v);
+	expect_state(st, "cwmp.parameter_key", "key-2");
 	CU_ASSERT_EQUAL(store_state_set(st, "x", "1"), STORE_OK);
 	CU_ASSERT_EQUAL(store_state_set(st, "x", NULL), STORE_OK);
-	CU_ASSERT_EQUAL(store_state_get(&v, st, "x"), STORE_E_NOT_FOUND);
+	expect_state(st, "x", NULL);
 }
 
 static void test_locks_and_state_in_txn(void)
@@ -348,7 +371,6 @@ static void test_locks_and_state_in_txn(void)
 	size_t n = 0;
 	bool locked = true;
 	uint64_t h = head(), seq = 0;
-	char *v = NULL;
 
 	/* a value and two locks in one transaction: one SET and one LOCK/UNLOCK entry each */
 	CU_ASSERT_EQUAL_FATAL(store_txn_begin(&t, st, STORE_TXN_BOTH, &admin), STORE_OK);
@@ -389,20 +411,12 @@ static void test_locks_and_state_in_txn(void)
 	store_txn_free(t);
 
 	/* daemon state alone: written, no audit entry; NULL deletes */
-	CU_ASSERT_EQUAL_FATAL(store_txn_begin(&t, st, STORE_TXN_BOTH, &admin), STORE_OK);
-	CU_ASSERT_EQUAL(store_txn_set_state(t, "cwmp.attr.x", "2"), STORE_OK);
-	CU_ASSERT_EQUAL(store_txn_commit(t, &seq), STORE_OK);
-	store_txn_free(t);
+	CU_ASSERT_EQUAL(state_commit(st, STORE_TXN_BOTH, "cwmp.attr.x", "2", &seq), STORE_OK);
 	CU_ASSERT_EQUAL(seq, 0);
 	CU_ASSERT_EQUAL(head(), h);
-	CU_ASSERT_EQUAL_FATAL(store_state_get(&v, st, "cwmp.attr.x"), STORE_OK);
-	CU_ASSERT_STRING_EQUAL(v, "2");
-	free(v);
-	CU_ASSERT_EQUAL_FATAL(store_txn_begin(&t, st, STORE_TXN_BOTH, &admin), STORE_OK);
-	CU_ASSERT_EQUAL(store_txn_set_state(t, "cwmp.attr.x", NULL), STORE_OK);
-	CU_ASSERT_EQUAL(store_txn_commit(t, NULL), STORE_OK);
-	store_txn_free(t);
-	CU_ASSERT_EQUAL(store_state_get(&v, st, "cwmp.attr.x"), STORE_E_NOT_FOUND);
+	expect_state(st, "cwmp.attr.x", "2");
+	CU_ASSERT_EQUAL(state_commit(st, STORE_TXN_BOTH, "cwmp.attr.x", NULL, NULL), STORE_OK);
+	expect_state(st, "cwmp.attr.x", NULL);
 	CU_ASSERT_EQUAL(tu_set(st, "web_logout_timer", "25", NULL), STORE_OK);
 	{
 		const char *k[] = { "web_logout_timer", "admin_mode" };
@@ -427,7 +441,7 @@ static void test_state_alone(void)
 {
 	struct store_txn *t = NULL;
 	struct store *other = NULL;
-	char err[256], *v = NULL;
+	char err[256];
 	uint64_t h = head(), seq = 1;
 	int fd;
 
@@ -449,20 +463,13 @@ static void test_state_alone(void)
 	CU_ASSERT_EQUAL(head(), h);
 	CU_ASSERT_EQUAL(synchronous_mode(st), 2);
 	CU_ASSERT_EQUAL(store_feed_drain(other), 0);
-	CU_ASSERT_EQUAL_FATAL(store_state_get(&v, other, "cwmp.events"), STORE_OK);
-	CU_ASSERT_STRING_EQUAL(v, "0 BOOTSTRAP");
-	free(v);
-	CU_ASSERT_EQUAL_FATAL(store_state_get(&v, other, "cwmp.acs"), STORE_OK);
-	CU_ASSERT_STRING_EQUAL(v, "http://acs.example/");
-	free(v);
+	expect_state(other, "cwmp.events", "0 BOOTSTRAP");
+	expect_state(other, "cwmp.acs", "http://acs.example/");
 
 	/* a durable state commit does not wake either */
-	CU_ASSERT_EQUAL_FATAL(store_txn_begin(&t, st, STORE_TXN_BOTH, &admin), STORE_OK);
-	CU_ASSERT_EQUAL(store_txn_set_state(t, "cwmp.acs", NULL), STORE_OK);
-	CU_ASSERT_EQUAL(store_txn_commit(t, NULL), STORE_OK);
-	store_txn_free(t);
+	CU_ASSERT_EQUAL(state_commit(st, STORE_TXN_BOTH, "cwmp.acs", NULL, NULL), STORE_OK);
 	CU_ASSERT_EQUAL(store_feed_drain(other), 0);
-	CU_ASSERT_EQUAL(store_state_get(&v, other, "cwmp.acs"), STORE_E_NOT_FOUND);
+	expect_state(other, "cwmp.acs", NULL);
 
 	/* a setting (or a lock) is never committed lazily: refused, nothing written */
 	CU_ASSERT_EQUAL_FATAL(store_txn_begin(&t, st, STORE_TXN_BOTH | STORE_TXN_LAZY, &admin),
@@ -477,9 +484,7 @@ static void test_state_alone(void)
 	CU_ASSERT_EQUAL(store_txn_commit(t, NULL), STORE_E_INVALID);
 	store_txn_free(t);
 	expect_value("web_logout_timer", "25");
-	CU_ASSERT_EQUAL_FATAL(store_state_get(&v, st, "cwmp.events"), STORE_OK);
-	CU_ASSERT_STRING_EQUAL(v, "0 BOOTSTRAP");
-	free(v);
+	expect_state(st, "cwmp.events", "0 BOOTSTRAP");
 	CU_ASSERT_EQUAL(head(), h);
 	CU_ASSERT_EQUAL(store_feed_drain(other), 0);
 	CU_ASSERT_EQUAL(synchronous_mode(st), 2);
