@@ -8,7 +8,12 @@
 # http-auth); one session of phonesec-cwmpd is recorded through bench/cwmp_record.py and the
 # floor replays those bytes. bench/cwmp_drive.py measures and prints the goals (OK/OVER).
 #
-# usage (from the build folder): sh SRCDIR/bench/cwmp.sh [-n SESSIONS] [-r ROUNDS] [-w WARMUP]
+# -t: the same over https (TLS 1.3, a throw-away RSA-2048 CA and server certificate made here): the
+# daemon verifies the ACS against ca_file and keeps its TLS context and session between sessions,
+# the floor does the same (one context, each session resuming the last); the session is recorded
+# once over plain http from a second ACS, since the recorder reads the bytes between the two.
+#
+# usage (from the build folder): sh SRCDIR/bench/cwmp.sh [-t] [-n SESSIONS] [-r ROUNDS] [-w WARMUP]
 # Exit status: 0 all goals met, 3 a goal missed, 1 an error. KEEP_TMP=1 keeps the work folder.
 # Profiling: CWMPD_WRAP="valgrind --tool=callgrind --callgrind-out-file=/tmp/cg.%p" runs the daemon
 # under that command (the figures are then meaningless, the profile is not); -n 100 -r 1 will do.
@@ -17,13 +22,14 @@ top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/.." && pwd)}
 # shellcheck source=tests/proc.sh
 . "$top_srcdir/tests/proc.sh"
 top_builddir=${top_builddir:-$(pwd)}
-SESSIONS=1000 ROUNDS=5 WARMUP=10
-while getopts "n:r:w:" o; do
+SESSIONS=1000 ROUNDS=5 WARMUP=10 TLS=
+while getopts "tn:r:w:" o; do
 	case $o in
+	t) TLS=1 ;;
 	n) SESSIONS=$OPTARG ;;
 	r) ROUNDS=$OPTARG ;;
 	w) WARMUP=$OPTARG ;;
-	*) sed -n '11,12s/^# //p' "$0" >&2; exit 1 ;;
+	*) sed -n '/^# usage/,/^# Exit/s/^# //p' "$0" >&2; exit 1 ;;
 	esac
 done
 
@@ -39,13 +45,14 @@ for t in node python3; do command -v "$t" >/dev/null 2>&1 || die "$t not install
 [ -d "$top_srcdir/tests/node_modules/http-auth" ] || die "npm install --prefix $top_srcdir/tests"
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/bench-cwmp.XXXXXX") || exit 1
-acs_pid= d_pid= rec_pid= ok=0
+acs_pid= d_pid= rec_pid= acs2_pid= ok=0
 cleanup() {
 	ps_stop "$rec_pid"
+	ps_stop "$acs2_pid"
 	ps_stop "$d_pid"
 	ps_stop "$acs_pid"
 	if [ "$ok" -ne 1 ]; then
-		for f in cwmpd.log acs.err; do
+		for f in cwmpd.log acs.err acs2.err pki.log; do
 			echo "---- $f (tail)" >&2
 			tail -n 15 "$tmp/$f" >&2 2>/dev/null
 		done
@@ -113,41 +120,87 @@ EOF
 # ------------------------------------------------------------------ ACS, store, daemon
 USER=cpe-1 PASS='bench pass'
 ST="$tmp/settings.db"
+CONF="$top_srcdir/conf/phonesec.conf"
+SCHEME=http ACS_TLS= FLOOR_TLS=
+if [ -n "$TLS" ]; then
+	command -v openssl >/dev/null 2>&1 || die "openssl not installed"
+	P="$tmp/pki"
+	mkdir -p "$P"
+	{
+		openssl req -x509 -newkey rsa:2048 -nodes -keyout "$P/ca.key" -out "$P/ca.pem" -days 2 \
+			-subj "/CN=phonesec bench CA" -addext basicConstraints=critical,CA:TRUE \
+			-addext keyUsage=critical,keyCertSign,cRLSign &&
+		openssl req -newkey rsa:2048 -nodes -keyout "$P/acs.key" -out "$P/acs.csr" -subj "/CN=acs" &&
+		printf 'subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth\n' >"$P/acs.ext" &&
+		openssl x509 -req -in "$P/acs.csr" -CA "$P/ca.pem" -CAkey "$P/ca.key" -CAcreateserial \
+			-out "$P/acs.pem" -days 2 -extfile "$P/acs.ext"
+	} >"$tmp/pki.log" 2>&1 || die "making the certificates failed"
+	grep -v -E '^(ca_file|ca_path|client_cert|client_key) *=' "$CONF" >"$tmp/phonesec.conf"
+	printf 'ca_file = %s\n' "$P/ca.pem" >>"$tmp/phonesec.conf"
+	CONF="$tmp/phonesec.conf"
+	SCHEME=https ACS_TLS="--tls-cert $P/acs.pem --tls-key $P/acs.key" FLOOR_TLS=", \"-t\", \"$P/ca.pem\""
+fi
 "$CLI" -s "$ST" init >/dev/null 2>&1 || die "phonesec init"
+# shellcheck disable=SC2086
 node "$ACS_JS" --port-file "$tmp/port" --log "$tmp/log" --queue "$tmp/q" --user "$USER" \
-	--pass "$PASS" 2>"$tmp/acs.err" &
+	--pass "$PASS" $ACS_TLS 2>"$tmp/acs.err" &
 acs_pid=$!
 wait_file "$tmp/port" || die "the ACS did not start"
 ACS_PORT=$(cat "$tmp/port")
-URL_A="http://127.0.0.1:$ACS_PORT/acs" URL_B="http://127.0.0.1:$ACS_PORT/acs/"
+URL_A="$SCHEME://127.0.0.1:$ACS_PORT/acs" URL_B="$SCHEME://127.0.0.1:$ACS_PORT/acs/"
 "$CLI" -s "$ST" set tr69_acs_url="$URL_A" tr69_acs_user="$USER" tr69_acs_passwd="$PASS" \
 	tr69_cr_user=acs tr69_cr_pass=bench-cr-1 tr69_periodic_enable=off >/dev/null ||
 	die "setting the ACS up"
-${CWMPD_WRAP:-} "$CWMPD" -s "$ST" -c "$top_srcdir/conf/phonesec.conf" -f -p "$(free_port)" >"$tmp/cwmpd.log" 2>&1 &
+${CWMPD_WRAP:-} "$CWMPD" -s "$ST" -c "$CONF" -f -p "$(free_port)" >"$tmp/cwmpd.log" 2>&1 &
 d_pid=$!
 wait_ended 1 # the first session: 0 BOOTSTRAP, 1 BOOT
 
 # ------------------------------------------------------------------ record one session
-python3 "$top_srcdir/bench/cwmp_record.py" "$tmp/rport" "$ACS_PORT" "$tmp/record.bin" &
+# over plain http: from the ACS itself, or (-t) from a plain twin with a queue of its own
+REC_ACS_PORT=$ACS_PORT REC_LOG="$tmp/log"
+if [ -n "$TLS" ]; then
+	mkdir -p "$tmp/q2" "$tmp/log2"
+	cp "$tmp/A.json" "$tmp/q2/000000.json"
+	node "$ACS_JS" --port-file "$tmp/port2" --log "$tmp/log2" --queue "$tmp/q2" --user "$USER" \
+		--pass "$PASS" 2>"$tmp/acs2.err" &
+	acs2_pid=$!
+	wait_file "$tmp/port2" || die "the recording ACS did not start"
+	REC_ACS_PORT=$(cat "$tmp/port2") REC_LOG="$tmp/log2"
+fi
+python3 "$top_srcdir/bench/cwmp_record.py" "$tmp/rport" "$REC_ACS_PORT" "$tmp/record.bin" &
 rec_pid=$!
 wait_file "$tmp/rport" || die "the recorder did not start"
 "$CLI" -s "$ST" set tr69_acs_url="http://127.0.0.1:$(cat "$tmp/rport")/acs" >/dev/null
-wait_ended 2
+if [ -n "$TLS" ]; then
+	for _ in $(seq 1 600); do
+		grep -q '"event":"end"' "$tmp/log2/log.jsonl" 2>/dev/null && break
+		sleep 0.1
+	done
+	grep -q '"event":"end"' "$tmp/log2/log.jsonl" 2>/dev/null || die "the recorded session did not end"
+	"$CLI" -s "$ST" set tr69_acs_url="$URL_A" >/dev/null # back to https (a session)
+	wait_ended 2
+else
+	wait_ended 2
+fi
 ps_stop "$rec_pid"
 rec_pid=
+ps_stop "$acs2_pid"
+acs2_pid=
 [ "$(cat "$tmp/record.bin.conns")" = 1 ] || die "the recorded session used several connections"
 grep -q '0 BOOTSTRAP' "$tmp/record.bin" || die "the recorded Inform has no 0 BOOTSTRAP"
 [ "$(grep -c '^POST ' "$tmp/record.bin")" = 5 ] ||
 	die "recorded $(grep -c '^POST ' "$tmp/record.bin") requests, not 5 (Inform, Digest retry, empty POST, 2 responses)"
-[ -s "$tmp/log/violations.jsonl" ] && die "the ACS saw protocol violations"
+for l in "$tmp/log" "$REC_LOG"; do
+	[ -s "$l/violations.jsonl" ] && die "the ACS saw protocol violations"
+done
 
-echo "phonesec-cwmpd (pid $d_pid) and the floor against tests/acs/acs.js on 127.0.0.1:$ACS_PORT;" \
+echo "phonesec-cwmpd (pid $d_pid) and the floor against tests/acs/acs.js on $SCHEME://127.0.0.1:$ACS_PORT;" \
 	"$(nproc) CPU(s), load $(cut -d' ' -f1-3 /proc/loadavg), $(uname -r)"
 echo "recorded session: $(grep -c '^POST ' "$tmp/record.bin") requests, $(wc -c <"$tmp/record.bin") bytes" \
 	"(GetParameterValuesResponse of $(grep -o '<Name>' "$tmp/record.bin" | wc -l) names in all)"
 python3 "$top_srcdir/bench/cwmp_drive.py" --pid "$d_pid" --cli "$CLI" --store "$ST" \
 	--url "$URL_A" --url "$URL_B" --acs-log "$tmp/log/log.jsonl" --daemon-log "$tmp/cwmpd.log" \
-	--floor "[\"$FLOOR\", \"-r\", \"$tmp/record.bin\", \"-p\", \"$ACS_PORT\", \"-u\", \"$USER\", \"-w\", \"$PASS\"]" \
+	--floor "[\"$FLOOR\", \"-r\", \"$tmp/record.bin\", \"-p\", \"$ACS_PORT\", \"-u\", \"$USER\", \"-w\", \"$PASS\"$FLOOR_TLS]" \
 	--sessions "$SESSIONS" --rounds "$ROUNDS" --warmup "$WARMUP"
 rc=$?
 kill -0 "$d_pid" 2>/dev/null || { echo "phonesec-cwmpd died during the run" >&2; rc=1; }

@@ -139,13 +139,17 @@ def settle():
         last = now
 
 
+floor_runs = []  # every floor run's figures, the warm-up's too
+
+
 def floor_sessions(n):
     r = subprocess.run(floor_cmd + ["-n", str(n)], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     if r.returncode:
         fail("the floor failed: " + r.stderr.decode(errors="replace"))
     kv = dict(x.split("=", 1) for x in r.stdout.decode().split())
     acs.poll()
-    return {k: int(v) for k, v in kv.items()}
+    floor_runs.append({k: int(v) for k, v in kv.items()})
+    return floor_runs[-1]
 
 
 def fmt_kb(kb):
@@ -267,6 +271,19 @@ print("  peak Anonymous during %d more sessions: %s (%d samples, one a milliseco
       (PEAK_SESSIONS, fmt_kb(peak["kb"]), peak["n"]))
 print("  floor: Anonymous %s, VmHWM %s" % (fmt_kb(max(r["anon_kb"] for r in f_mem)),
                                             fmt_kb(max(r["hwm_kb"] for r in f_mem))))
+if f_mem[0].get("tls"):
+    # like for like: both sides resumed their TLS sessions. The ACS's records count the
+    # connections of both; the floor counts its own (each run's first is a full handshake).
+    conns = [json.loads(l) for l in open(opt.acs_log)]
+    conns = [r for r in conns if r.get("event") == "connect" and r.get("tls")]
+    f_res = sum(r["resumed"] for r in floor_runs)
+    f_all = sum(r["sessions"] for r in floor_runs)
+    d_all = len(conns) - f_all
+    d_res = sum(1 for r in conns if r.get("resumed")) - f_res
+    print("TLS (%s): resumed sessions, phonesec-cwmpd %d of %d connections, floor %d of %d" %
+          (conns[-1].get("protocol") if conns else "?", d_res, d_all, f_res, f_all))
+    if d_res < d_all - 1 or f_res < f_all - len(floor_runs):
+        fail("TLS sessions were not resumed as expected")
 print()
 anon = [samples[k]["Anonymous"] for k in sorted(samples)]
 half, end = samples[opt.sessions // 2]["Anonymous"], samples[opt.sessions]["Anonymous"]

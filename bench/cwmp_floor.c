@@ -2,7 +2,10 @@
  * replays the request bytes phonesec-cwmpd sent in one recorded session, over the same kind of
  * connection (one HTTP/1.1 keep-alive connection per session, the Digest 401 round trip on it).
  *
- * usage: cwmp_floor -r RECORD -p ACS_PORT -u USER -w PASS [-n SESSIONS]
+ * usage: cwmp_floor -r RECORD -p ACS_PORT -u USER -w PASS [-n SESSIONS] [-t CA_FILE]
+ * -t: over TLS as phonesec-cwmpd with an https ACS: the server's chain and IP address verified
+ * against CA_FILE, TLS 1.2 minimum, one context for all sessions and each session resuming the
+ * previous one's TLS session.
  * Only what a real client must compute per request is recomputed: Host (the ACS's port),
  * Content-Length, the Digest answer (new nonce, nc, cnonce, response), the session cookie and
  * the cwmp:ID echoed from the ACS's last message; every other byte is the recording's. Prints one
@@ -25,6 +28,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+#include <openssl/x509v3.h>
+
 #include "digest.h"
 
 #define FLOOR_MAX_REQS 64
@@ -42,8 +49,12 @@ struct floor {
 	size_t n_reqs;
 	unsigned short port;
 	const char *user, *pass;
+	SSL_CTX *ctx;      /* -t: TLS */
+	SSL_SESSION *sess; /* the last session's, offered for resumption */
 	/* per session */
 	int fd;
+	SSL *ssl;
+	long resumed;      /* sessions whose TLS session was resumed */
 	char nonce[DIGEST_FIELD_MAX], realm[DIGEST_FIELD_MAX], opaque[DIGEST_FIELD_MAX];
 	enum digest_alg alg;
 	bool challenged;
@@ -115,10 +126,18 @@ static void floor_load(struct floor *f, const char *path)
 
 /* ------------------------------------------------------------------------------- HTTP */
 
-static void floor_send_all(int fd, const char *p, size_t n)
+static void floor_send_all(struct floor *f, const char *p, size_t n)
 {
 	while (n) {
-		ssize_t w = send(fd, p, n, MSG_NOSIGNAL);
+		if (f->ssl) {
+			int w = SSL_write(f->ssl, p, (int)n);
+			if (w <= 0)
+				floor_die("SSL_write: error %d", SSL_get_error(f->ssl, w));
+			p += w;
+			n -= (size_t)w;
+			continue;
+		}
+		ssize_t w = send(f->fd, p, n, MSG_NOSIGNAL);
 		if (w < 0 && errno == EINTR)
 			continue;
 		if (w <= 0)
@@ -134,6 +153,13 @@ static void floor_fill(struct floor *f, size_t want)
 	while (f->in_len < want) {
 		if (want > FLOOR_MAX_MSG)
 			floor_die("%s", "response too large");
+		if (f->ssl) {
+			int r = SSL_read(f->ssl, f->in + f->in_len, (int)(FLOOR_MAX_MSG - f->in_len));
+			if (r <= 0)
+				floor_die("SSL_read: error %d", SSL_get_error(f->ssl, r));
+			f->in_len += (size_t)r;
+			continue;
+		}
 		ssize_t r = recv(f->fd, f->in + f->in_len, FLOOR_MAX_MSG - f->in_len, 0);
 		if (r < 0 && errno == EINTR)
 			continue;
@@ -409,12 +435,20 @@ static void floor_session(struct floor *f)
 	if (f->fd < 0 || connect(f->fd, (struct sockaddr *)&sa, sizeof(sa)))
 		floor_die("connect: %s", strerror(errno));
 	setsockopt(f->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	if (f->ctx) {
+		f->ssl = SSL_new(f->ctx);
+		if (!f->ssl || SSL_set_fd(f->ssl, f->fd) != 1 ||
+		    X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(f->ssl), "127.0.0.1") != 1 ||
+		    (f->sess && SSL_set_session(f->ssl, f->sess) != 1) || SSL_connect(f->ssl) != 1 ||
+		    SSL_get_verify_result(f->ssl) != X509_V_OK)
+			floor_die("TLS handshake failed: %s", ERR_reason_error_string(ERR_get_error()));
+	}
 	f->challenged = false;
 	f->cookie[0] = '\0';
 	f->acs_id[0] = '\0';
 	for (size_t i = 0; i < f->n_reqs; i++) {
 		size_t n = floor_build(f, &f->reqs[i]);
-		floor_send_all(f->fd, f->out, n);
+		floor_send_all(f, f->out, n);
 		floor_read_response(f);
 		bool last = i + 1 == f->n_reqs;
 		if (f->status == 401 && i == 0)
@@ -423,6 +457,15 @@ static void floor_session(struct floor *f)
 			floor_die("unexpected HTTP status %d after request %zu", f->status, i + 1);
 		if (last && f->status != 204)
 			floor_die("%s", "the ACS did not end the session after the last request");
+	}
+	if (f->ssl) {
+		if (f->sess)
+			SSL_SESSION_free(f->sess);
+		f->resumed += SSL_session_reused(f->ssl) == 1;
+		f->sess = SSL_get1_session(f->ssl);
+		SSL_shutdown(f->ssl); /* close_notify, as gSOAP sends */
+		SSL_free(f->ssl);
+		f->ssl = NULL;
 	}
 	close(f->fd);
 }
@@ -473,20 +516,21 @@ static long long floor_kb(const char *path, const char *key)
 int main(int argc, char **argv)
 {
 	static struct floor f;
-	const char *record = NULL;
+	const char *record = NULL, *ca_file = NULL;
 	long sessions = 1;
 	int c;
 
-	while ((c = getopt(argc, argv, "r:p:u:w:n:")) != -1) {
+	while ((c = getopt(argc, argv, "r:p:u:w:n:t:")) != -1) {
 		switch (c) {
 		case 'r': record = optarg; break;
 		case 'p': f.port = (unsigned short)atoi(optarg); break;
 		case 'u': f.user = optarg; break;
 		case 'w': f.pass = optarg; break;
 		case 'n': sessions = atol(optarg); break;
+		case 't': ca_file = optarg; break;
 		default:
 			fprintf(stderr, "usage: cwmp_floor -r RECORD -p ACS_PORT -u USER -w PASS "
-					"[-n SESSIONS]\n");
+					"[-n SESSIONS] [-t CA_FILE]\n");
 			return 2;
 		}
 	}
@@ -495,6 +539,13 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	floor_load(&f, record);
+	if (ca_file) {
+		f.ctx = SSL_CTX_new(TLS_client_method());
+		if (!f.ctx || SSL_CTX_set_min_proto_version(f.ctx, TLS1_2_VERSION) != 1 ||
+		    SSL_CTX_load_verify_locations(f.ctx, ca_file, NULL) != 1)
+			floor_die("TLS context from %s failed", ca_file);
+		SSL_CTX_set_verify(f.ctx, SSL_VERIFY_PEER, NULL);
+	}
 	f.out = malloc(FLOOR_MAX_MSG);
 	f.in = malloc(FLOOR_MAX_MSG);
 	if (!f.out || !f.in)
@@ -508,6 +559,11 @@ int main(int argc, char **argv)
 	long long t1 = floor_ticks(), n1 = floor_cpu_ns();
 	clock_gettime(CLOCK_MONOTONIC, &w1);
 	long long wall_ms = (w1.tv_sec - w0.tv_sec) * 1000LL + (w1.tv_nsec - w0.tv_nsec) / 1000000;
+	if (f.sess)
+		SSL_SESSION_free(f.sess);
+	if (f.ctx)
+		SSL_CTX_free(f.ctx);
+	printf("tls=%d resumed=%ld ", f.ctx != NULL, f.resumed);
 	printf("sessions=%ld requests=%zu cpu_ticks=%lld cpu_ns=%lld anon_kb=%lld hwm_kb=%lld "
 	       "wall_ms=%lld\n",
 	       sessions, f.n_reqs, t1 - t0, n1 - n0, floor_kb("/proc/self/smaps_rollup", "Anonymous"),

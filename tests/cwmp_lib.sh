@@ -98,6 +98,9 @@ elif what == "file-times":       # times of the file requests for name args[0]
 elif what == "session-conns":    # distinct connections of session n
     n = int(args[0])
     print(len({r["conn"] for r in recs if r.get("session") == n and "conn" in r}))
+elif what == "tls-resumed":      # TLS connections in order: "new" or "resumed" each
+    print(" ".join("resumed" if r.get("resumed") else "new" for r in recs
+                   if r.get("event") == "connect" and r.get("tls")))
 elif what == "inform-urls":      # request paths of the Informs, one a line
     for r in informs():
         print(r["url"])

@@ -1,9 +1,11 @@
 #!/bin/sh
 # TLS from phonesec-cwmpd to the ACS: the test ACS (tests/acs/acs.js) over https with a throw-away
 # CA and certificates made here by openssl. A session completes with the right CA; a CA that did
-# not sign the server, a certificate for another host name and a TLS 1.1-only server are refused
-# (and nothing reaches the ACS's plain-http port: no fallback, no redirect to http); a client
-# certificate is presented when configured and required by the ACS.
+# not sign the server (even one the system trust store has, when ca_file is set), a certificate
+# for another host name and a TLS 1.1-only server are refused (and nothing reaches the ACS's
+# plain-http port: no fallback, no redirect to http); a client certificate is presented when
+# configured and required by the ACS. The TLS context and session kept between sessions never
+# outlive the trust they were verified with.
 set -u
 T_NAME=tls
 . "${top_srcdir:-.}/tests/cwmp_lib.sh"
@@ -44,6 +46,7 @@ conf() {
 conf good "ca_file=$P/ca.pem"
 conf other "ca_file=$P/otherca.pem"
 conf withclient "ca_file=$P/ca.pem" "client_cert=$P/client.pem" "client_key=$P/client.key"
+conf system
 
 "$CLI" -s "$ST" init >/dev/null || fail "phonesec init"
 "$CLI" -s "$ST" set tr69_acs_user=cpe-1 tr69_acs_passwd='acs pass' tr69_cr_user=acs \
@@ -87,6 +90,25 @@ start_daemon "$T/other.conf"
 refused "untrusted CA"
 stop_daemon
 ok "a server certificate not signed by ca_file: no session, no fallback to http"
+
+# the configured ca_file is the whole trust: a server signed by a CA of the system trust store
+# (here SSL_CERT_FILE, which OpenSSL reads for it) but not by ca_file is refused; with neither
+# ca_file nor ca_path set, the system trust store is what the server is verified against
+https_acs server
+: >"$T/cwmpd.log"
+export SSL_CERT_FILE="$P/ca.pem"
+start_daemon "$T/other.conf"
+unset SSL_CERT_FILE
+refused "a CA of the system store but not ca_file"
+stop_daemon
+https_acs server
+: >"$T/cwmpd.log"
+export SSL_CERT_FILE="$P/ca.pem"
+start_daemon "$T/system.conf"
+unset SSL_CERT_FILE
+wait_until 15 ended_ge 1 || fail "no session with the server's CA in the system trust store"
+stop_daemon
+ok "ca_file set: it alone is trusted, not the system store; none set: the system store"
 
 # ------------------------------------------------------------------ 3. certificate of another host
 https_acs wronghost
@@ -150,4 +172,75 @@ wait_until 15 ended_ge 1 || fail "no session after an https -> https redirect"
 no_violations
 stop_daemon
 ok "a redirect from https to https: verified again and followed"
+
+
+# ------------------------------------------------------------------ 7. context and session kept
+# Later sessions use the context built for the first (the trust is loaded once) and resume its TLS
+# session; a change of the trust file on disk, of the conf (SIGHUP) or of the server's certificate
+# is verified again in full: a kept session never outlives the trust it was verified with.
+https_acs server
+cp "$P/ca.pem" "$T/trust.pem"
+conf kept "ca_file=$T/trust.pem"
+: >"$T/cwmpd.log"
+start_daemon "$T/kept.conf"
+wait_until 15 ended_ge 1 || fail "kept context: no first session"
+cr_ok || fail "kept context: connection request"
+wait_until 15 ended_ge 2 || fail "kept context: no second session"
+cr_ok || fail "kept context: connection request"
+wait_until 15 ended_ge 3 || fail "kept context: no third session"
+[ "$(q tls-resumed)" = "new resumed resumed" ] || fail "TLS connections: $(q tls-resumed)"
+[ "$(grep -c 'TLS context built' "$T/cwmpd.log")" = 1 ] ||
+	fail "contexts built: $(grep -c 'TLS context built' "$T/cwmpd.log"), not 1"
+no_violations
+ok "https sessions: the context built once, later sessions resume the TLS session"
+
+# the trust file now holds a CA that did not sign the server (same path, same conf)
+cp "$P/otherca.pem" "$T/trust.pem.new" && mv "$T/trust.pem.new" "$T/trust.pem"
+cr_ok || fail "trust changed: connection request"
+wait_until 15 grep -q 'session failed' "$T/cwmpd.log" || fail "trust changed: the session was made"
+sleep 0.5
+[ "$(q informs)" = 3 ] || fail "trust changed: $(q informs) Informs, not 3"
+[ "$(grep -c 'TLS context built' "$T/cwmpd.log")" = 2 ] || fail "trust changed: no new context"
+ok "the trust file replaced by another CA: a new context, the kept session not resumed, refused"
+
+# the right CA again, rewritten in place: a new context and a full handshake
+sleep 0.02 # a distinct modification time even on coarse clocks
+cat "$P/ca.pem" >"$T/trust.pem"
+cr_ok || fail "trust restored: connection request"
+wait_until 15 ended_ge 4 || fail "trust restored: no session"
+[ "$(q tls-resumed)" = "new resumed resumed new" ] || fail "TLS connections: $(q tls-resumed)"
+cr_ok || fail "trust restored: connection request"
+wait_until 15 ended_ge 5 || fail "trust restored: no second session"
+[ "$(q tls-resumed)" = "new resumed resumed new resumed" ] || fail "TLS connections: $(q tls-resumed)"
+ok "the trust file rewritten in place: verified in full again, then resumed"
+
+# a conf naming another CA, read on SIGHUP: refused
+conf kept "ca_file=$P/otherca.pem"
+: >"$T/cwmpd.log"
+kill -HUP "$D_PID"
+wait_until 10 grep -q 'configuration' "$T/cwmpd.log" || fail "SIGHUP: no reload logged"
+cr_ok || fail "conf changed: connection request"
+wait_until 15 grep -q 'session failed' "$T/cwmpd.log" || fail "conf changed: the session was made"
+sleep 0.5
+[ "$(q informs)" = 5 ] || fail "conf changed: $(q informs) Informs, not 5"
+stop_daemon
+ok "a conf naming another CA (SIGHUP): the kept context and session are not used"
+
+# the server's certificate changes under a warm daemon: the new one is verified, a wrong one refused
+https_acs server
+: >"$T/cwmpd.log"
+start_daemon "$T/good.conf"
+wait_until 15 ended_ge 1 || fail "server change: no first session"
+CRU=$(cr_url)
+stop_acs
+rm -rf "$T/log" "$T/q"
+start_acs --tls-cert "$P/wronghost.pem" --tls-key "$P/wronghost.key" --port "$ACS_PORT"
+c=$(curl -s -o /dev/null -w '%{http_code}' --digest -u acs:cr-secret-1 "$CRU")
+[ "$c" = 200 ] || fail "server change: connection request: HTTP $c"
+wait_until 15 events_ge tls-error 1 || fail "server change: no TLS attempt seen"
+wait_until 15 grep -q 'session failed' "$T/cwmpd.log" || fail "server change: no failure logged"
+[ "$(q informs)" = 0 ] || fail "server change: a session was made with a certificate for another host"
+stop_daemon
+ok "an ACS that now shows a certificate for another host: refused, not resumed"
+
 exit 0

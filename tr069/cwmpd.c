@@ -87,6 +87,7 @@ struct cwmpd {
 	struct store *wst;         /* worker thread */
 	struct cwmp_model *model;  /* loop thread: notification attributes, paths of keys */
 	struct cwmp_model *wmodel; /* worker thread */
+	struct cwmp_tls_cache *tls; /* worker thread: TLS context and session between sessions */
 	struct cwmp_cr *cr;
 	struct event *ev_feed, *ev_timer, *ev_done, *ev_term, *ev_int, *ev_hup;
 	pthread_t worker;
@@ -557,9 +558,16 @@ static void cwmpd_session(struct cwmpd *d)
 			.url = url, .user = user, .pass = pass, .conf = &d->conf,
 			.model = d->wmodel, .events = snap, .retry_count = retry,
 			.transfer = have_transfer ? &transfer : NULL, .transfer_busy = busy,
+			.tls = d->tls,
 		};
+		struct cwmp_tls_stats before, after;
+		cwmp_tls_cache_stats(d->tls, &before);
 		log_msg(LOG_INFO, "cwmp: session with %s (%zu events, retry %u)", url, snap->n, retry);
 		cwmp_session_run(res, &p);
+		cwmp_tls_cache_stats(d->tls, &after);
+		if (after.builds != before.builds)
+			log_msg(LOG_INFO, "cwmp: TLS context built (trust%s loaded)",
+				d->conf.client_cert[0] ? " and client certificate" : "");
 	}
 	if (res->completed)
 		log_msg(LOG_INFO, "cwmp: session done (%u requests, %u connections)", res->requests,
@@ -1419,6 +1427,7 @@ static int cwmpd_start(struct cwmpd *d)
 		log_msg(LOG_ERR, "cwmp: event setup failed");
 		return -1;
 	}
+	d->tls = cwmp_tls_cache_new(); /* NULL: each https session builds its own context */
 	if (pthread_create(&d->worker, NULL, cwmpd_worker, d)) {
 		log_msg(LOG_ERR, "cwmp: cannot start the session thread");
 		return -1;
@@ -1455,6 +1464,7 @@ static void cwmpd_stop(struct cwmpd *d)
 		event_base_free(d->base);
 	cwmp_model_free(d->model);
 	cwmp_model_free(d->wmodel);
+	cwmp_tls_cache_free(d->tls);
 	store_close(d->st);
 	store_close(d->wst);
 }

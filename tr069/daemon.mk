@@ -3,7 +3,7 @@
 # Event queue, timing rules (no gSOAP: their unit test links them without it), session, connection-request server and the daemon's loop: in the
 # CWMP library, so that tests link the same code; main.c only parses the command line.
 tr069_libphonesec_cwmp_a_SOURCES += tr069/events.c tr069/events.h tr069/retry.c tr069/retry.h \
-	tr069/session.c tr069/session.h tr069/transfer.c tr069/transfer.h tr069/hook.c tr069/hook.h \
+	tr069/session.c tr069/session.h tr069/tls.c tr069/tls.h tr069/transfer.c tr069/transfer.h tr069/hook.c tr069/hook.h \
 	tr069/cr.c tr069/cr.h \
 	tr069/cwmpd.c tr069/cwmpd.h
 tr069_libphonesec_cwmp_a_CPPFLAGS += -I$(GSOAP_PLUGIN_DIR) $(EVENT_CFLAGS) $(SSL_CFLAGS)

@@ -10,9 +10,6 @@
 #include <strings.h>
 #include <time.h>
 
-#include <openssl/ssl.h>
-#include <openssl/x509v3.h>
-
 /* httpda.h declares its digest selectors without prototypes */
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wstrict-prototypes"
@@ -21,6 +18,7 @@
 #include "log.h"
 #include "msg.h"
 #include "session.h"
+#include "tls.h"
 #include "transfer.h"
 
 struct sess_cookie {
@@ -231,53 +229,11 @@ void cwmp_url_host_port(const char *url, char *host, size_t hostlen, char *port,
 	}
 }
 
-int cwmp_session_tls_setup(struct soap *soap, const struct cwmp_conf *c, const char *url,
-			   char *err, size_t errlen)
-{
-	/* chain and host name verified (SOAP_SSL_DEFAULT), TLS 1.2 and 1.3 only */
-	unsigned short flags = SOAP_SSL_DEFAULT | SOAP_TLSv1_2 | SOAP_TLSv1_3;
-	char host[256];
-
-	if (soap_ssl_client_context(soap, flags, NULL, NULL, c->ca_file[0] ? c->ca_file : NULL,
-				    c->ca_path[0] ? c->ca_path : NULL, NULL)) {
-		snprintf(err, errlen, "TLS setup failed (gSOAP error %d)", soap->error);
-		return -1;
-	}
-	SSL_CTX *ctx = soap->ctx;
-	cwmp_url_host_port(url, host, sizeof(host), NULL, 0);
-	if (!ctx || !host[0]) {
-		snprintf(err, errlen, "TLS setup failed (no context or no host in the URL)");
-		return -1;
-	}
-	/* Besides gSOAP's own check after the handshake, the host (or IP address) is part of the
-	 * chain verification itself, and nothing older than TLS 1.2 is offered. */
-	X509_VERIFY_PARAM *vp = SSL_CTX_get0_param(ctx);
-	ASN1_OCTET_STRING *ip = a2i_IPADDRESS(host);
-	int ok = ip ? X509_VERIFY_PARAM_set1_ip(vp, ASN1_STRING_get0_data(ip),
-						(size_t)ASN1_STRING_length(ip))
-		    : X509_VERIFY_PARAM_set1_host(vp, host, 0);
-	ASN1_OCTET_STRING_free(ip);
-	if (ok != 1 || SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION) != 1) {
-		snprintf(err, errlen, "TLS setup failed (host name check)");
-		return -1;
-	}
-	if (c->client_cert[0]) {
-		const char *key = c->client_key[0] ? c->client_key : c->client_cert;
-		if (SSL_CTX_use_certificate_chain_file(ctx, c->client_cert) != 1 ||
-		    SSL_CTX_use_PrivateKey_file(ctx, key, SSL_FILETYPE_PEM) != 1 ||
-		    SSL_CTX_check_private_key(ctx) != 1) {
-			snprintf(err, errlen, "TLS client certificate %s unusable", c->client_cert);
-			return -1;
-		}
-	}
-	return 0;
-}
-
 static int sess_tls_setup(struct sess *s)
 {
 	char err[200];
 
-	if (cwmp_session_tls_setup(s->soap, s->p->conf, s->url, err, sizeof(err)))
+	if (cwmp_tls_attach(s->p->tls, s->soap, s->p->conf, s->url, err, sizeof(err)))
 		return sess_fail(s, "%s", err);
 	return 0;
 }
@@ -318,6 +274,8 @@ static void sess_transport_free(struct sess *s)
 		return;
 	if (s->da_saved)
 		http_da_release(s->soap, &s->da);
+	/* the TLS session is kept when this connection carried the Inform to its answer */
+	cwmp_tls_detach(s->p->tls, s->soap, s->res->inform_delivered);
 	soap_destroy(s->soap);
 	soap_end(s->soap);
 	soap_free(s->soap);

@@ -16,6 +16,7 @@
 #include "events.h"
 #include "model.h"
 #include "rpc.h"
+#include "tls.h"
 
 /* A finished Download or Upload waiting to be reported with TransferComplete. */
 struct cwmp_transfer_done {
@@ -37,6 +38,8 @@ struct cwmp_session_params {
 	const struct cwmp_transfer_done *transfer; /* NULL when none is pending */
 	bool transfer_busy;           /* a transfer is queued or unreported: Download/Upload get 9004 */
 	unsigned timeout_s;           /* whole session (0 = CWMP_SESSION_TIMEOUT_S) */
+	struct cwmp_tls_cache *tls;   /* https: context and session kept between sessions (tls.h);
+	                                 NULL: built for this session alone */
 };
 
 #define CWMP_SESSION_TIMEOUT_S 300     /* a whole session */
@@ -62,14 +65,6 @@ struct cwmp_session_result {
 
 /* Process-wide setup (OpenSSL through gSOAP); call once before any thread starts. */
 void cwmp_session_global_init(void);
-
-struct soap;
-/* TLS client set-up of a gSOAP context for url (https://): chain verified against conf's
- * ca_file/ca_path (or the system trust), the URL's host name or IP address verified against the
- * certificate, TLS 1.2 minimum, conf's client certificate presented when set. Shared by the
- * session and the file transfers. Returns 0, or -1 with the reason in err. */
-int cwmp_session_tls_setup(struct soap *soap, const struct cwmp_conf *conf, const char *url,
-			   char *err, size_t errlen);
 
 /* The URL an HTTP redirect from current leads to: location absolute (http or https), or relative
  * as "/path" or "//host/path"; location NULL or "" means none was given. Refused (-1, why says

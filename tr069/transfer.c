@@ -22,6 +22,7 @@
 #pragma GCC diagnostic pop
 #include "hook.h"
 #include "log.h"
+#include "tls.h"
 #include "transfer.h"
 
 struct xfer {
@@ -124,7 +125,7 @@ static int xfer_transport_new(struct xfer *x, const struct cwmp_conf *conf)
 	soap->recv_maxlength = x->limit + 1 + (x->stream ? 1024 * 1024 : 0);
 	soap->maxlength = CWMP_TRANSFER_MAX_BYTES + 1;
 	if (!strncasecmp(x->url, "https://", 8)) {
-		if (cwmp_session_tls_setup(soap, conf, x->url, err, sizeof(err))) {
+		if (cwmp_tls_setup(soap, conf, x->url, err, sizeof(err))) {
 			xfer_fail(x, CWMP_FAULT_INTERNAL, "%s", err);
 			return -1;
 		}

@@ -9,7 +9,7 @@
  * Contract: cwmp_transfer_run() blocks (the daemon's worker thread), uses the model (and so its
  * store handle) of the calling thread, and frees everything before it returns. Authentication is
  * answered only when the server asks (Digest, or Basic when that is all it offers); https URLs
- * are verified as the ACS is (cwmp_session_tls_setup), never retried over http. Bodies are
+ * are verified as the ACS is (cwmp_tls_setup), never retried over http. Bodies are
  * bounded by CWMP_TRANSFER_MAX_BYTES (firmware: CWMP_TRANSFER_FIRMWARE_MAX_BYTES and FileSize
  * when given, never held in memory). Never logs a password or a file's content.
  */

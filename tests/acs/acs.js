@@ -4,7 +4,8 @@
 // recorded; RPCs to send come from scenario files dropped into a queue folder.
 //
 // Usage: node acs.js --port-file F --log DIR --queue DIR [--user U --pass P] [--realm R]
-//   Listens on 127.0.0.1 at a port chosen by the kernel and writes it to F once listening.
+//   Listens on 127.0.0.1 at a port chosen by the kernel (or --port N: that one, for a restart
+//   on the port a client knows) and writes it to F once listening.
 //   Each session (one Inform) takes the lowest-named *.json file of the queue folder (renamed to
 //   *.json.done), or {} when there is none. A scenario:
 //     { "rpcs": ["<cwmp:GetRPCMethods/>", ...],   // Body children, sent one per CPE POST
@@ -39,7 +40,8 @@
 //                               handshake fails without a certificate signed by it
 //   --tls-max TLSv1.1           highest TLS version offered (default: Node's)
 //   --http-port-file F          also listen with plain http on another port, written to F
-//   Failed handshakes are recorded as {"event":"tls-error"}.
+//   Failed handshakes are recorded as {"event":"tls-error"}; each connection's "connect" record
+//   says whether its TLS session was resumed and which protocol it speaks.
 "use strict";
 
 const http = require("http");
@@ -418,7 +420,9 @@ function onRequest(req, res) {
 function onConnection(sock) {
   sock.phonesec = { id: ++connCount, authed: !opt.user, session: null };
   record({ time_ms: Date.now(), conn: sock.phonesec.id, event: "connect", tls: !!sock.encrypted,
-           client_cert: sock.encrypted ? !!(sock.getPeerCertificate && sock.getPeerCertificate().subject) : false });
+           client_cert: sock.encrypted ? !!(sock.getPeerCertificate && sock.getPeerCertificate().subject) : false,
+           resumed: sock.encrypted ? sock.isSessionReused() : false,
+           protocol: sock.encrypted ? sock.getProtocol() : null });
   sock.on("close", () => {
     const c = sock.phonesec;
     record({ time_ms: Date.now(), conn: c.id, event: "close" });
@@ -481,7 +485,7 @@ if (opt.http_port_file) {
   });
 }
 
-server.listen(0, "127.0.0.1", () => {
+server.listen(Number(opt.port || 0), "127.0.0.1", () => {
   const port = server.address().port;
   fs.writeFileSync(opt.port_file + ".tmp", `${port}\n`);
   fs.renameSync(opt.port_file + ".tmp", opt.port_file);
