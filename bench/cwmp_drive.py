@@ -49,6 +49,12 @@ def stat_ticks(pid):
     return int(fields[11]) + int(fields[12])  # utime, stime
 
 
+def stat_minflt(pid):
+    with open("/proc/%d/stat" % pid) as f:
+        s = f.read()
+    return int(s[s.rindex(")") + 2:].split()[7])  # minflt: minor page faults
+
+
 def thread_ns(pid):
     """Run time in ns of each live thread: {tid: ns}."""
     out = {}
@@ -165,6 +171,7 @@ if per_round * opt.rounds != opt.sessions:
 samples = {0: mem_kb(opt.pid)}
 main_tid = opt.pid
 d_ticks, d_ns, d_worker_ns, d_loop_ns, f_ticks, f_ns, f_mem = [], [], [], [], [], [], []
+d_faults = []
 wall_d = wall_f = 0.0
 done = 0
 t_start = time.monotonic()
@@ -173,7 +180,7 @@ for rnd in range(opt.rounds):
     for side in order:
         if side == "daemon":
             # memory samples at the half and the end, taken at a round boundary
-            t0, n0 = stat_ticks(opt.pid), thread_ns(opt.pid)
+            t0, n0, m0 = stat_ticks(opt.pid), thread_ns(opt.pid), stat_minflt(opt.pid)
             w0 = time.monotonic()
             half = opt.sessions // 2
             if done < half < done + per_round:
@@ -183,7 +190,8 @@ for rnd in range(opt.rounds):
             else:
                 daemon_sessions(per_round)
             wall_d += time.monotonic() - w0
-            t1, n1 = stat_ticks(opt.pid), thread_ns(opt.pid)
+            t1, n1, m1 = stat_ticks(opt.pid), thread_ns(opt.pid), stat_minflt(opt.pid)
+            d_faults.append((m1 - m0) / per_round)
             done += per_round
             if done == half:
                 samples[half] = mem_kb(opt.pid)
@@ -260,6 +268,7 @@ print("  utime+stime, /proc/PID/stat (10 ms ticks) %12s %12s %s" % (ms(med(d_tic
 print("  run time, schedstat / CPUTIME (ns)        %12s %12s %7.2fx" % (ms(med(d_ns)), ms(med(f_ns)), rn))
 print("    of which session thread                 %12s" % ms(med(d_worker_ns)))
 print("    of which event-loop thread (trigger)    %12s" % ms(med(d_loop_ns)))
+print("  minor page faults per session, daemon:   %12.1f" % med(d_faults))
 print("  rounds, daemon (ms/session, schedstat):  " + rounds_ms(d_ns))
 print("  rounds, floor  (ms/session, CPUTIME):    " + rounds_ms(f_ns))
 print()
