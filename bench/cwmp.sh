@@ -107,7 +107,7 @@ printf '{"rpcs":["%s","%s"]}\n' "$GPV" "$(spv B)" >"$tmp/B.json"
 python3 -c 'import json, sys; [json.load(open(f)) for f in sys.argv[1:]]' "$tmp/A.json" "$tmp/B.json" ||
 	die "bad scenario JSON"
 # one scenario per session of either side (the ACS takes them in name order), alternating
-total=$((2 * SESSIONS + 2 * WARMUP + 210)) # and the peak-memory sessions
+total=$((3 * SESSIONS + 3 * WARMUP + 210)) # daemon, floor, floor with commit; peak-memory sessions
 python3 - "$tmp" "$total" <<'EOF'
 import os, sys
 tmp, total = sys.argv[1], int(sys.argv[2])
@@ -201,6 +201,7 @@ echo "recorded session: $(grep -c '^POST ' "$tmp/record.bin") requests, $(wc -c 
 python3 "$top_srcdir/bench/cwmp_drive.py" --pid "$d_pid" --cli "$CLI" --store "$ST" \
 	--url "$URL_A" --url "$URL_B" --acs-log "$tmp/log/log.jsonl" --daemon-log "$tmp/cwmpd.log" \
 	--floor "[\"$FLOOR\", \"-r\", \"$tmp/record.bin\", \"-p\", \"$ACS_PORT\", \"-u\", \"$USER\", \"-w\", \"$PASS\"$FLOOR_TLS]" \
+	--floor-commit "[\"$FLOOR\", \"-r\", \"$tmp/record.bin\", \"-p\", \"$ACS_PORT\", \"-u\", \"$USER\", \"-w\", \"$PASS\"$FLOOR_TLS, \"-d\", \"$tmp/floor.db\"]" \
 	--sessions "$SESSIONS" --rounds "$ROUNDS" --warmup "$WARMUP"
 rc=$?
 kill -0 "$d_pid" 2>/dev/null || { echo "phonesec-cwmpd died during the run" >&2; rc=1; }

@@ -2,10 +2,13 @@
  * replays the request bytes phonesec-cwmpd sent in one recorded session, over the same kind of
  * connection (one HTTP/1.1 keep-alive connection per session, the Digest 401 round trip on it).
  *
- * usage: cwmp_floor -r RECORD -p ACS_PORT -u USER -w PASS [-n SESSIONS] [-t CA_FILE]
+ * usage: cwmp_floor -r RECORD -p ACS_PORT -u USER -w PASS [-n SESSIONS] [-t CA_FILE] [-d DB]
  * -t: over TLS as phonesec-cwmpd with an https ACS: the server's chain and IP address verified
  * against CA_FILE, TLS 1.2 minimum, one context for all sessions and each session resuming the
  * previous one's TLS session.
+ * -d: after each session, the least a durable SetParameterValues must write: the 10 values updated
+ * in one SQLite transaction in DB (WAL, synchronous=FULL, as the store), values alternating
+ * between sessions. Not part of the benchmark's goal: it shows what that commit alone costs.
  * Only what a real client must compute per request is recomputed: Host (the ACS's port),
  * Content-Length, the Digest answer (new nonce, nc, cnonce, response), the session cookie and
  * the cwmp:ID echoed from the ACS's last message; every other byte is the recording's. Prints one
@@ -32,6 +35,8 @@
 #include <openssl/ssl.h>
 #include <openssl/x509v3.h>
 
+#include <sqlite3.h>
+
 #include "digest.h"
 
 #define FLOOR_MAX_REQS 64
@@ -55,6 +60,9 @@ struct floor {
 	int fd;
 	SSL *ssl;
 	long resumed;      /* sessions whose TLS session was resumed */
+	sqlite3 *db;       /* -d */
+	sqlite3_stmt *upd;
+	long commits;
 	char nonce[DIGEST_FIELD_MAX], realm[DIGEST_FIELD_MAX], opaque[DIGEST_FIELD_MAX];
 	enum digest_alg alg;
 	bool challenged;
@@ -424,6 +432,51 @@ static size_t floor_build(struct floor *f, const struct floor_req *r)
 	return o;
 }
 
+/* ------------------------------------------------------------------------------- commit */
+
+#define FLOOR_SETTINGS 10
+
+static void floor_db_exec(struct floor *f, const char *sql)
+{
+	char *err = NULL;
+	if (sqlite3_exec(f->db, sql, NULL, NULL, &err) != SQLITE_OK)
+		floor_die("sqlite: %s: %s", sql, err ? err : sqlite3_errmsg(f->db));
+}
+
+static void floor_db_open(struct floor *f, const char *path)
+{
+	if (sqlite3_open(path, &f->db) != SQLITE_OK)
+		floor_die("sqlite: cannot open %s", path);
+	floor_db_exec(f, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
+			 "CREATE TABLE IF NOT EXISTS kv(k TEXT PRIMARY KEY, v TEXT) WITHOUT ROWID");
+	for (int i = 0; i < FLOOR_SETTINGS; i++) {
+		char sql[96];
+		snprintf(sql, sizeof(sql), "INSERT OR IGNORE INTO kv VALUES('setting%d', '')", i);
+		floor_db_exec(f, sql);
+	}
+	if (sqlite3_prepare_v2(f->db, "UPDATE kv SET v = ?2 WHERE k = ?1", -1, &f->upd, NULL) !=
+	    SQLITE_OK)
+		floor_die("sqlite: %s", sqlite3_errmsg(f->db));
+}
+
+/* The 10 values of a SetParameterValues, durably: one transaction, one fsync of the WAL. */
+static void floor_db_commit(struct floor *f)
+{
+	floor_db_exec(f, "BEGIN IMMEDIATE");
+	for (int i = 0; i < FLOOR_SETTINGS; i++) {
+		char k[32], v[32];
+		snprintf(k, sizeof(k), "setting%d", i);
+		snprintf(v, sizeof(v), "%s-%d", f->commits % 2 ? "b" : "a", i);
+		sqlite3_bind_text(f->upd, 1, k, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(f->upd, 2, v, -1, SQLITE_TRANSIENT);
+		if (sqlite3_step(f->upd) != SQLITE_DONE)
+			floor_die("sqlite: %s", sqlite3_errmsg(f->db));
+		sqlite3_reset(f->upd);
+	}
+	floor_db_exec(f, "COMMIT");
+	f->commits++;
+}
+
 /* One session: a new connection, the recorded requests in order, each answered. */
 static void floor_session(struct floor *f)
 {
@@ -468,6 +521,8 @@ static void floor_session(struct floor *f)
 		f->ssl = NULL;
 	}
 	close(f->fd);
+	if (f->db)
+		floor_db_commit(f);
 }
 
 /* ------------------------------------------------------------------------------- measures */
@@ -516,11 +571,11 @@ static long long floor_kb(const char *path, const char *key)
 int main(int argc, char **argv)
 {
 	static struct floor f;
-	const char *record = NULL, *ca_file = NULL;
+	const char *record = NULL, *ca_file = NULL, *db = NULL;
 	long sessions = 1;
 	int c;
 
-	while ((c = getopt(argc, argv, "r:p:u:w:n:t:")) != -1) {
+	while ((c = getopt(argc, argv, "r:p:u:w:n:t:d:")) != -1) {
 		switch (c) {
 		case 'r': record = optarg; break;
 		case 'p': f.port = (unsigned short)atoi(optarg); break;
@@ -528,9 +583,10 @@ int main(int argc, char **argv)
 		case 'w': f.pass = optarg; break;
 		case 'n': sessions = atol(optarg); break;
 		case 't': ca_file = optarg; break;
+		case 'd': db = optarg; break;
 		default:
 			fprintf(stderr, "usage: cwmp_floor -r RECORD -p ACS_PORT -u USER -w PASS "
-					"[-n SESSIONS] [-t CA_FILE]\n");
+					"[-n SESSIONS] [-t CA_FILE] [-d DB]\n");
 			return 2;
 		}
 	}
@@ -539,6 +595,8 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	floor_load(&f, record);
+	if (db)
+		floor_db_open(&f, db);
 	if (ca_file) {
 		f.ctx = SSL_CTX_new(TLS_client_method());
 		if (!f.ctx || SSL_CTX_set_min_proto_version(f.ctx, TLS1_2_VERSION) != 1 ||
@@ -563,7 +621,11 @@ int main(int argc, char **argv)
 		SSL_SESSION_free(f.sess);
 	if (f.ctx)
 		SSL_CTX_free(f.ctx);
-	printf("tls=%d resumed=%ld ", f.ctx != NULL, f.resumed);
+	if (f.db) {
+		sqlite3_finalize(f.upd);
+		sqlite3_close(f.db);
+	}
+	printf("tls=%d resumed=%ld commits=%ld ", f.ctx != NULL, f.resumed, f.commits);
 	printf("sessions=%ld requests=%zu cpu_ticks=%lld cpu_ns=%lld anon_kb=%lld hwm_kb=%lld "
 	       "wall_ms=%lld\n",
 	       sessions, f.n_reqs, t1 - t0, n1 - n0, floor_kb("/proc/self/smaps_rollup", "Anonymous"),
