@@ -30,6 +30,13 @@ tests_test_cwmp_events_CPPFLAGS = $(CWMP_CPPFLAGS) -I$(top_srcdir)/tests
 tests_test_cwmp_events_LDADD = tests/libtestutil.a tr069/libphonesec-cwmp.a $(STORE_LIBS) $(CUNIT_LIBS)
 $(tests_test_cwmp_events_OBJECTS): $(CWMP_GEN)
 
+unit_tests += tests/test_cwmp_tls
+check_PROGRAMS += tests/test_cwmp_tls
+tests_test_cwmp_tls_SOURCES = tests/test_cwmp_tls.c
+tests_test_cwmp_tls_CPPFLAGS = $(CWMP_CPPFLAGS) $(SSL_CFLAGS) -I$(top_srcdir)/tests
+tests_test_cwmp_tls_LDADD = tests/libtestutil.a $(CWMP_LIBS) $(STORE_LIBS) lib/libphonesec-util.a $(CUNIT_LIBS) -lpthread
+$(tests_test_cwmp_tls_OBJECTS): $(CWMP_GEN)
+
 script_tests += tests/cwmp_session.sh tests/cwmp_transfer.sh tests/cwmp_tls.sh \
 	tests/cwmp_cr.sh tests/cwmp_firmware.sh tests/cwmp_reboot.sh tests/cwmp_reload.sh \
 	tests/cwmp_redirect.sh

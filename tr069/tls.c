@@ -32,6 +32,7 @@ struct cwmp_tls_cache {
 	char *paths[4];            /* conf's ca_file, ca_path, client_cert, client_key it was built from */
 	struct tls_fid fid[FID_N];
 	int64_t built_ms;          /* monotonic */
+	int64_t max_age_ms;
 	SSL_SESSION *sess;         /* kept session, for sess_host:sess_port only */
 	char sess_host[SOAP_TAGLEN];
 	int sess_port;
@@ -109,7 +110,17 @@ int cwmp_tls_setup(struct soap *soap, const struct cwmp_conf *c, const char *url
 
 struct cwmp_tls_cache *cwmp_tls_cache_new(void)
 {
-	return calloc(1, sizeof(struct cwmp_tls_cache));
+	struct cwmp_tls_cache *c = calloc(1, sizeof(*c));
+
+	if (c)
+		c->max_age_ms = (int64_t)CWMP_TLS_CTX_MAX_AGE_S * 1000;
+	return c;
+}
+
+void cwmp_tls_cache_set_max_age(struct cwmp_tls_cache *c, unsigned seconds)
+{
+	if (c)
+		c->max_age_ms = (int64_t)seconds * 1000;
 }
 
 static void tls_forget_session(struct cwmp_tls_cache *c)
@@ -189,7 +200,7 @@ static const char *tls_conf_path(const struct cwmp_conf *conf, size_t i)
 static bool tls_valid(const struct cwmp_tls_cache *c, const struct cwmp_conf *conf,
 		      const struct tls_fid fid[FID_N])
 {
-	if (!c->ctx || tls_now_ms() - c->built_ms >= (int64_t)CWMP_TLS_CTX_MAX_AGE_S * 1000)
+	if (!c->ctx || tls_now_ms() - c->built_ms >= c->max_age_ms)
 		return false;
 	for (size_t i = 0; i < 4; i++)
 		if (strcmp(c->paths[i], tls_conf_path(conf, i)))
@@ -273,6 +284,7 @@ void cwmp_tls_detach(struct cwmp_tls_cache *c, struct soap *soap, bool keep)
 		c->sess = s;
 		memcpy(c->sess_host, soap->host, strlen(soap->host) + 1);
 		c->sess_port = soap->port;
+		c->stats.kept++;
 	} else if (s) {
 		SSL_SESSION_free(s);
 	}
@@ -280,8 +292,9 @@ void cwmp_tls_detach(struct cwmp_tls_cache *c, struct soap *soap, bool keep)
 
 void cwmp_tls_cache_stats(const struct cwmp_tls_cache *c, struct cwmp_tls_stats *out)
 {
-	if (c)
+	memset(out, 0, sizeof(*out));
+	if (c) {
 		*out = c->stats;
-	else
-		memset(out, 0, sizeof(*out));
+		out->holding = c->sess != NULL;
+	}
 }

@@ -54,7 +54,12 @@ struct cwmp_tls_stats {
 	unsigned builds;   /* contexts built */
 	unsigned reuses;   /* connections set up with the cached context */
 	unsigned offered;  /* kept sessions offered for resumption */
+	unsigned kept;     /* TLS sessions kept after a connection */
+	bool holding;      /* a session is kept now */
 };
 void cwmp_tls_cache_stats(const struct cwmp_tls_cache *c, struct cwmp_tls_stats *out);
+
+/* How long a context serves (CWMP_TLS_CTX_MAX_AGE_S unless set; 0: one connection). */
+void cwmp_tls_cache_set_max_age(struct cwmp_tls_cache *c, unsigned seconds);
 
 #endif
