@@ -23,9 +23,10 @@ fi
 
 T=$(mktemp -d "${TMPDIR:-/tmp}/cwmp-${T_NAME:-test}.XXXXXX") || exit 99
 ST="$T/settings.db"
-ACS_PID= ; D_PID=
+ACS_PID= ; D_PID= ; EXTRA_PIDS= # more servers a test started, stopped at exit too
 cleanup() {
 	vg=0
+	for p in $EXTRA_PIDS; do kill "$p" 2>/dev/null && wait "$p" 2>/dev/null; done
 	if [ -n "$D_PID" ] && kill "$D_PID" 2>/dev/null; then
 		wait "$D_PID" 2>/dev/null
 		[ $? -ne 97 ] || { vg=1; echo "FAIL: the daemon's checker reported errors"; tail -n 60 "$T/cwmpd.log"; }

@@ -5,7 +5,8 @@
 # for another host name and a TLS 1.1-only server are refused (and nothing reaches the ACS's
 # plain-http port: no fallback, no redirect to http); a client certificate is presented when
 # configured and required by the ACS. The TLS context and session kept between sessions never
-# outlive the trust they were verified with.
+# outlive the trust they were verified with. Downloads and Uploads over https are verified the same
+# way.
 set -u
 T_NAME=tls
 . "${top_srcdir:-.}/tests/cwmp_lib.sh"
@@ -36,6 +37,7 @@ ca clientca
 leaf server ca "IP:127.0.0.1,DNS:localhost" serverAuth
 leaf wronghost ca "DNS:acs.example.net" serverAuth
 leaf client clientca "DNS:cpe-1" clientAuth
+leaf otherserver otherca "IP:127.0.0.1" serverAuth
 
 # conf NAME KEY=VALUE...: a phonesec.conf with the identity of the shipped one
 conf() {
@@ -243,4 +245,55 @@ wait_until 15 grep -q 'session failed' "$T/cwmpd.log" || fail "server change: no
 stop_daemon
 ok "an ACS that now shows a certificate for another host: refused, not resumed"
 
+# ------------------------------------------------------------------ 8. file transfers over https
+# A Download and an Upload over https are verified as the session is: with the right CA they
+# work; a file server whose certificate is for another host, or signed by a CA that ca_file does
+# not name, gets 9015 (cannot contact the file server) and no request.
+download() { # KEY URL
+	printf '<cwmp:Download><CommandKey>%s</CommandKey><FileType>3 Vendor Configuration File</FileType><URL>%s</URL><Username>fileuser</Username><Password>file pass</Password><FileSize>0</FileSize><TargetFileName></TargetFileName><DelaySeconds>0</DelaySeconds><SuccessURL></SuccessURL><FailureURL></FailureURL></cwmp:Download>' "$1" "$2"
+}
+tc_field() { q body TransferComplete | sed -n "s/.*<$1>\([^<]*\)<\/$1>.*/\1/p"; }
+# file_server NAME CERT: an https file server of its own (another ACS process), port in $FS_PORT
+file_server() {
+	mkdir -p "$T/$1/q" "$T/$1/log"
+	node "$ACS_JS" --port-file "$T/$1/port" --log "$T/$1/log" --queue "$T/$1/q" --files "$T/files" \
+		--file-user fileuser --file-pass 'file pass' --tls-cert "$P/$2.pem" --tls-key "$P/$2.key" \
+		2>"$T/$1/err" &
+	EXTRA_PIDS="$EXTRA_PIDS $!"
+	wait_until 10 test -s "$T/$1/port" || fail "file server $1 did not start"
+	FS_PORT=$(cat "$T/$1/port")
+}
+mkdir -p "$T/files"
+printf 'web_logout_timer = 11\n' >"$T/files/tls.cfg"
+https_acs server --files "$T/files" --file-user fileuser --file-pass 'file pass'
+: >"$T/cwmpd.log"
+start_daemon "$T/good.conf"
+wait_until 15 ended_ge 1 || fail "transfers: no first session"
+queue 010 "{\"rpcs\":[\"$(download tls-good "https://127.0.0.1:$ACS_PORT/files/tls.cfg")\"]}"
+cr_ok || fail "transfers: connection request"
+wait_until 15 count_ge TransferComplete 1 || fail "https download: no TransferComplete"
+[ "$(tc_field FaultCode)" = 0 ] || fail "https download: fault $(tc_field FaultCode) $(tc_field FaultString)"
+[ "$("$CLI" -s "$ST" get web_logout_timer)" = 11 ] || fail "https download: not applied"
+q files | grep -q '^GET tls.cfg 200 Digest' || fail "https download: $(q files | tr '\n' ' ')"
+queue 020 "{\"rpcs\":[\"<cwmp:Upload><CommandKey>tls-up</CommandKey><FileType>3 Vendor Configuration File</FileType><URL>https://127.0.0.1:$ACS_PORT/files/up.cfg</URL><Username>fileuser</Username><Password>file pass</Password><DelaySeconds>0</DelaySeconds></cwmp:Upload>\"]}"
+cr_ok || fail "transfers: connection request"
+wait_until 15 count_ge TransferComplete 2 || fail "https upload: no TransferComplete"
+[ "$(tc_field FaultCode)" = 0 ] || fail "https upload: fault $(tc_field FaultCode) $(tc_field FaultString)"
+grep -q "^web_logout_timer *= *11$" "$T/files/up.cfg.uploaded" || fail "https upload: file not received"
+ok "Download and Upload over https with the trusted CA"
+
+n_tc=2
+for srv in wronghost otherserver; do
+	file_server "fs-$srv" "$srv"
+	queue "03$n_tc" "{\"rpcs\":[\"$(download "tls-$srv" "https://127.0.0.1:$FS_PORT/files/tls.cfg")\"]}"
+	cr_ok || fail "transfers: connection request"
+	n_tc=$((n_tc + 1))
+	wait_until 15 count_ge TransferComplete "$n_tc" || fail "$srv: no TransferComplete"
+	[ "$(tc_field FaultCode)" = 9015 ] || fail "$srv: fault $(tc_field FaultCode) $(tc_field FaultString)"
+	tc_field FaultString | grep -q TLS || fail "$srv: fault string $(tc_field FaultString)"
+	grep -q '"event":"tls-error"' "$T/fs-$srv/log/log.jsonl" || fail "$srv: no TLS attempt seen"
+	grep -q '"event":"file"' "$T/fs-$srv/log/log.jsonl" && fail "$srv: a file request got through"
+done
+stop_daemon
+ok "https file servers with a certificate for another host or from another CA: 9015, no request"
 exit 0
