@@ -139,4 +139,26 @@ q inform-xml -1 | grep -q '<Value xsi:type="xsd:unsignedInt">4001</Value>' || fa
 q inform-xml -1 | grep -q '1 BOOT' && fail "a daemon restart claimed 1 BOOT"
 no_violations
 ok "restart of the client mid-queue: events kept"
+# ------------------------------------------------------------------ 9. Basic over plain http
+# TR-069 3.4.4: without TLS the ACS must use Digest. An ACS (or anyone on the path) asking for
+# Basic over http gets no credentials: the password would travel in clear.
+stop_daemon
+stop_acs
+rm -rf "$T/log" "$T/q"
+start_acs --cwmp-auth basic
+: >"$T/cwmpd.log"
+"$CLI" -s "$ST" set tr69_acs_url="http://127.0.0.1:$ACS_PORT/acs" tr69_retry_min_wait=1 >/dev/null
+start_daemon
+wait_until 10 grep -q 'Basic authentication over plain http: refused' "$T/cwmpd.log" ||
+	fail "Basic over http: not refused"
+wait_until 10 events_ge 401 2 || fail "Basic over http: no retry"
+python3 - "$T/log/log.jsonl" <<'EOF' || fail "credentials were sent to a Basic challenge over http"
+import json, sys
+recs = [json.loads(l) for l in open(sys.argv[1])]
+assert not any(r.get("had_auth") for r in recs if r.get("event") == "401")
+assert not any(r.get("event") == "auth-ok" for r in recs)
+EOF
+grep -q 'acs pass' "$T/cwmpd.log" && fail "the ACS password was logged"
+stop_daemon
+ok "an ACS asking for Basic over plain http gets no credentials (refused, retried later)"
 exit 0

@@ -85,6 +85,15 @@ no_violations
 stop_daemon
 ok "https ACS, certificate signed by ca_file, IP address in the SAN: session completed"
 
+# Basic over https: allowed (TR-069 3.4.4), the credentials are protected by TLS
+https_acs server --cwmp-auth basic
+: >"$T/cwmpd.log"
+start_daemon "$T/good.conf"
+wait_until 15 ended_ge 1 || fail "no session with Basic over https"
+grep -q '"event":"auth-ok","scheme":"basic"' "$T/log/log.jsonl" || fail "Basic over https: not used"
+stop_daemon
+ok "an https ACS asking for Basic: answered"
+
 # ------------------------------------------------------------------ 2. a CA that did not sign the server
 https_acs server
 : >"$T/cwmpd.log"

@@ -50,6 +50,7 @@ struct sess {
 	char location[CWMP_SESSION_URL_MAX + 1]; /* Location of the last response ("" none) */
 	bool location_too_long;
 	bool redirectable;          /* the POST being made carries the Inform */
+	bool chal_digest;           /* the last response offered Digest (WWW-Authenticate) */
 	unsigned redirects;
 };
 
@@ -163,6 +164,11 @@ static int sess_parsehdr(struct soap *soap, const char *key, const char *val)
 	if (key && val && !strcasecmp(key, "Set-Cookie")) {
 		sess_take_cookie(s, val);
 		return SOAP_OK;
+	}
+	if (key && val && !strcasecmp(key, "WWW-Authenticate")) {
+		const char *v = val + strspn(val, " \t");
+		if (!strncasecmp(v, "Digest", 6) || strcasestr(v, ", Digest "))
+			s->chal_digest = true;
 	}
 	if (key && val && !strcasecmp(key, "Location")) {
 		size_t n = strlen(val);
@@ -394,6 +400,7 @@ static int sess_post(struct sess *s, const char *body, size_t len, const char **
 		s->soap_body = len > 0;
 		s->location[0] = '\0';
 		s->location_too_long = false;
+		s->chal_digest = false;
 		if (s->da_saved)
 			http_da_restore(soap, &s->da);
 		soap->keep_alive = 1;
@@ -406,6 +413,16 @@ static int sess_post(struct sess *s, const char *body, size_t len, const char **
 		}
 		if (soap_begin_recv(soap)) {
 			int err = soap->error;
+			/* TR-069 3.4.4: without TLS the ACS must use Digest. A Basic challenge over
+			 * plain http (from a man in the middle as much as from an ACS) would have
+			 * the password sent in clear: refused, nothing sent. */
+			if (err == 401 && s->p->user[0] && soap->authrealm && !s->chal_digest &&
+			    strncasecmp(s->url, "https://", 8)) {
+				s->res->auth_failed = true;
+				return sess_fail(s, "the ACS asked for Basic authentication over plain "
+						 "http: refused, credentials not sent (Digest or https "
+						 "needed)");
+			}
 			if (err == 401 && !retried_auth && s->p->user[0] && soap->authrealm) {
 				/* the Digest answer goes on this very connection: gSOAP dropped
 				 * keep-alive on the 401, so it is turned on again */

@@ -23,6 +23,9 @@
 //   Records: DIR/log.jsonl (one JSON object per received request) and DIR/NNNN-*.xml bodies;
 //   protocol violations of the CPE go to DIR/violations.jsonl. Ends on SIGTERM.
 //
+// --cwmp-auth basic: the CPE is asked for Basic (http-auth) instead of Digest; its 401 records
+//   say whether the request carried credentials (had_auth).
+//
 // File server (Download/Upload), same port, path /files/NAME, outside the CWMP session rules:
 //   --files DIR                 GET serves DIR/NAME (NAME chunked-*: chunked, without a length);
 //                               PUT stores the body as DIR/NAME.uploaded
@@ -198,6 +201,10 @@ const digest = auth.digest({ realm: opt.realm }, (user, callback) => {
   if (user !== opt.user) return callback(undefined);
   callback(crypto.createHash("md5").update(`${user}:${opt.realm}:${opt.pass}`).digest("hex"));
 });
+
+// --cwmp-auth basic: the same credentials, asked for with Basic.
+const basic = auth.basic({ realm: opt.realm }, (user, pass, callback) =>
+  callback(user === opt.user && pass === opt.pass));
 
 function rpcName(body) {
   const m = /<(?:[\w.-]+:)?Body[^>]*>\s*<(?:[\w.-]+:)?([\w]+)/.exec(body);
@@ -390,6 +397,19 @@ function onRequest(req, res) {
     const body = Buffer.concat(chunks).toString("utf8");
     if (req.url.startsWith("/files/")) return serveFile(req, res, body);
     if (conn.authed) return handle(req, res, conn, body);
+    if (opt.cwmp_auth === "basic") {
+      basic.isAuthenticated(req, (result) => {
+        if (result instanceof Error || !result.pass) {
+          basic.ask(res, result);
+          record({ time_ms: Date.now(), conn: conn.id, event: "401", had_auth: !!req.headers.authorization });
+          return;
+        }
+        conn.authed = true;
+        record({ time_ms: Date.now(), conn: conn.id, event: "auth-ok", scheme: "basic" });
+        handle(req, res, conn, body);
+      });
+      return;
+    }
     // Digest on the first request of a connection, by http-auth
     digest.isAuthenticated(req, (result) => {
       if (result instanceof Error || !result.pass) {
