@@ -222,11 +222,26 @@ static bool valid_datetime(const char *v)
 	return day <= mdays[month - 1];
 }
 
+/* The URL's authority (between "//" and the path) names a user: "http://user:pass@host/". */
+static bool url_has_userinfo(const char *v)
+{
+	const char *a = strstr(v, "//");
+	if (!a)
+		return false;
+	a += 2;
+	return memchr(a, '@', strcspn(a, "/?#")) != NULL;
+}
+
 static int check_charset(const struct store_setting *s, const char *v, char *msg, size_t msglen)
 {
 	bool secret = s->type == STORE_TYPE_SECRET;
 	switch (s->charset) {
 	case STORE_CS_URL:
+		/* credentials in a URL end up in logs and on every channel that reads it back */
+		if (url_has_userinfo(v))
+			return store_msg(msg, msglen, STORE_E_VALUE,
+					 "%s: no user or password in the URL (they have settings of "
+					 "their own)", s->key);
 		if (!valid_url(v))
 			return store_msg(msg, msglen, STORE_E_VALUE, "%s: not %s", s->key,
 					 store_charset_name(s->charset));

@@ -167,6 +167,10 @@ static void test_string(void)
 	expect("tr69_acs_url", "https:///path", STORE_E_VALUE, NULL);
 	expect("tr69_acs_url", "http://a b/", STORE_E_VALUE, NULL);
 	expect("tr69_acs_url", "http://a/<script>", STORE_E_VALUE, NULL);
+	expect("tr69_acs_url", "https://cpe:secret@acs.example.com/cwmp", STORE_E_VALUE,
+	       "no user or password in the URL");
+	expect("tr69_acs_url", "http://@acs.example.com/", STORE_E_VALUE, "no user");
+	expect("tr69_acs_url", "https://acs.example.com/a@b?c=d@e#f@g", STORE_OK, NULL);
 	expect("tr69_periodic_time", "2026-02-28T23:59:59Z", STORE_OK, NULL);
 	expect("tr69_periodic_time", "2024-02-29T00:00:00Z", STORE_OK, NULL);
 	expect("tr69_periodic_time", "2026-02-30T00:00:00Z", STORE_E_VALUE, NULL);
