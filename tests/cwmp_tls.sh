@@ -80,10 +80,23 @@ https_acs server
 start_daemon "$T/good.conf"
 wait_until 15 ended_ge 1 || fail "no session over https with the right CA"
 q inform-xml 1 | grep -q '0 BOOTSTRAP' || fail "first https Inform without BOOTSTRAP"
+grep -q '"servername":null' "$T/log/log.jsonl" ||
+	fail "an IP address sent as SNI (RFC 6066): $(grep -o '"servername":[^,]*' "$T/log/log.jsonl" | head -1)"
 [ "$(q events plain-connect)" = 0 ] || fail "the plain-http port was contacted"
 no_violations
 stop_daemon
-ok "https ACS, certificate signed by ca_file, IP address in the SAN: session completed"
+ok "https ACS, certificate signed by ca_file, IP address in the SAN (and not in SNI): session completed"
+
+# a host name in the URL: verified against the certificate's DNS name and sent as SNI (TR-069
+# 3.3), so that an ACS behind a name-based TLS front end shows the right certificate
+https_acs server
+"$CLI" -s "$ST" set tr69_acs_url="https://localhost:$ACS_PORT/acs" >/dev/null || fail "set URL"
+: >"$T/cwmpd.log"
+start_daemon "$T/good.conf"
+wait_until 15 ended_ge 1 || fail "no session with https://localhost"
+grep -q '"servername":"localhost"' "$T/log/log.jsonl" || fail "no SNI localhost: $(grep -o '"servername":[^,]*' "$T/log/log.jsonl" | head -1)"
+stop_daemon
+ok "https://localhost: DNS name verified, SNI sent"
 
 # Basic over https: allowed (TR-069 3.4.4), the credentials are protected by TLS
 https_acs server --cwmp-auth basic

@@ -67,6 +67,22 @@ static int tls_expect_host(SSL_CTX *ctx, const char *host)
 	return ok;
 }
 
+/* gSOAP names the URL's host in the ClientHello's server_name even when it is an IP address,
+ * which RFC 6066 3 forbids (and which some TLS front ends refuse): dropped before the
+ * ClientHello is written. A host name stays (TR-069 3.3: SNI with the ACS URL's host). */
+static void tls_info(const SSL *ssl, int where, int ret)
+{
+	(void)ret;
+	if (!(where & SSL_CB_HANDSHAKE_START))
+		return;
+	const char *name = SSL_get_servername(ssl, TLSEXT_NAMETYPE_host_name);
+	ASN1_OCTET_STRING *ip = name ? a2i_IPADDRESS(name) : NULL;
+	if (ip) {
+		ASN1_OCTET_STRING_free(ip);
+		SSL_set_tlsext_host_name((SSL *)ssl, NULL);
+	}
+}
+
 int cwmp_tls_setup(struct soap *soap, const struct cwmp_conf *c, const char *url, char *err,
 		   size_t errlen)
 {
@@ -91,6 +107,7 @@ int cwmp_tls_setup(struct soap *soap, const struct cwmp_conf *c, const char *url
 	}
 	/* Besides gSOAP's own check after the handshake, the host (or IP address) is part of the
 	 * chain verification itself, and nothing older than TLS 1.2 is offered. */
+	SSL_CTX_set_info_callback(ctx, tls_info);
 	if (tls_expect_host(ctx, host) != 1 ||
 	    SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION) != 1) {
 		snprintf(err, errlen, "TLS setup failed (host name check)");

@@ -442,6 +442,7 @@ function onConnection(sock) {
   record({ time_ms: Date.now(), conn: sock.phonesec.id, event: "connect", tls: !!sock.encrypted,
            client_cert: sock.encrypted ? !!(sock.getPeerCertificate && sock.getPeerCertificate().subject) : false,
            resumed: sock.encrypted ? sock.isSessionReused() : false,
+           servername: sock.encrypted ? sock.servername || null : null,
            protocol: sock.encrypted ? sock.getProtocol() : null });
   sock.on("close", () => {
     const c = sock.phonesec;
