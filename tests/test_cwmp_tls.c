@@ -325,6 +325,16 @@ static void test_rebuilt_when_trust_changes(void)
 	cwmp_tls_cache_set_max_age(c, 3600); /* the last one is fresh */
 	ATTACH_EXPECT(0);
 	ATTACH_EXPECT(0);
+	/* a trust file or folder that cannot be read: refused by name, nothing cached */
+	const char *bad[][2] = { { "/nonexistent/ca.pem", "" }, { "", "/nonexistent/certs" } };
+	for (size_t i = 0; i < 2; i++) {
+		conf_with(&conf, bad[i][0], bad[i][1]);
+		struct soap *s = new_soap();
+		CU_ASSERT_EQUAL(cwmp_tls_attach(c, s, &conf, "https://127.0.0.1/", err, sizeof(err)), -1);
+		CU_ASSERT_PTR_NOT_NULL(strstr(err, "/nonexistent/"));
+		CU_ASSERT_PTR_NOT_NULL(strstr(err, "No such file"));
+		soap_free(s);
+	}
 	/* an unusable client certificate: refused, and nothing is cached */
 	conf_with(&conf, ca_pem, "");
 	snprintf(conf.client_cert, sizeof(conf.client_cert), "%s/missing.pem", dir);

@@ -1,12 +1,14 @@
 /* TLS client set-up of gSOAP contexts and the per-thread context and session cache (tls.h). */
 #include "config.h"
 
+#include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <openssl/ssl.h>
 #include <openssl/x509v3.h>
@@ -93,6 +95,15 @@ int cwmp_tls_setup(struct soap *soap, const struct cwmp_conf *c, const char *url
 
 	if (c->ca_file[0] || c->ca_path[0])
 		flags |= SOAP_SSL_NO_DEFAULT_CA_PATH;
+	/* a trust file that cannot be read: said by name (gSOAP would only say "SSL error") */
+	if (c->ca_file[0] && access(c->ca_file, R_OK)) {
+		snprintf(err, errlen, "TLS setup failed: ca_file %s: %s", c->ca_file, strerror(errno));
+		return -1;
+	}
+	if (c->ca_path[0] && access(c->ca_path, R_OK | X_OK)) {
+		snprintf(err, errlen, "TLS setup failed: ca_path %s: %s", c->ca_path, strerror(errno));
+		return -1;
+	}
 
 	if (soap_ssl_client_context(soap, flags, NULL, NULL, c->ca_file[0] ? c->ca_file : NULL,
 				    c->ca_path[0] ? c->ca_path : NULL, NULL)) {
