@@ -1,6 +1,8 @@
 /* agent/set: SNMP SET over the store. One PDU is one store transaction: RESERVE1 checks each
  * varbind's type, length and value, RESERVE2 records them in a transaction, ACTION commits it
- * once, UNDO compensates, FREE cleans up. Store and SNMP errors meet in one table. */
+ * once, UNDO compensates, FREE cleans up. Settings and their psSettingLocked columns may share
+ * a PDU (a value and its lock change together or not at all); psSave and psDiscard stand alone.
+ * Store and SNMP errors meet in one table. */
 #include "config.h"
 
 #include <stdlib.h>
@@ -18,7 +20,7 @@ enum agent_set_failure {
 	AGENT_FAIL_LENGTH,         /* outside the object's SIZE */
 	AGENT_FAIL_NO_INSTANCE,    /* not an instance of a known object */
 	AGENT_FAIL_READ_ONLY,      /* an instance that cannot be written */
-	AGENT_FAIL_MIXED,          /* settings, locks and triggers in one PDU */
+	AGENT_FAIL_MIXED,          /* a trigger with anything else, or one object twice */
 	AGENT_FAIL_COMMIT,         /* the store failed to write in ACTION */
 	AGENT_FAIL_UNDO,           /* a committed change could not be taken back */
 };
@@ -58,8 +60,8 @@ static int agent_set_status(int code)
 
 enum agent_set_kind {
 	AGENT_SET_NONE = 0,
-	AGENT_SET_SETTINGS, /* psSettings scalars: one store transaction */
-	AGENT_SET_LOCKS,    /* psSettingLocked: one store_lock_set() */
+	AGENT_SET_SETTINGS, /* psSettings scalars, and locks beside them: one store transaction */
+	AGENT_SET_LOCKS,    /* psSettingLocked alone, all to one value: one store_lock_set() */
 	AGENT_SET_TRIGGER,  /* psSave / psDiscard */
 };
 
@@ -73,10 +75,13 @@ struct agent_set_ctx {
 	char **old;
 	bool *touched;
 	bool secret_touched;
-	/* locks */
+	/* locks: keys, rows, the values asked for and (beside settings) the values before */
 	const char **lock_keys;
+	size_t *lock_rows;
+	bool *lock_vals, *lock_old;
 	size_t nlocks;
 	bool lock_value;
+	bool lock_mixed;  /* locks asked for different values: only a transaction carries them */
 	/* triggers */
 	enum agent_status_id trigger;
 };
@@ -94,6 +99,9 @@ static void agent_set_ctx_free(void *p)
 	free(ctx->old);
 	free(ctx->touched);
 	free(ctx->lock_keys);
+	free(ctx->lock_rows);
+	free(ctx->lock_vals);
+	free(ctx->lock_old);
 	free(ctx);
 }
 
@@ -293,7 +301,11 @@ static int agent_set_reserve2(struct agent *ag, netsnmp_agent_request_info *reqi
 	ctx->old = calloc(nset, sizeof(*ctx->old));
 	ctx->touched = calloc(nset, sizeof(*ctx->touched));
 	ctx->lock_keys = calloc(nreq, sizeof(*ctx->lock_keys));
-	if (!ctx->old || !ctx->touched || !ctx->lock_keys)
+	ctx->lock_rows = calloc(nreq, sizeof(*ctx->lock_rows));
+	ctx->lock_vals = calloc(nreq, sizeof(*ctx->lock_vals));
+	ctx->lock_old = calloc(nreq, sizeof(*ctx->lock_old));
+	if (!ctx->old || !ctx->touched || !ctx->lock_keys || !ctx->lock_rows || !ctx->lock_vals ||
+	    !ctx->lock_old)
 		return agent_set_fail(reqinfo, requests, STORE_E_NOMEM);
 
 	for (netsnmp_request_info *r = requests; r; r = r->next) {
@@ -303,14 +315,20 @@ static int agent_set_reserve2(struct agent *ag, netsnmp_agent_request_info *reqi
 		/* RESERVE1 checked the type: locks and triggers are INTEGERs. */
 		long v = k == AGENT_SET_SETTINGS ? 0 : *r->requestvb->val.integer;
 
-		if (ctx->kind == AGENT_SET_NONE)
+		/* a trigger stands alone; settings and locks go together */
+		if (ctx->kind == AGENT_SET_NONE || (ctx->kind == AGENT_SET_LOCKS && k == AGENT_SET_SETTINGS))
 			ctx->kind = k;
-		if (k != ctx->kind)
+		if (k != ctx->kind && !(ctx->kind == AGENT_SET_SETTINGS && k == AGENT_SET_LOCKS))
 			return agent_set_fail(reqinfo, r, AGENT_FAIL_MIXED);
 		if (k == AGENT_SET_LOCKS) {
+			for (size_t i = 0; i < ctx->nlocks; i++)
+				if (ctx->lock_rows[i] == o->row) /* the same lock twice */
+					return agent_set_fail(reqinfo, r, AGENT_FAIL_MIXED);
 			if (ctx->nlocks && ctx->lock_value != (v == AGENT_TRUE))
-				return agent_set_fail(reqinfo, r, AGENT_FAIL_MIXED);
+				ctx->lock_mixed = true;
 			ctx->lock_value = v == AGENT_TRUE;
+			ctx->lock_rows[ctx->nlocks] = o->row;
+			ctx->lock_vals[ctx->nlocks] = v == AGENT_TRUE;
 			ctx->lock_keys[ctx->nlocks++] = store_registry_at(o->row)->key;
 		} else if (k == AGENT_SET_TRIGGER && v == AGENT_TRIGGER_GO) {
 			if (ctx->trigger)
@@ -318,6 +336,9 @@ static int agent_set_reserve2(struct agent *ag, netsnmp_agent_request_info *reqi
 			ctx->trigger = (enum agent_status_id)o->sub;
 		}
 	}
+	/* locks alone to different values: one transaction as well */
+	if (ctx->kind == AGENT_SET_LOCKS && ctx->lock_mixed)
+		ctx->kind = AGENT_SET_SETTINGS;
 	if (ctx->kind != AGENT_SET_SETTINGS)
 		return 0;
 
@@ -330,9 +351,19 @@ static int agent_set_reserve2(struct agent *ag, netsnmp_agent_request_info *reqi
 		log_msg(LOG_ERR, "SET: %s", store_errmsg(ag->st));
 		return agent_set_fail(reqinfo, requests, rc);
 	}
+	for (size_t i = 0; i < ctx->nlocks; i++) {
+		ctx->lock_old[i] = ag->cache.snap->rows[ctx->lock_rows[i]].locked;
+		rc = store_txn_lock(ctx->txn, ctx->lock_keys[i], ctx->lock_vals[i]);
+		if (rc != STORE_OK) {
+			log_msg(LOG_INFO, "SET refused: %s", store_txn_errmsg(ctx->txn));
+			return agent_set_fail(reqinfo, requests, rc);
+		}
+	}
 	for (netsnmp_request_info *r = requests; r; r = r->next) {
 		const struct agent_obj *o =
 			agent_mib_find(ag, r->requestvb->name, r->requestvb->name_length);
+		if (o->kind != AGENT_OBJ_SETTING)
+			continue; /* a lock, in the transaction above */
 		const struct store_setting *s = store_registry_at(o->row);
 		const char *canon = netsnmp_request_get_list_data(r, AGENT_SET_VALUE);
 
@@ -430,6 +461,8 @@ static void agent_set_undo(struct agent *ag, netsnmp_agent_request_info *reqinfo
 		for (size_t i = 0; rc == STORE_OK && i < store_registry_count(); i++)
 			if (ctx->touched[i] && ctx->old[i])
 				rc = store_txn_set(txn, store_registry_at(i)->key, ctx->old[i]);
+		for (size_t i = 0; rc == STORE_OK && i < ctx->nlocks; i++)
+			rc = store_txn_lock(txn, ctx->lock_keys[i], ctx->lock_old[i]);
 		if (rc == STORE_OK)
 			rc = store_txn_commit(txn, NULL);
 		store_txn_free(txn);

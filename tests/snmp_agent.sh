@@ -203,6 +203,20 @@ check "the CLI in subscriber role honours the lock" \
 check "unlock over SNMP" aset PHONESEC-MIB::psSettingLocked.10 i 2
 check "unlock over SNMP lets the subscriber write again" \
 	cli --role subscriber set web_logout_timer=8
+check "a value and its lock in one PDU" \
+	aset PHONESEC-MIB::psKeypadLockTimeout.0 u 45 PHONESEC-MIB::psSettingLocked.13 i 1
+check "... both applied" [ "$(cli get keyboard_lock_timeout)" = 45 ] &&
+	[ "$(get PHONESEC-MIB::psSettingLocked.13)" = true ]
+check "... the subscriber is locked out of it" fails cli --role subscriber set keyboard_lock_timeout=50
+check "... one audit entry of snmp for the value" sh -c '"$0" -s "$1" audit -n 3 | grep snmp | grep -q keyboard_lock_timeout' "$CLI" "$STORE"
+expect_err wrongValue "a lock beside a bad value" \
+	PHONESEC-MIB::psSettingLocked.11 i 1 PHONESEC-MIB::psKeypadLockTimeout.0 u 4000
+check "... the lock was not applied either" [ "$(get PHONESEC-MIB::psSettingLocked.11)" = false ]
+check "unlock and lock in one PDU" \
+	aset PHONESEC-MIB::psSettingLocked.13 i 2 PHONESEC-MIB::psSettingLocked.11 i 1
+check "... both applied" [ "$(get PHONESEC-MIB::psSettingLocked.13)" = false ] &&
+	[ "$(get PHONESEC-MIB::psSettingLocked.11)" = true ]
+aset PHONESEC-MIB::psSettingLocked.11 i 2
 
 # ---------------------------------------------------------------- access control
 for v in 1 2c; do
@@ -245,8 +259,9 @@ cli set keyboard_lock_timeout=30 >/dev/null
 check "psDiscard.0 = discard(2)" aset PHONESEC-MIB::psDiscard.0 i 2
 check "... restores the saved value" [ "$(cli get keyboard_lock_timeout)" = 120 ]
 check "last change source is snmp" [ "$(get PHONESEC-MIB::psLastChangeSource.0)" = snmp ]
-expect_err inconsistentValue "a setting and a lock in one PDU" \
-	PHONESEC-MIB::psWebLogoutTimer.0 u 20 PHONESEC-MIB::psSettingLocked.10 i 1
+expect_err inconsistentValue "psSave beside a lock" \
+	PHONESEC-MIB::psSave.0 i 2 PHONESEC-MIB::psSettingLocked.10 i 1
+check "... the lock was not applied" [ "$(get PHONESEC-MIB::psSettingLocked.10)" = false ]
 expect_err inconsistentValue "the same setting twice in one PDU" \
 	PHONESEC-MIB::psWebLogoutTimer.0 u 20 PHONESEC-MIB::psWebLogoutTimer.0 u 21
 check "... neither was applied" [ "$(cli get web_logout_timer)" = 8 ]

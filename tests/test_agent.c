@@ -125,6 +125,17 @@ static char *get_key(const char *key)
 	return v;
 }
 
+static bool lock_is(const char *key)
+{
+	struct store *st;
+	bool locked = false;
+
+	CU_ASSERT_FATAL(store_open(&st, path, NULL, 0) == STORE_OK);
+	CU_ASSERT(store_lock_get(&locked, st, key) == STORE_OK);
+	store_close(st);
+	return locked;
+}
+
 static bool key_is(const char *key, const char *want)
 {
 	char *v = get_key(key);
@@ -144,6 +155,10 @@ static const oid hidden_tags[] = { 1, 1, 6, 0 };
 static const oid admin_pw[] = { 1, 1, 1, 0 };
 static const oid hardened[] = { 1, 4, 1, 0 };
 static const oid locked10[] = { 1, 3, 1, 4, 10 };
+static const oid locked11[] = { 1, 3, 1, 4, 11 };
+static const oid locked13[] = { 1, 3, 1, 4, 13 };
+static const oid kbd_timeout[] = { 1, 1, 13, 0 };
+static const oid save_trigger[] = { 1, 2, 2, 0 };
 
 static void test_get(void)
 {
@@ -326,7 +341,7 @@ static void test_set_undo(void)
 static void test_locks(void)
 {
 	struct pdu p = { 0 };
-	long t = AGENT_TRUE, port = 81;
+	long t = AGENT_TRUE;
 	int index;
 	bool locked = false;
 	struct store *st;
@@ -339,13 +354,54 @@ static void test_locks(void)
 	CU_ASSERT(locked);
 	store_close(st);
 
-	/* A lock and a setting in one PDU cannot be one transaction: refused. */
-	pdu_add(&p, http_port, 4, ASN_UNSIGNED, &port, sizeof(port));
+	/* A setting and its lock in one PDU: one transaction, both applied. (The factory profile
+	 * locks most settings; web_logout_timer and the keypad lock's are open.) */
+	long secs = 45, secs2 = 46, zero = 0, f = AGENT_FALSE, go = AGENT_TRIGGER_GO;
+	pdu_add(&p, kbd_timeout, 4, ASN_UNSIGNED, &secs, sizeof(secs));
+	pdu_add(&p, locked13, 5, ASN_INTEGER, &t, sizeof(t));
+	CU_ASSERT_EQUAL(set_pdu(&p, &index, false), SNMP_ERR_NOERROR);
+	pdu_free(&p);
+	CU_ASSERT(key_is("keyboard_lock_timeout", "45"));
+	CU_ASSERT(lock_is("keyboard_lock_timeout"));
+
+	/* A bad value beside a lock: neither applied. */
+	pdu_add(&p, locked11, 5, ASN_INTEGER, &t, sizeof(t));
+	pdu_add(&p, http_port, 4, ASN_UNSIGNED, &zero, sizeof(zero));
+	CU_ASSERT_EQUAL(set_pdu(&p, &index, false), SNMP_ERR_WRONGVALUE);
+	CU_ASSERT_EQUAL(index, 2);
+	pdu_free(&p);
+	CU_ASSERT_FALSE(lock_is("enable_keyboard_lock"));
+	CU_ASSERT(key_is("http_port", "80"));
+
+	/* UNDO after ACTION (another subagent failed the PDU) takes back values and locks. */
+	pdu_add(&p, kbd_timeout, 4, ASN_UNSIGNED, &secs2, sizeof(secs2));
+	pdu_add(&p, locked13, 5, ASN_INTEGER, &f, sizeof(f));
+	pdu_add(&p, locked11, 5, ASN_INTEGER, &t, sizeof(t));
+	CU_ASSERT_EQUAL(set_pdu(&p, &index, true), SNMP_ERR_NOERROR);
+	pdu_free(&p);
+	CU_ASSERT(key_is("keyboard_lock_timeout", "45"));
+	CU_ASSERT(lock_is("keyboard_lock_timeout"));
+	CU_ASSERT_FALSE(lock_is("enable_keyboard_lock"));
+
+	/* Locks alone, to different values: one transaction too. */
+	pdu_add(&p, locked10, 5, ASN_INTEGER, &f, sizeof(f));
+	pdu_add(&p, locked11, 5, ASN_INTEGER, &t, sizeof(t));
+	CU_ASSERT_EQUAL(set_pdu(&p, &index, false), SNMP_ERR_NOERROR);
+	pdu_free(&p);
+	CU_ASSERT_FALSE(lock_is("web_logout_timer"));
+	CU_ASSERT(lock_is("enable_keyboard_lock"));
+
+	/* The same lock twice, and a trigger beside a lock: refused, nothing changed. */
 	pdu_add(&p, locked10, 5, ASN_INTEGER, &t, sizeof(t));
+	pdu_add(&p, locked10, 5, ASN_INTEGER, &f, sizeof(f));
+	CU_ASSERT_EQUAL(set_pdu(&p, &index, false), SNMP_ERR_INCONSISTENTVALUE);
+	pdu_free(&p);
+	pdu_add(&p, locked10, 5, ASN_INTEGER, &t, sizeof(t));
+	pdu_add(&p, save_trigger, 4, ASN_INTEGER, &go, sizeof(go));
 	CU_ASSERT_EQUAL(set_pdu(&p, &index, false), SNMP_ERR_INCONSISTENTVALUE);
 	CU_ASSERT_EQUAL(index, 2);
 	pdu_free(&p);
-	CU_ASSERT(key_is("http_port", "80"));
+	CU_ASSERT_FALSE(lock_is("web_logout_timer"));
 }
 
 static int suite_init(void)
