@@ -60,8 +60,8 @@ static int agent_set_status(int code)
 
 enum agent_set_kind {
 	AGENT_SET_NONE = 0,
-	AGENT_SET_SETTINGS, /* psSettings scalars, and locks beside them: one store transaction */
-	AGENT_SET_LOCKS,    /* psSettingLocked alone, all to one value: one store_lock_set() */
+	AGENT_SET_SETTINGS, /* psSettings scalars and psSettingLocked: one store transaction */
+	AGENT_SET_LOCKS,    /* (while grouping: locks alone so far) */
 	AGENT_SET_TRIGGER,  /* psSave / psDiscard */
 };
 
@@ -75,13 +75,11 @@ struct agent_set_ctx {
 	char **old;
 	bool *touched;
 	bool secret_touched;
-	/* locks: keys, rows, the values asked for and (beside settings) the values before */
+	/* locks: keys, rows, the values asked for and the values before (for UNDO) */
 	const char **lock_keys;
 	size_t *lock_rows;
 	bool *lock_vals, *lock_old;
 	size_t nlocks;
-	bool lock_value;
-	bool lock_mixed;  /* locks asked for different values: only a transaction carries them */
 	/* triggers */
 	enum agent_status_id trigger;
 };
@@ -324,9 +322,6 @@ static int agent_set_reserve2(struct agent *ag, netsnmp_agent_request_info *reqi
 			for (size_t i = 0; i < ctx->nlocks; i++)
 				if (ctx->lock_rows[i] == o->row) /* the same lock twice */
 					return agent_set_fail(reqinfo, r, AGENT_FAIL_MIXED);
-			if (ctx->nlocks && ctx->lock_value != (v == AGENT_TRUE))
-				ctx->lock_mixed = true;
-			ctx->lock_value = v == AGENT_TRUE;
 			ctx->lock_rows[ctx->nlocks] = o->row;
 			ctx->lock_vals[ctx->nlocks] = v == AGENT_TRUE;
 			ctx->lock_keys[ctx->nlocks++] = store_registry_at(o->row)->key;
@@ -336,8 +331,8 @@ static int agent_set_reserve2(struct agent *ag, netsnmp_agent_request_info *reqi
 			ctx->trigger = (enum agent_status_id)o->sub;
 		}
 	}
-	/* locks alone to different values: one transaction as well */
-	if (ctx->kind == AGENT_SET_LOCKS && ctx->lock_mixed)
+	/* locks alone: a transaction as well (each lock with its own value, its old state kept) */
+	if (ctx->kind == AGENT_SET_LOCKS)
 		ctx->kind = AGENT_SET_SETTINGS;
 	if (ctx->kind != AGENT_SET_SETTINGS)
 		return 0;
@@ -421,15 +416,13 @@ static void agent_set_action(struct agent *ag, netsnmp_agent_request_info *reqin
 		log_msg(LOG_INFO, "SET committed by %s (audit %llu)", who.principal,
 			(unsigned long long)seq);
 		break;
-	case AGENT_SET_LOCKS:
-		rc = store_lock_set(ag->st, ctx->lock_keys, ctx->nlocks, ctx->lock_value, &who);
-		break;
 	case AGENT_SET_TRIGGER:
 		if (ctx->trigger == AGENT_STATUS_SAVE)
 			rc = store_save(ag->st, &who);
 		else if (ctx->trigger == AGENT_STATUS_DISCARD)
 			rc = store_discard(ag->st, &who);
 		break;
+	case AGENT_SET_LOCKS: /* grouped into SETTINGS by RESERVE2 */
 	case AGENT_SET_NONE:
 		break;
 	}
@@ -469,12 +462,10 @@ static void agent_set_undo(struct agent *ag, netsnmp_agent_request_info *reqinfo
 		if (rc == STORE_OK && ctx->secret_touched)
 			rc = STORE_E_INVALID;
 		break;
-	case AGENT_SET_LOCKS:
-		rc = store_lock_set(ag->st, ctx->lock_keys, ctx->nlocks, !ctx->lock_value, &who);
-		break;
 	case AGENT_SET_TRIGGER:
 		rc = ctx->trigger ? STORE_E_INVALID : STORE_OK;
 		break;
+	case AGENT_SET_LOCKS: /* grouped into SETTINGS by RESERVE2 */
 	case AGENT_SET_NONE:
 		break;
 	}

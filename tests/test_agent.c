@@ -391,6 +391,15 @@ static void test_locks(void)
 	CU_ASSERT_FALSE(lock_is("web_logout_timer"));
 	CU_ASSERT(lock_is("enable_keyboard_lock"));
 
+	/* UNDO of locks alone restores each lock's own state, not the opposite of the request:
+	 * enable_keyboard_lock was locked already, web_logout_timer was not. */
+	pdu_add(&p, locked11, 5, ASN_INTEGER, &t, sizeof(t));
+	pdu_add(&p, locked10, 5, ASN_INTEGER, &t, sizeof(t));
+	CU_ASSERT_EQUAL(set_pdu(&p, &index, true), SNMP_ERR_NOERROR);
+	pdu_free(&p);
+	CU_ASSERT(lock_is("enable_keyboard_lock"));
+	CU_ASSERT_FALSE(lock_is("web_logout_timer"));
+
 	/* The same lock twice, and a trigger beside a lock: refused, nothing changed. */
 	pdu_add(&p, locked10, 5, ASN_INTEGER, &t, sizeof(t));
 	pdu_add(&p, locked10, 5, ASN_INTEGER, &f, sizeof(f));
