@@ -314,7 +314,8 @@ static int agent_set_reserve2(struct agent *ag, netsnmp_agent_request_info *reqi
 		long v = k == AGENT_SET_SETTINGS ? 0 : *r->requestvb->val.integer;
 
 		/* a trigger stands alone; settings and locks go together */
-		if (ctx->kind == AGENT_SET_NONE || (ctx->kind == AGENT_SET_LOCKS && k == AGENT_SET_SETTINGS))
+		if (ctx->kind == AGENT_SET_NONE ||
+		    (ctx->kind == AGENT_SET_LOCKS && k == AGENT_SET_SETTINGS))
 			ctx->kind = k;
 		if (k != ctx->kind && !(ctx->kind == AGENT_SET_SETTINGS && k == AGENT_SET_LOCKS))
 			return agent_set_fail(reqinfo, r, AGENT_FAIL_MIXED);
