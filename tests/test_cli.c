@@ -958,6 +958,23 @@ static void test_secrets_hidden(void)
 		  .input = "S3cretValue\n", .status = 1,
 		  .err_has = { "admin_mode_password: does not match" } },
 		{ "verify an empty input", { "verify", "admin_mode_password" }, .status = 1 },
+		/* KEY=- reads a secret from stdin, one line each in argument order */
+		{ "set two secrets from stdin",
+		  { "set", "http_pass=-", "http_user=dave", "admin_mode_password=-" },
+		  .input = "Stdin-Http-1\nStdin-Admin-2\n", .out_lacks = { "Stdin-" },
+		  .err_lacks = { "Stdin-" } },
+		{ "verify the first one read", { "verify", "http_pass" }, .input = "Stdin-Http-1\n" },
+		{ "verify the second one read", { "verify", "admin_mode_password" },
+		  .input = "Stdin-Admin-2\n" },
+		{ "get http_user after set from stdin", { "get", "http_user" }, .out = "dave\n" },
+		/* nothing on stdin: refused, nothing written (the password stays) */
+		{ "set a secret from an empty stdin", { "set", "http_pass=-", "http_user=erin" },
+		  .status = 2, .err_has = { "http_pass: no value" } },
+		{ "get http_user after the refusal", { "get", "http_user" }, .out = "dave\n" },
+		{ "verify the password kept", { "verify", "http_pass" }, .input = "Stdin-Http-1\n" },
+		/* "-" means stdin for secrets alone: a user name may be "-" */
+		{ "a user name of -", { "set", "tr69_acs_user=-" }, .status = 0 },
+		{ "get it back", { "get", "tr69_acs_user" }, .out = "-\n" },
 	};
 
 	fresh_store(NULL);

@@ -149,6 +149,31 @@ int cli_cmd_set(struct cli *cli, int argc, char **argv)
 		rc = CLI_EXIT_USAGE;
 		goto out;
 	}
+	/* A secret given as "-" is read from stdin, one line each in argument order (no echo on
+	 * a terminal): it never appears on a command line. Nothing read is an error, not "". */
+	for (size_t i = 0; i < n; i++) {
+		if (!list[i].secret || strcmp(list[i].secret, "-") != 0)
+			continue;
+		char prompt[96], *line = NULL;
+
+		snprintf(prompt, sizeof(prompt), "%s: ", list[i].key);
+		err = cli_secret_read(&line, prompt);
+		if (err == STORE_OK && !line[0]) {
+			store_secret_wipe(line);
+			line = NULL;
+			err = STORE_E_VALUE;
+		}
+		if (err != STORE_OK) {
+			cli_error("%s: %s", list[i].key,
+				  err == STORE_E_VALUE ? "no value (or one too long) on stdin"
+						       : "cannot read stdin");
+			err = STORE_OK;
+			rc = CLI_EXIT_USAGE;
+			goto out;
+		}
+		store_secret_wipe(list[i].secret);
+		list[i].value = list[i].secret = line;
+	}
 	rc = cli_open_store(cli);
 	if (rc != CLI_EXIT_OK)
 		goto out;

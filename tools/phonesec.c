@@ -32,8 +32,9 @@ static const struct cli_command commands[] = {
 		.summary = "change settings in one transaction",
 		.help = "Validates every KEY=VALUE and writes them as one transaction to the running layer:\n"
 			"all or nothing; every invalid value is reported. Secrets are given in clear text and\n"
-			"stored hashed; other local users can see a command line while it runs, so prefer\n"
-			"`phonesec harden` (which asks on the terminal) for passwords.\n",
+			"stored hashed; other local users can see a command line while it runs, so give a\n"
+			"secret as KEY=- to read it from stdin instead (one line per such secret, in order;\n"
+			"asked without echo on a terminal), or use `phonesec harden`.\n",
 		.options = "  --save               write the saved layer too (survives `phonesec boot`)\n",
 	},
 	{
