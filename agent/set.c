@@ -61,7 +61,6 @@ static int agent_set_status(int code)
 enum agent_set_kind {
 	AGENT_SET_NONE = 0,
 	AGENT_SET_SETTINGS, /* psSettings scalars and psSettingLocked: one store transaction */
-	AGENT_SET_LOCKS,    /* (while grouping: locks alone so far) */
 	AGENT_SET_TRIGGER,  /* psSave / psDiscard */
 };
 
@@ -75,8 +74,7 @@ struct agent_set_ctx {
 	char **old;
 	bool *touched;
 	bool secret_touched;
-	/* locks: keys, rows, the values asked for and the values before (for UNDO) */
-	const char **lock_keys;
+	/* locks: registry rows, the values asked for and the values before (for UNDO) */
 	size_t *lock_rows;
 	bool *lock_vals, *lock_old;
 	size_t nlocks;
@@ -96,7 +94,6 @@ static void agent_set_ctx_free(void *p)
 			free(ctx->old[i]);
 	free(ctx->old);
 	free(ctx->touched);
-	free(ctx->lock_keys);
 	free(ctx->lock_rows);
 	free(ctx->lock_vals);
 	free(ctx->lock_old);
@@ -237,7 +234,7 @@ static enum agent_set_kind agent_set_kind_of(const struct agent_obj *o)
 	case AGENT_OBJ_SETTING:
 		return AGENT_SET_SETTINGS;
 	case AGENT_OBJ_SETTING_COL:
-		return AGENT_SET_LOCKS;
+		return AGENT_SET_SETTINGS; /* a lock goes in the settings' transaction */
 	case AGENT_OBJ_STATUS:
 		return AGENT_SET_TRIGGER;
 	default:
@@ -298,12 +295,10 @@ static int agent_set_reserve2(struct agent *ag, netsnmp_agent_request_info *reqi
 		nreq++;
 	ctx->old = calloc(nset, sizeof(*ctx->old));
 	ctx->touched = calloc(nset, sizeof(*ctx->touched));
-	ctx->lock_keys = calloc(nreq, sizeof(*ctx->lock_keys));
 	ctx->lock_rows = calloc(nreq, sizeof(*ctx->lock_rows));
 	ctx->lock_vals = calloc(nreq, sizeof(*ctx->lock_vals));
 	ctx->lock_old = calloc(nreq, sizeof(*ctx->lock_old));
-	if (!ctx->old || !ctx->touched || !ctx->lock_keys || !ctx->lock_rows || !ctx->lock_vals ||
-	    !ctx->lock_old)
+	if (!ctx->old || !ctx->touched || !ctx->lock_rows || !ctx->lock_vals || !ctx->lock_old)
 		return agent_set_fail(reqinfo, requests, STORE_E_NOMEM);
 
 	for (netsnmp_request_info *r = requests; r; r = r->next) {
@@ -311,30 +306,25 @@ static int agent_set_reserve2(struct agent *ag, netsnmp_agent_request_info *reqi
 			agent_mib_find(ag, r->requestvb->name, r->requestvb->name_length);
 		enum agent_set_kind k = agent_set_kind_of(o);
 		/* RESERVE1 checked the type: locks and triggers are INTEGERs. */
-		long v = k == AGENT_SET_SETTINGS ? 0 : *r->requestvb->val.integer;
+		long v = o->kind == AGENT_OBJ_SETTING ? 0 : *r->requestvb->val.integer;
 
 		/* a trigger stands alone; settings and locks go together */
-		if (ctx->kind == AGENT_SET_NONE ||
-		    (ctx->kind == AGENT_SET_LOCKS && k == AGENT_SET_SETTINGS))
+		if (ctx->kind == AGENT_SET_NONE)
 			ctx->kind = k;
-		if (k != ctx->kind && !(ctx->kind == AGENT_SET_SETTINGS && k == AGENT_SET_LOCKS))
+		if (k != ctx->kind)
 			return agent_set_fail(reqinfo, r, AGENT_FAIL_MIXED);
-		if (k == AGENT_SET_LOCKS) {
+		if (o->kind == AGENT_OBJ_SETTING_COL) {
 			for (size_t i = 0; i < ctx->nlocks; i++)
 				if (ctx->lock_rows[i] == o->row) /* the same lock twice */
 					return agent_set_fail(reqinfo, r, AGENT_FAIL_MIXED);
 			ctx->lock_rows[ctx->nlocks] = o->row;
-			ctx->lock_vals[ctx->nlocks] = v == AGENT_TRUE;
-			ctx->lock_keys[ctx->nlocks++] = store_registry_at(o->row)->key;
+			ctx->lock_vals[ctx->nlocks++] = v == AGENT_TRUE;
 		} else if (k == AGENT_SET_TRIGGER && v == AGENT_TRIGGER_GO) {
 			if (ctx->trigger)
 				return agent_set_fail(reqinfo, r, AGENT_FAIL_MIXED);
 			ctx->trigger = (enum agent_status_id)o->sub;
 		}
 	}
-	/* locks alone: a transaction as well (each lock with its own value, its old state kept) */
-	if (ctx->kind == AGENT_SET_LOCKS)
-		ctx->kind = AGENT_SET_SETTINGS;
 	if (ctx->kind != AGENT_SET_SETTINGS)
 		return 0;
 
@@ -349,7 +339,8 @@ static int agent_set_reserve2(struct agent *ag, netsnmp_agent_request_info *reqi
 	}
 	for (size_t i = 0; i < ctx->nlocks; i++) {
 		ctx->lock_old[i] = ag->cache.snap->rows[ctx->lock_rows[i]].locked;
-		rc = store_txn_lock(ctx->txn, ctx->lock_keys[i], ctx->lock_vals[i]);
+		rc = store_txn_lock(ctx->txn, store_registry_at(ctx->lock_rows[i])->key,
+				    ctx->lock_vals[i]);
 		if (rc != STORE_OK) {
 			log_msg(LOG_INFO, "SET refused: %s", store_txn_errmsg(ctx->txn));
 			return agent_set_fail(reqinfo, requests, rc);
@@ -423,7 +414,6 @@ static void agent_set_action(struct agent *ag, netsnmp_agent_request_info *reqin
 		else if (ctx->trigger == AGENT_STATUS_DISCARD)
 			rc = store_discard(ag->st, &who);
 		break;
-	case AGENT_SET_LOCKS: /* grouped into SETTINGS by RESERVE2 */
 	case AGENT_SET_NONE:
 		break;
 	}
@@ -456,7 +446,8 @@ static void agent_set_undo(struct agent *ag, netsnmp_agent_request_info *reqinfo
 			if (ctx->touched[i] && ctx->old[i])
 				rc = store_txn_set(txn, store_registry_at(i)->key, ctx->old[i]);
 		for (size_t i = 0; rc == STORE_OK && i < ctx->nlocks; i++)
-			rc = store_txn_lock(txn, ctx->lock_keys[i], ctx->lock_old[i]);
+			rc = store_txn_lock(txn, store_registry_at(ctx->lock_rows[i])->key,
+					    ctx->lock_old[i]);
 		if (rc == STORE_OK)
 			rc = store_txn_commit(txn, NULL);
 		store_txn_free(txn);
@@ -466,7 +457,6 @@ static void agent_set_undo(struct agent *ag, netsnmp_agent_request_info *reqinfo
 	case AGENT_SET_TRIGGER:
 		rc = ctx->trigger ? STORE_E_INVALID : STORE_OK;
 		break;
-	case AGENT_SET_LOCKS: /* grouped into SETTINGS by RESERVE2 */
 	case AGENT_SET_NONE:
 		break;
 	}
