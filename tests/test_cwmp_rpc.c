@@ -523,6 +523,20 @@ static void test_redirect_targets(void)
 					     "0123456789012345678901234567890123456789", why, sizeof(why)), -1);
 	CU_ASSERT_PTR_NOT_NULL(strstr(why, "too long"));
 
+	/* a Location header is kept up to CWMP_SESSION_URL_MAX bytes; a longer one is none */
+	char hdr[CWMP_SESSION_URL_MAX + 2], kept[CWMP_SESSION_URL_MAX + 1];
+	memset(hdr, 'a', sizeof(hdr) - 1);
+	memcpy(hdr, "http://", 7);
+	hdr[CWMP_SESSION_URL_MAX] = '\0';
+	cwmp_location_take(kept, hdr);
+	CU_ASSERT_STRING_EQUAL(kept, hdr);
+	hdr[CWMP_SESSION_URL_MAX] = 'a';
+	hdr[CWMP_SESSION_URL_MAX + 1] = '\0';
+	cwmp_location_take(kept, hdr);
+	CU_ASSERT_STRING_EQUAL(kept, "");
+	CU_ASSERT_EQUAL(cwmp_redirect_target(out, sizeof(out), "http://a/", kept, why, sizeof(why)), -1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(why, "without a usable Location"));
+
 	CU_ASSERT_TRUE(cwmp_same_origin("http://A.example.net/x", "http://a.example.NET:80/y"));
 	CU_ASSERT_TRUE(cwmp_same_origin("https://a.example.net/x", "https://a.example.net:443"));
 	CU_ASSERT_TRUE(cwmp_same_origin("http://[::1]/x", "http://[::1]:80/z"));

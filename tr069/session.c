@@ -48,7 +48,6 @@ struct sess {
 	 * session (the next one starts at ManagementServer.URL again) */
 	char url[CWMP_SESSION_URL_MAX + 1];
 	char location[CWMP_SESSION_URL_MAX + 1]; /* Location of the last response ("" none) */
-	bool location_too_long;
 	bool redirectable;          /* the POST being made carries the Inform */
 	bool chal_digest;           /* the last response offered Digest (WWW-Authenticate) */
 	unsigned redirects;
@@ -170,12 +169,8 @@ static int sess_parsehdr(struct soap *soap, const char *key, const char *val)
 		if (!strncasecmp(v, "Digest", 6) || strcasestr(v, ", Digest "))
 			s->chal_digest = true;
 	}
-	if (key && val && !strcasecmp(key, "Location")) {
-		size_t n = strlen(val);
-		s->location_too_long = n >= sizeof(s->location);
-		if (!s->location_too_long)
-			memcpy(s->location, val, n + 1);
-	}
+	if (key && val && !strcasecmp(key, "Location"))
+		cwmp_location_take(s->location, val);
 	return s->inner_parsehdr(soap, key, val);
 }
 
@@ -288,6 +283,16 @@ static void sess_transport_free(struct sess *s)
 	s->soap = NULL;
 }
 
+void cwmp_location_take(char *out, const char *val)
+{
+	size_t n = strlen(val);
+
+	if (n > CWMP_SESSION_URL_MAX)
+		n = 0;
+	memcpy(out, val, n);
+	out[n] = '\0';
+}
+
 int cwmp_redirect_target(char *out, size_t outlen, const char *current, const char *location,
 			 char *why, size_t whylen)
 {
@@ -367,7 +372,7 @@ static int sess_redirect(struct sess *s, int status)
 	if (s->redirects >= CWMP_SESSION_MAX_REDIRECTS)
 		return sess_fail(s, "more than %d redirects of the Inform", CWMP_SESSION_MAX_REDIRECTS);
 	if (cwmp_redirect_target(next, sizeof(next), s->url,
-				 s->location_too_long ? NULL : s->location, why, sizeof(why)))
+				 s->location, why, sizeof(why)))
 		return sess_fail(s, "the ACS redirected (HTTP %d) %s", status, why);
 	cwmp_transfer_url_for_log(shown, sizeof(shown), next);
 	log_msg(LOG_NOTICE, "cwmp: the ACS redirected the session (HTTP %d) to %s", status, shown);
@@ -399,7 +404,6 @@ static int sess_post(struct sess *s, const char *body, size_t len, const char **
 		soap_end(soap); /* the previous response's memory; the connection stays */
 		s->soap_body = len > 0;
 		s->location[0] = '\0';
-		s->location_too_long = false;
 		s->chal_digest = false;
 		if (s->da_saved)
 			http_da_restore(soap, &s->da);

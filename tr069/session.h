@@ -73,6 +73,9 @@ void cwmp_session_global_init(void);
  * On success out holds the URL with its scheme in lower case. Shared with the file transfers. */
 int cwmp_redirect_target(char *out, size_t outlen, const char *current, const char *location,
 			 char *why, size_t whylen);
+/* Keeps a response's Location header for cwmp_redirect_target: out (CWMP_SESSION_URL_MAX + 1
+ * bytes) gets val, or "" (no usable Location) when val is longer. Shared with the transfers. */
+void cwmp_location_take(char *out, const char *val);
 /* Host (IPv6 brackets dropped, user information left out; "" when none) and port (the scheme's
  * default when none; port may be NULL) of an http(s) URL. */
 void cwmp_url_host_port(const char *url, char *host, size_t hostlen, char *port, size_t portlen);

@@ -45,7 +45,6 @@ struct xfer {
 	 * first server's origin only */
 	char url[CWMP_SESSION_URL_MAX + 1];
 	char location[CWMP_SESSION_URL_MAX + 1];
-	bool location_too_long;
 	bool creds_elsewhere;    /* redirected to another origin: credentials no longer sent */
 	unsigned redirects;
 };
@@ -81,12 +80,8 @@ static int xfer_parsehdr(struct soap *soap, const char *key, const char *val)
 {
 	struct xfer *x = soap->user;
 
-	if (key && val && !strcasecmp(key, "Location")) {
-		size_t n = strlen(val);
-		x->location_too_long = n >= sizeof(x->location);
-		if (!x->location_too_long)
-			memcpy(x->location, val, n + 1);
-	}
+	if (key && val && !strcasecmp(key, "Location"))
+		cwmp_location_take(x->location, val);
 	if (key && val && !strcasecmp(key, "WWW-Authenticate")) {
 		while (*val == ' ')
 			val++;
@@ -243,7 +238,7 @@ static int xfer_redirect(struct xfer *x, int status)
 		return -1;
 	}
 	if (cwmp_redirect_target(next, sizeof(next), x->url,
-				 x->location_too_long ? NULL : x->location, why, sizeof(why))) {
+				 x->location, why, sizeof(why))) {
 		xfer_fail(x, fail, "the file server redirected (HTTP %d) %s", status, why);
 		return -1;
 	}
@@ -276,7 +271,6 @@ static int xfer_request(struct xfer *x, const char *body, size_t len, char **rbo
 		soap_end(soap);
 		x->chal_digest = x->chal_basic = false;
 		x->location[0] = '\0';
-		x->location_too_long = false;
 		if (x->da_saved)
 			http_da_restore(soap, &x->da);
 		else if (x->basic) {
