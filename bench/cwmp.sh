@@ -198,10 +198,11 @@ echo "phonesec-cwmpd (pid $d_pid) and the floor against tests/acs/acs.js on $SCH
 	"$(nproc) CPU(s), load $(cut -d' ' -f1-3 /proc/loadavg), $(uname -r)"
 echo "recorded session: $(grep -c '^POST ' "$tmp/record.bin") requests, $(wc -c <"$tmp/record.bin") bytes" \
 	"(GetParameterValuesResponse of $(grep -o '<Name>' "$tmp/record.bin" | wc -l) names in all)"
+# the floor's command line (JSON list items): the recording, the ACS, its credentials, -t's TLS
+FLOOR_ARGS="\"$FLOOR\", \"-r\", \"$tmp/record.bin\", \"-p\", \"$ACS_PORT\", \"-u\", \"$USER\", \"-w\", \"$PASS\"$FLOOR_TLS"
 python3 "$top_srcdir/bench/cwmp_drive.py" --pid "$d_pid" --cli "$CLI" --store "$ST" \
 	--url "$URL_A" --url "$URL_B" --acs-log "$tmp/log/log.jsonl" --daemon-log "$tmp/cwmpd.log" \
-	--floor "[\"$FLOOR\", \"-r\", \"$tmp/record.bin\", \"-p\", \"$ACS_PORT\", \"-u\", \"$USER\", \"-w\", \"$PASS\"$FLOOR_TLS]" \
-	--floor-commit "[\"$FLOOR\", \"-r\", \"$tmp/record.bin\", \"-p\", \"$ACS_PORT\", \"-u\", \"$USER\", \"-w\", \"$PASS\"$FLOOR_TLS, \"-d\", \"$tmp/floor.db\"]" \
+	--floor "[$FLOOR_ARGS]" --floor-commit "[$FLOOR_ARGS, \"-d\", \"$tmp/floor.db\"]" \
 	--sessions "$SESSIONS" --rounds "$ROUNDS" --warmup "$WARMUP"
 rc=$?
 kill -0 "$d_pid" 2>/dev/null || { echo "phonesec-cwmpd died during the run" >&2; rc=1; }
