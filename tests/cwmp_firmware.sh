@@ -44,8 +44,6 @@ firmware() {
 transfer_complete() {
 	wait_until 15 count_ge TransferComplete "$1" || fail "no TransferComplete #$1 ($(q count TransferComplete) seen)"
 }
-tc_fault() { q body TransferComplete | sed -n 's/.*<FaultCode>\([0-9]*\)<\/FaultCode>.*/\1/p'; }
-tc_key() { q body TransferComplete | sed -n 's/.*<CommandKey>\([^<]*\)<\/CommandKey>.*/\1/p'; }
 # gone: the image handed to the hook and its folder no longer exist
 gone() {
 	p=$(cat "$T/hook.path") || fail "the hook did not run"

@@ -115,6 +115,12 @@ elif what == "end-time":         # time session n ended
 EOF
 }
 
+# tc_field NAME: the text of element NAME in the last TransferComplete; tc_fault, tc_key: its
+# FaultCode and CommandKey
+tc_field() { q body TransferComplete | sed -n "s/.*<$1>\\([^<]*\\)<\\/$1>.*/\\1/p"; }
+tc_fault() { tc_field FaultCode; }
+tc_key() { tc_field CommandKey; }
+
 no_violations() { ! [ -s "$T/log/violations.jsonl" ] || fail "ACS saw protocol violations"; }
 informs_ge() { [ "$(q informs)" -ge "$1" ]; }
 ended_ge() { [ "$(q ended)" -ge "$1" ]; }

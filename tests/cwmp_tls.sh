@@ -274,7 +274,6 @@ ok "an ACS that now shows a certificate for another host: refused, not resumed"
 download() { # KEY URL
 	printf '<cwmp:Download><CommandKey>%s</CommandKey><FileType>3 Vendor Configuration File</FileType><URL>%s</URL><Username>fileuser</Username><Password>file pass</Password><FileSize>0</FileSize><TargetFileName></TargetFileName><DelaySeconds>0</DelaySeconds><SuccessURL></SuccessURL><FailureURL></FailureURL></cwmp:Download>' "$1" "$2"
 }
-tc_field() { q body TransferComplete | sed -n "s/.*<$1>\([^<]*\)<\/$1>.*/\1/p"; }
 # file_server NAME CERT: an https file server of its own (another ACS process), port in $FS_PORT
 file_server() {
 	mkdir -p "$T/$1/q" "$T/$1/log"

@@ -25,8 +25,6 @@ upload() { # KEY FILE [FILETYPE]
 transfer_complete() {
 	wait_until "${2:-15}" count_ge TransferComplete "$1" || fail "no TransferComplete #$1 ($(q count TransferComplete) seen)"
 }
-tc_fault() { q body TransferComplete | sed -n 's/.*<FaultCode>\([0-9]*\)<\/FaultCode>.*/\1/p'; }
-tc_key() { q body TransferComplete | sed -n 's/.*<CommandKey>\([^<]*\)<\/CommandKey>.*/\1/p'; }
 
 # ------------------------------------------------------------------ 0. first session
 start_daemon
