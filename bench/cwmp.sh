@@ -7,6 +7,9 @@
 # sessions, so every one commits a change), then 204. The ACS is tests/acs/acs.js (Digest by npm
 # http-auth); one session of phonesec-cwmpd is recorded through bench/cwmp_record.py and the
 # floor replays those bytes. bench/cwmp_drive.py measures and prints the goals (OK/OVER).
+# Shown beside them, not part of the goal: the floor plus a durable 10-value commit
+# (cwmp_floor -d) and, over plain http, bench/cwmp_gfloor: the same bodies through gSOAP's HTTP
+# client, httpda and XML parser alone.
 #
 # -t: the same over https (TLS 1.3, a throw-away RSA-2048 CA and server certificate made here): the
 # daemon verifies the ACS against ca_file and keeps its TLS context and session between sessions,
@@ -36,9 +39,10 @@ done
 CWMPD="$top_builddir/tr069/phonesec-cwmpd"
 CLI="$top_builddir/tools/phonesec"
 FLOOR="$top_builddir/bench/cwmp_floor"
+GFLOOR="$top_builddir/bench/cwmp_gfloor"
 ACS_JS="$top_srcdir/tests/acs/acs.js"
 die() { echo "bench/cwmp: $*" >&2; exit 1; }
-for p in "$CWMPD" "$CLI" "$FLOOR"; do
+for p in "$CWMPD" "$CLI" "$FLOOR" "$GFLOOR"; do
 	[ -x "$p" ] || die "$p not built (run make in $top_builddir)"
 done
 for t in node python3; do command -v "$t" >/dev/null 2>&1 || die "$t not installed"; done
@@ -107,7 +111,7 @@ printf '{"rpcs":["%s","%s"]}\n' "$GPV" "$(spv B)" >"$tmp/B.json"
 python3 -c 'import json, sys; [json.load(open(f)) for f in sys.argv[1:]]' "$tmp/A.json" "$tmp/B.json" ||
 	die "bad scenario JSON"
 # one scenario per session of either side (the ACS takes them in name order), alternating
-total=$((3 * SESSIONS + 3 * WARMUP + 210)) # daemon, floor, floor with commit; peak-memory sessions
+total=$((4 * SESSIONS + 4 * WARMUP + 210)) # daemon, floor and its two sides; peak-memory sessions
 python3 - "$tmp" "$total" <<'EOF'
 import os, sys
 tmp, total = sys.argv[1], int(sys.argv[2])
@@ -200,9 +204,13 @@ echo "recorded session: $(grep -c '^POST ' "$tmp/record.bin") requests, $(wc -c 
 	"(GetParameterValuesResponse of $(grep -o '<Name>' "$tmp/record.bin" | wc -l) names in all)"
 # the floor's command line (JSON list items): the recording, the ACS, its credentials, -t's TLS
 FLOOR_ARGS="\"$FLOOR\", \"-r\", \"$tmp/record.bin\", \"-p\", \"$ACS_PORT\", \"-u\", \"$USER\", \"-w\", \"$PASS\"$FLOOR_TLS"
+# over plain http, a third side: the same requests through gSOAP alone (bench/cwmp_gfloor)
+GFLOOR_JSON=
+[ -z "$TLS" ] && GFLOOR_JSON="[\"$GFLOOR\", \"-r\", \"$tmp/record.bin\", \"-p\", \"$ACS_PORT\", \"-u\", \"$USER\", \"-w\", \"$PASS\"]"
 python3 "$top_srcdir/bench/cwmp_drive.py" --pid "$d_pid" --cli "$CLI" --store "$ST" \
 	--url "$URL_A" --url "$URL_B" --acs-log "$tmp/log/log.jsonl" --daemon-log "$tmp/cwmpd.log" \
 	--floor "[$FLOOR_ARGS]" --floor-commit "[$FLOOR_ARGS, \"-d\", \"$tmp/floor.db\"]" \
+	${GFLOOR_JSON:+--floor-gsoap} ${GFLOOR_JSON:+"$GFLOOR_JSON"} \
 	--sessions "$SESSIONS" --rounds "$ROUNDS" --warmup "$WARMUP"
 rc=$?
 kill -0 "$d_pid" 2>/dev/null || { echo "phonesec-cwmpd died during the run" >&2; rc=1; }

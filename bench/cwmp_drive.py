@@ -31,12 +31,24 @@ ap.add_argument("--acs-log", required=True)
 ap.add_argument("--daemon-log", required=True)
 ap.add_argument("--floor", required=True)                 # the floor's command line, as JSON
 ap.add_argument("--floor-commit")  # the floor with its durable commit (-d DB), as JSON: shown only
+ap.add_argument("--floor-gsoap")   # bench/cwmp_gfloor's command line, as JSON: shown only
 ap.add_argument("--sessions", type=int, default=1000)
 ap.add_argument("--rounds", type=int, default=5)
 ap.add_argument("--warmup", type=int, default=10)
 opt = ap.parse_args()
 floor_cmd = json.loads(opt.floor)
-floorc_cmd = json.loads(opt.floor_commit) if opt.floor_commit else None
+# Sides shown beside the goal's floor, not part of it: name -> command line, label, figures.
+SIDES = {}
+if opt.floor_commit:
+    SIDES["floorc"] = {"cmd": json.loads(opt.floor_commit), "commits": True,
+                       "label": ["the floor plus a durable 10-value SQLite commit a session",
+                                 "(WAL, synchronous=FULL)"]}
+if opt.floor_gsoap:
+    SIDES["floorg"] = {"cmd": json.loads(opt.floor_gsoap), "commits": False,
+                       "label": ["the same requests through gSOAP's HTTP client, httpda and",
+                                 "XML parser alone (bench/cwmp_gfloor)"]}
+for side in SIDES.values():
+    side["runs"], side["ns"] = [], []
 
 
 def fail(msg):
@@ -148,7 +160,6 @@ def settle():
 
 
 floor_runs = []  # every floor run's figures, the warm-up's too
-floorc_runs = []  # the same for the floor with its commit
 
 
 def floor_sessions(n, cmd=None):
@@ -162,11 +173,12 @@ def floor_sessions(n, cmd=None):
     return floor_runs[-1]
 
 
-def floorc_sessions(n):
-    """The floor with its commit: not counted in floor_runs (its TLS figures are the same)."""
-    r = floor_sessions(n, floorc_cmd)
-    floorc_runs.append(floor_runs.pop())
-    if r["commits"] != n:
+def side_sessions(name, n):
+    """A side floor's sessions: not counted in floor_runs."""
+    side = SIDES[name]
+    r = floor_sessions(n, side["cmd"])
+    side["runs"].append(floor_runs.pop())
+    if side["commits"] and r["commits"] != n:
         fail("the floor committed %d times, not %d" % (r["commits"], n))
     return r
 
@@ -178,24 +190,24 @@ def fmt_kb(kb):
 # ------------------------------------------------------------------ warm-up, then the rounds
 daemon_sessions(opt.warmup)
 floor_sessions(opt.warmup)
-if floorc_cmd:
-    floorc_sessions(opt.warmup)
+for name in SIDES:
+    side_sessions(name, opt.warmup)
 per_round = opt.sessions // opt.rounds
 if per_round * opt.rounds != opt.sessions:
     fail("--sessions must be a multiple of --rounds")
 samples = {0: mem_kb(opt.pid)}
 main_tid = opt.pid
 d_ticks, d_ns, d_worker_ns, d_loop_ns, f_ticks, f_ns, f_mem = [], [], [], [], [], [], []
-d_faults, fc_ns = [], []
+d_faults = []
 wall_d = wall_f = 0.0
 done = 0
 t_start = time.monotonic()
 for rnd in range(opt.rounds):
-    order = ["daemon", "floor"] + (["floorc"] if floorc_cmd else [])
+    order = ["daemon", "floor"] + list(SIDES)
     order = order[rnd % len(order):] + order[:rnd % len(order)]
     for side in order:
-        if side == "floorc":
-            fc_ns.append(floorc_sessions(per_round)["cpu_ns"] / per_round)
+        if side in SIDES:
+            SIDES[side]["ns"].append(side_sessions(side, per_round)["cpu_ns"] / per_round)
             continue
         if side == "daemon":
             # memory samples at the half and the end, taken at a round boundary
@@ -290,11 +302,12 @@ print("    of which event-loop thread (trigger)    %12s" % ms(med(d_loop_ns)))
 print("  minor page faults per session, daemon:   %12.1f" % med(d_faults))
 print("  rounds, daemon (ms/session, schedstat):  " + rounds_ms(d_ns))
 print("  rounds, floor  (ms/session, CPUTIME):    " + rounds_ms(f_ns))
-if fc_ns:
-    print("  not the goal's floor: the floor plus a durable 10-value SQLite commit a session")
-    print("    (WAL, synchronous=FULL)  run time, CPUTIME %12s %12s %7.2fx" %
-          ("", ms(med(fc_ns)), med(d_ns) / med(fc_ns)))
-    print("    rounds (ms/session):                    " + rounds_ms(fc_ns))
+for side in SIDES.values():
+    print("  not the goal's floor: " + side["label"][0])
+    print("    %-24s run time, CPUTIME %12s %12s %7.2fx" %
+          (side["label"][1], "", ms(med(side["ns"])), med(d_ns) / med(side["ns"])))
+    print("    rounds (ms/session):                    " + rounds_ms(side["ns"]))
+    print("    its own ratio to the goal's floor:      %7.2fx" % (med(side["ns"]) / med(f_ns)))
 print()
 print("memory of phonesec-cwmpd   after session:  " + "  ".join("%8d" % k for k in sorted(samples)))
 for key in ("Anonymous", "Rss", "VmHWM"):
@@ -311,8 +324,9 @@ if f_mem[0].get("tls"):
     conns = [r for r in conns if r.get("event") == "connect" and r.get("tls")]
     f_res = sum(r["resumed"] for r in floor_runs)
     f_all = sum(r["sessions"] for r in floor_runs)
-    d_all = len(conns) - f_all - sum(r["sessions"] for r in floorc_runs)
-    d_res = sum(1 for r in conns if r.get("resumed")) - f_res - sum(r["resumed"] for r in floorc_runs)
+    side_runs = [r for side in SIDES.values() for r in side["runs"]]
+    d_all = len(conns) - f_all - sum(r["sessions"] for r in side_runs)
+    d_res = sum(1 for r in conns if r.get("resumed")) - f_res - sum(r["resumed"] for r in side_runs)
     print("TLS (%s): resumed sessions, phonesec-cwmpd %d of %d connections, floor %d of %d" %
           (conns[-1].get("protocol") if conns else "?", d_res, d_all, f_res, f_all))
     if d_res < d_all - 1 or f_res < f_all - len(floor_runs):

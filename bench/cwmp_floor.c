@@ -14,6 +14,13 @@
  * the cwmp:ID echoed from the ACS's last message; every other byte is the recording's. Prints one
  * line of key=value: CPU of the sessions (utime+stime from /proc/self/stat in clock ticks, and
  * CLOCK_PROCESS_CPUTIME_ID in ns), anonymous memory and VmHWM after them.
+ *
+ * Built a second time as cwmp_gfloor (CWMP_FLOOR_GSOAP): the same recorded request bodies sent
+ * through what any client on gSOAP must use, and nothing else: gSOAP's HTTP client on one kept
+ * context, the httpda plugin answering the Digest challenge and signing every later POST, and
+ * every ACS message parsed by gSOAP's XML deserializer (tr069/msg.c) for the cwmp:ID to echo. No
+ * data model, no store, no XML written. Plain http only. It shows how much of the goal's budget
+ * the mandated library takes before phonesec does anything of its own.
  */
 #include "config.h"
 
@@ -38,6 +45,14 @@
 #include <sqlite3.h>
 
 #include "digest.h"
+
+#ifdef CWMP_FLOOR_GSOAP
+#pragma GCC diagnostic push /* httpda.h declares functions without prototypes */
+#pragma GCC diagnostic ignored "-Wstrict-prototypes"
+#include "httpda.h"
+#pragma GCC diagnostic pop
+#include "msg.h"
+#endif
 
 #define FLOOR_MAX_REQS 64
 #define FLOOR_MAX_MSG (1024u * 1024u)
@@ -75,6 +90,13 @@ struct floor {
 	char *body; /* the last response's body (points into in) */
 	size_t body_len;
 	int status;
+#ifdef CWMP_FLOOR_GSOAP
+	struct soap *soap; /* kept for every session */
+	struct cwmp_msg *codec;
+	int (*inner_posthdr)(struct soap *, const char *, const char *);
+	int (*inner_parsehdr)(struct soap *, const char *, const char *);
+	bool soap_body;    /* the request being sent has a body */
+#endif
 };
 
 static void floor_die(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
@@ -363,19 +385,45 @@ static size_t floor_authorization(struct floor *f, char *out, size_t cap, const 
 	return o;
 }
 
+/* Where the recorded body's echoed cwmp:ID is (*id_len 0: none, or no ACS ID to put there). */
+static void floor_id_span(struct floor *f, const struct floor_req *r, size_t *id_start,
+			  size_t *id_len)
+{
+	const char *body = r->body;
+	const char *id = r->body_len && f->acs_id[0] ? memmem(body, r->body_len, ":ID", 3) : NULL;
+	*id_start = *id_len = 0;
+	if (id && (id = memchr(id, '>', (size_t)(body + r->body_len - id)))) {
+		*id_start = (size_t)(id + 1 - body);
+		*id_len = strcspn(id + 1, "<");
+	}
+}
+
+/* Copies r's body to out with the ACS's current cwmp:ID in place of the recording's; returns
+ * its length (out must hold r->body_len + the ID's length). */
+static size_t floor_body(struct floor *f, const struct floor_req *r, char *out)
+{
+	size_t id_start, id_len, o = 0;
+
+	floor_id_span(f, r, &id_start, &id_len);
+	if (!id_len) {
+		memcpy(out, r->body, r->body_len);
+		return r->body_len;
+	}
+	memcpy(out, r->body, id_start);
+	o += id_start;
+	size_t il = strlen(f->acs_id);
+	memcpy(out + o, f->acs_id, il);
+	o += il;
+	memcpy(out + o, r->body + id_start + id_len, r->body_len - id_start - id_len);
+	return o + r->body_len - id_start - id_len;
+}
+
 /* Builds request r into f->out; returns its length. */
 static size_t floor_build(struct floor *f, const struct floor_req *r)
 {
-	const char *body = r->body;
-	size_t body_len = r->body_len;
-	/* the echoed cwmp:ID of the recording replaced by the ACS's current one */
-	const char *id = body_len && f->acs_id[0] ? memmem(body, body_len, ":ID", 3) : NULL;
-	size_t id_start = 0, id_len = 0;
-	if (id && (id = memchr(id, '>', (size_t)(body + body_len - id)))) {
-		id_start = (size_t)(id + 1 - body);
-		id_len = strcspn(id + 1, "<");
-	}
-	size_t new_body_len = id_len ? body_len - id_len + strlen(f->acs_id) : body_len;
+	size_t id_start, id_len;
+	floor_id_span(f, r, &id_start, &id_len);
+	size_t new_body_len = id_len ? r->body_len - id_len + strlen(f->acs_id) : r->body_len;
 
 	size_t o = 0;
 	char *out = f->out;
@@ -417,19 +465,7 @@ static size_t floor_build(struct floor *f, const struct floor_req *r)
 		floor_die("%s", "request too large");
 	memcpy(out + o, "\r\n", 2);
 	o += 2;
-	if (id_len) {
-		memcpy(out + o, body, id_start);
-		o += id_start;
-		size_t il = strlen(f->acs_id);
-		memcpy(out + o, f->acs_id, il);
-		o += il;
-		memcpy(out + o, body + id_start + id_len, body_len - id_start - id_len);
-		o += body_len - id_start - id_len;
-	} else {
-		memcpy(out + o, body, body_len);
-		o += body_len;
-	}
-	return o;
+	return o + floor_body(f, r, out + o);
 }
 
 /* ------------------------------------------------------------------------------- commit */
@@ -478,6 +514,9 @@ static void floor_db_commit(struct floor *f)
 }
 
 /* One session: a new connection, the recorded requests in order, each answered. */
+#ifdef CWMP_FLOOR_GSOAP
+__attribute__((unused))
+#endif
 static void floor_session(struct floor *f)
 {
 	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons(f->port) };
@@ -524,6 +563,128 @@ static void floor_session(struct floor *f)
 	if (f->db)
 		floor_db_commit(f);
 }
+
+#ifdef CWMP_FLOOR_GSOAP
+/* ------------------------------------------------------------------------------- gSOAP */
+
+/* Content-Type and SOAPAction as TR-069 3.4.1 wants, and the session's cookies. */
+static int gfloor_posthdr(struct soap *soap, const char *key, const char *val)
+{
+	struct floor *f = soap->user;
+
+	if (key && (!strcasecmp(key, "SOAPAction") || !strcasecmp(key, "Content-Type")))
+		return SOAP_OK;
+	if (!key) {
+		int err = SOAP_OK;
+		if (f->soap_body) {
+			err = f->inner_posthdr(soap, "Content-Type", "text/xml; charset=\"utf-8\"");
+			if (!err)
+				err = f->inner_posthdr(soap, "SOAPAction", "");
+		}
+		if (!err && f->cookie[0])
+			err = f->inner_posthdr(soap, "Cookie", f->cookie);
+		if (err)
+			return err;
+	}
+	return f->inner_posthdr(soap, key, val);
+}
+
+static int gfloor_parsehdr(struct soap *soap, const char *key, const char *val)
+{
+	struct floor *f = soap->user;
+
+	if (key && val && !strcasecmp(key, "Set-Cookie")) {
+		floor_take_cookie(f, val);
+		return SOAP_OK;
+	}
+	return f->inner_parsehdr(soap, key, val);
+}
+
+static void gfloor_init(struct floor *f)
+{
+	f->soap = soap_new1(SOAP_IO_KEEPALIVE);
+	if (!f->soap || soap_register_plugin(f->soap, http_da))
+		floor_die("%s", "gSOAP context or httpda plugin failed");
+	f->soap->user = f;
+	f->inner_posthdr = f->soap->fposthdr;
+	f->soap->fposthdr = gfloor_posthdr;
+	f->inner_parsehdr = f->soap->fparsehdr;
+	f->soap->fparsehdr = gfloor_parsehdr;
+	if (cwmp_msg_new(&f->codec, 0, 0))
+		floor_die("%s", "codec failed");
+}
+
+static void gfloor_done(struct floor *f)
+{
+	cwmp_msg_free(f->codec);
+	soap_destroy(f->soap);
+	soap_end(f->soap);
+	soap_free(f->soap);
+}
+
+/* One session through gSOAP: the recorded bodies POSTed on one connection, httpda answering the
+ * first 401 (the recording's second request is the Inform again) and signing the rest; each
+ * ACS message parsed for its cwmp:ID. */
+static void gfloor_session(struct floor *f)
+{
+	struct soap *soap = f->soap;
+	struct http_da_info da;
+	bool da_saved = false;
+	char url[64];
+
+	snprintf(url, sizeof(url), "http://127.0.0.1:%u/acs", f->port);
+	f->cookie[0] = '\0';
+	f->acs_id[0] = '\0';
+	for (size_t i = 0; i < f->n_reqs; i++) {
+		const struct floor_req *r = &f->reqs[i];
+		size_t len = floor_body(f, r, f->out);
+		bool last = i + 1 == f->n_reqs;
+
+		soap_end(soap);
+		f->soap_body = len > 0;
+		if (da_saved)
+			http_da_restore(soap, &da);
+		soap->keep_alive = 1;
+		if (soap_POST(soap, url, NULL, NULL) || (len && soap_send_raw(soap, f->out, len)) ||
+		    soap_end_send(soap))
+			floor_die("sending request %zu failed (gSOAP error %d)", i + 1, soap->error);
+		if (soap_begin_recv(soap)) {
+			if (soap->error == 401 && i == 0 && soap->authrealm) {
+				http_da_save(soap, &da, soap->authrealm, f->user, f->pass);
+				da_saved = true;
+				soap->keep_alive = 1;
+				continue;
+			}
+			if (last && soap->status == 204)
+				break;
+			floor_die("request %zu: gSOAP error %d, HTTP %d", i + 1, soap->error,
+				  soap->status);
+		}
+		if (soap->status == 204) {
+			soap_end_recv(soap);
+			if (!last)
+				floor_die("the ACS ended the session after request %zu", i + 1);
+			break;
+		}
+		size_t n = 0;
+		char *b = soap_http_get_body(soap, &n);
+		if (!b)
+			floor_die("request %zu: no response body", i + 1);
+		soap_end_recv(soap);
+		if (last)
+			floor_die("%s", "the ACS did not end the session after the last request");
+		struct cwmp_msg_in in;
+		cwmp_msg_reset(f->codec);
+		int err = cwmp_msg_parse(&in, f->codec, b, n);
+		if (err)
+			floor_die("the ACS's answer to request %zu: %s", i + 1, cwmp_msg_strerror(err));
+		snprintf(f->acs_id, sizeof(f->acs_id), "%s", in.hdr.id ? in.hdr.id : "");
+	}
+	if (da_saved)
+		http_da_release(soap, &da);
+	soap_force_closesock(soap); /* a new connection for each session, as the daemon */
+}
+#endif
 
 /* ------------------------------------------------------------------------------- measures */
 
@@ -594,6 +755,12 @@ int main(int argc, char **argv)
 		fprintf(stderr, "cwmp_floor: -r, -p, -u and -w are required\n");
 		return 2;
 	}
+#ifdef CWMP_FLOOR_GSOAP
+	if (ca_file || db) {
+		fprintf(stderr, "cwmp_gfloor: plain http only, no -t or -d\n");
+		return 2;
+	}
+#endif
 	floor_load(&f, record);
 	if (db)
 		floor_db_open(&f, db);
@@ -612,11 +779,20 @@ int main(int argc, char **argv)
 	long long t0 = floor_ticks(), n0 = floor_cpu_ns();
 	struct timespec w0, w1;
 	clock_gettime(CLOCK_MONOTONIC, &w0);
+#ifdef CWMP_FLOOR_GSOAP
+	gfloor_init(&f);
+	for (long i = 0; i < sessions; i++)
+		gfloor_session(&f);
+#else
 	for (long i = 0; i < sessions; i++)
 		floor_session(&f);
+#endif
 	long long t1 = floor_ticks(), n1 = floor_cpu_ns();
 	clock_gettime(CLOCK_MONOTONIC, &w1);
 	long long wall_ms = (w1.tv_sec - w0.tv_sec) * 1000LL + (w1.tv_nsec - w0.tv_nsec) / 1000000;
+#ifdef CWMP_FLOOR_GSOAP
+	gfloor_done(&f);
+#endif
 	if (f.sess)
 		SSL_SESSION_free(f.sess);
 	if (f.ctx)
