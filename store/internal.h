@@ -48,6 +48,7 @@ struct store {
 	sqlite3_stmt *q_get_saved; /* SELECT saved FROM settings WHERE key=? */
 	sqlite3_stmt *q_head;      /* SELECT max(seq) FROM audit */
 	sqlite3_stmt *stmts[STORE_Q_COUNT]; /* store_stmt()'s cache */
+	unsigned read_depth; /* store_read_begin() nesting */
 	char errmsg[STORE_ERRMSG_MAX];
 };
 
@@ -70,6 +71,9 @@ int store_stmt_run(struct store *st, enum store_q id);
 
 /* Runs SQL without results. */
 int store_exec(struct store *st, const char *sql);
+/* STORE_OK, or STORE_E_INVALID (message recorded) while a read is held (store_read_begin):
+ * every write path checks it first, so a write is never folded into a held read. */
+int store_write_allowed(struct store *st);
 /* BEGIN IMMEDIATE / COMMIT / ROLLBACK with busy handling. */
 int store_write_begin(struct store *st);
 int store_write_commit(struct store *st);

@@ -101,6 +101,8 @@ int store_lockout_save(struct store *st, const char *name, const struct store_lo
 	int rc;
 	if (!st || !name || !lo)
 		return STORE_E_INVALID;
+	if ((rc = store_write_allowed(st)))
+		return rc;
 	rc = sqlite3_prepare_v2(st->db,
 				"INSERT INTO lockout(name, failures, until_ms, next_s) VALUES(?1,?2,?3,?4) "
 				"ON CONFLICT(name) DO UPDATE SET failures=?2, until_ms=?3, next_s=?4",

@@ -116,17 +116,22 @@ sqlite3_stmt *store_stmt(struct store *st, enum store_q id)
 	if ((unsigned)id >= STORE_Q_COUNT)
 		return NULL;
 	q = &st->stmts[id];
-	if (*q) {
+	if (!*q) {
+		rc = sqlite3_prepare_v3(st->db, stmt_sql[id], -1, SQLITE_PREPARE_PERSISTENT, q,
+					NULL);
+		if (rc != SQLITE_OK) {
+			store_fail_sql(st, rc, "preparing a statement");
+			sqlite3_finalize(*q);
+			*q = NULL;
+			return NULL;
+		}
+	} else {
 		sqlite3_reset(*q);
 		sqlite3_clear_bindings(*q);
-		return *q;
 	}
-	rc = sqlite3_prepare_v3(st->db, stmt_sql[id], -1, SQLITE_PREPARE_PERSISTENT, q, NULL);
-	if (rc != SQLITE_OK) {
-		store_fail_sql(st, rc, "preparing a statement");
-		sqlite3_finalize(*q);
-		*q = NULL;
-	}
+	/* the last guard: a write statement while a read is held */
+	if (!sqlite3_stmt_readonly(*q) && store_write_allowed(st))
+		return NULL;
 	return *q;
 }
 
@@ -155,9 +160,41 @@ int store_exec(struct store *st, const char *sql)
 	return rc == SQLITE_OK ? STORE_OK : store_fail_sql(st, rc, "write");
 }
 
+int store_read_begin(struct store *st)
+{
+	if (!st || !st->db)
+		return STORE_E_INVALID;
+	if (st->read_depth == 0) {
+		int rc = store_stmt_run(st, STORE_Q_BEGIN_READ); /* the read starts with the first step */
+		if (rc != SQLITE_OK)
+			return store_fail_sql(st, rc, "read");
+	}
+	st->read_depth++;
+	return STORE_OK;
+}
+
+int store_write_allowed(struct store *st)
+{
+	if (st->read_depth)
+		return store_fail(st, STORE_E_INVALID, "a write while a read is held");
+	return STORE_OK;
+}
+
+void store_read_end(struct store *st)
+{
+	if (!st || !st->read_depth)
+		return;
+	if (--st->read_depth == 0 && !sqlite3_get_autocommit(st->db) &&
+	    store_stmt_run(st, STORE_Q_COMMIT) != SQLITE_OK)
+		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
 int store_write_begin(struct store *st)
 {
-	int rc = store_stmt_run(st, STORE_Q_BEGIN_WRITE);
+	int rc = store_write_allowed(st);
+	if (rc)
+		return rc;
+	rc = store_stmt_run(st, STORE_Q_BEGIN_WRITE);
 	return rc == SQLITE_OK ? STORE_OK : store_fail_sql(st, rc, "starting a transaction");
 }
 
@@ -841,10 +878,11 @@ int store_snapshot_take(struct store_snapshot **out, struct store *st)
 		return store_fail(st, STORE_E_NOMEM, "out of memory");
 	}
 	snap->count = n;
-	rc = store_stmt_run(st, STORE_Q_BEGIN_READ);
-	if (rc != SQLITE_OK) {
-		rc = store_fail_sql(st, rc, "read");
-		goto out;
+	rc = store_read_begin(st);
+	if (rc) {
+		free(snap->rows);
+		free(snap);
+		return rc;
 	}
 	q = store_stmt(st, STORE_Q_SNAPSHOT);
 	if (!q) {
@@ -897,8 +935,7 @@ int store_snapshot_take(struct store_snapshot **out, struct store *st)
 	rc = store_audit_head(&snap->head_seq, st);
 out:
 	store_stmt_done(q);
-	if (!sqlite3_get_autocommit(st->db))
-		store_stmt_run(st, STORE_Q_COMMIT);
+	store_read_end(st);
 	if (rc) {
 		store_snapshot_free(snap);
 		return rc;
@@ -1099,6 +1136,8 @@ int store_state_set(struct store *st, const char *name, const char *value)
 	int rc;
 	if (!st || !name)
 		return STORE_E_INVALID;
+	if ((rc = store_write_allowed(st)))
+		return rc;
 	q = store_stmt(st, value ? STORE_Q_STATE_SET : STORE_Q_STATE_DELETE);
 	if (!q)
 		return STORE_E_IO;

@@ -230,6 +230,13 @@ struct store_snapshot {
 
 /* Reads every setting in one consistent read transaction. */
 int store_snapshot_take(struct store_snapshot **out, struct store *st);
+
+/* Holds one read transaction over the reads that follow until the matching store_read_end():
+ * they see one state of the store and cost one transaction (locks, WAL index, page cache check)
+ * instead of one each. Calls nest. Only reads may come in between: a write there is refused
+ * (STORE_E_INVALID) rather than folded into the read. */
+int store_read_begin(struct store *st);
+void store_read_end(struct store *st);
 void store_snapshot_free(struct store_snapshot *snap);
 /* Row by key or NULL. Owned by snap. */
 const struct store_row *store_snapshot_find(const struct store_snapshot *snap, const char *key);

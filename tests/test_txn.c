@@ -15,11 +15,11 @@
 #include "testutil.h"
 
 static struct store *st;
-static char *dir;
+static char *dir, *path;
 
 static int setup(void)
 {
-	st = tu_store_new(&dir, NULL);
+	st = tu_store_new(&dir, &path);
 	return st ? 0 : 1;
 }
 
@@ -28,6 +28,7 @@ static int teardown(void)
 	store_close(st);
 	tu_rmtree(dir);
 	free(dir);
+	free(path);
 	return 0;
 }
 
@@ -502,6 +503,54 @@ static void test_state_alone(void)
 	store_close(other);
 }
 
+/* store_read_begin: one read transaction over several reads, nested; writes refused meanwhile. */
+static void test_read_held(void)
+{
+	struct store *other = NULL;
+	struct store_snapshot *snap = NULL;
+	struct store_lockout lo;
+	char err[256], *before = NULL;
+
+	CU_ASSERT_FATAL(store_open(&other, path, err, sizeof(err)) == STORE_OK);
+	CU_ASSERT_EQUAL_FATAL(store_get(&before, st, "http_port"), STORE_OK);
+	CU_ASSERT_EQUAL_FATAL(tu_set(st, "http_port", "8080", NULL), STORE_OK);
+	uint64_t h0 = head();
+	CU_ASSERT_EQUAL_FATAL(store_read_begin(st), STORE_OK);
+	expect_value("http_port", "8080");
+	/* another handle commits: the held read still sees the state it started with */
+	CU_ASSERT_EQUAL(tu_set(other, "http_port", "8081", NULL), STORE_OK);
+	expect_value("http_port", "8080");
+	CU_ASSERT_EQUAL(head(), h0);
+	CU_ASSERT_EQUAL_FATAL(store_read_begin(st), STORE_OK); /* nested */
+	CU_ASSERT_EQUAL_FATAL(store_snapshot_take(&snap, st), STORE_OK);
+	const struct store_row *r = store_snapshot_find(snap, "http_port");
+	CU_ASSERT_STRING_EQUAL(r ? r->running : "", "8080");
+	CU_ASSERT_EQUAL(snap->head_seq, h0);
+	store_snapshot_free(snap);
+	store_read_end(st);
+	expect_value("http_port", "8080"); /* the outer read goes on */
+	/* no write while the read is held: not folded into it, not committed */
+	CU_ASSERT_EQUAL(tu_set(st, "http_port", "8082", NULL), STORE_E_INVALID);
+	CU_ASSERT_PTR_NOT_NULL(strstr(store_errmsg(st), "read is held"));
+	CU_ASSERT_EQUAL(store_state_set(st, "held", "1"), STORE_E_INVALID);
+	store_lockout_init(&lo);
+	CU_ASSERT_EQUAL(store_lockout_save(st, "held", &lo), STORE_E_INVALID);
+	store_read_end(st);
+	store_read_end(st); /* one too many: nothing */
+	/* released: the other handle's commit is seen, the refused writes never happened */
+	expect_value("http_port", "8081");
+	CU_ASSERT_EQUAL(head(), h0 + 1);
+	expect_state(st, "held", NULL);
+	CU_ASSERT_EQUAL(store_lockout_load(&lo, st, "held"), STORE_OK);
+	CU_ASSERT_EQUAL(lo.failures, 0);
+	CU_ASSERT_EQUAL(tu_set(st, "http_port", before, NULL), STORE_OK);
+	expect_value("http_port", before);
+	free(before);
+	CU_ASSERT_EQUAL(store_read_begin(NULL), STORE_E_INVALID);
+	store_read_end(NULL);
+	store_close(other);
+}
+
 static void test_typed_reads(void)
 {
 	bool b = true;
@@ -568,6 +617,7 @@ int main(void)
 	CU_add_test(s, "state", test_state);
 	CU_add_test(s, "locks and state in a transaction", test_locks_and_state_in_txn);
 	CU_add_test(s, "state alone: lazy and quiet", test_state_alone);
+	CU_add_test(s, "a read held over several reads", test_read_held);
 	CU_add_test(s, "typed reads", test_typed_reads);
 	CU_add_test(s, "factory reset", test_factory_reset);
 	return tu_run();

@@ -536,9 +536,12 @@ static void cwmpd_session(struct cwmpd *d)
 
 	if (!snap || !res)
 		goto out;
-	bool stored = !store_get(&url, d->wst, "tr69_acs_url") &&
-		      !store_get(&user, d->wst, "tr69_acs_user") &&
-		      !store_secret_reveal(&pass, d->wst, "tr69_acs_passwd");
+	/* the URL and the credentials that go with it, from one state of the store */
+	bool stored = !store_read_begin(d->wst);
+	stored = stored && !store_get(&url, d->wst, "tr69_acs_url") &&
+		 !store_get(&user, d->wst, "tr69_acs_user") &&
+		 !store_secret_reveal(&pass, d->wst, "tr69_acs_passwd");
+	store_read_end(d->wst);
 	if (stored)
 		cwmpd_auto_cr_host(d, url); /* before the snapshot: a change goes in this Inform */
 	pthread_mutex_lock(&d->sh.lock);
@@ -1057,11 +1060,18 @@ static void cwmpd_on_done(evutil_socket_t fd, short what, void *arg)
 static void cwmpd_check_acs_url(struct cwmpd *d, bool at_start)
 {
 	char *url = NULL, *known = NULL;
+	int known_rc = STORE_E_NOT_FOUND;
 
-	if (store_get(&url, d->st, "tr69_acs_url"))
+	/* the URL and the one last contacted, from one state of the store */
+	if (store_read_begin(d->st))
 		return;
-	if (store_state_get(&known, d->st, CWMPD_ACS_STATE) == STORE_OK && strcmp(known, url) != 0 &&
-	    url[0]) {
+	if (store_get(&url, d->st, "tr69_acs_url")) {
+		store_read_end(d->st);
+		return;
+	}
+	known_rc = store_state_get(&known, d->st, CWMPD_ACS_STATE);
+	store_read_end(d->st);
+	if (known_rc == STORE_OK && strcmp(known, url) != 0 && url[0]) {
 		log_msg(LOG_NOTICE, "cwmp: ACS URL changed: 0 BOOTSTRAP");
 		cwmpd_acs_changed(d, url, at_start && d->new_boot);
 		d->retry_at_ms = 0;
@@ -1112,15 +1122,24 @@ static void cwmpd_on_feed(evutil_socket_t fd, short what, void *arg)
 	if (store_feed_drain(d->st) <= 0)
 		return;
 	/* Most commits are our own state writes (queue, transfer records), which add no audit
-	 * entry: the head alone tells whether there is anything to read. */
-	if (store_audit_head(&head, d->st)) {
+	 * entry: the head alone tells whether there is anything to read. The head and the first
+	 * batch are read in one transaction; handling an entry may write (the event queue). */
+	bool first = true;
+	if (store_read_begin(d->st) || store_audit_head(&head, d->st)) {
+		store_read_end(d->st);
 		log_msg(LOG_ERR, "cwmp: reading the audit log failed: %s", store_errmsg(d->st));
 		return;
 	}
-	if (head <= d->audit_seq)
+	if (head <= d->audit_seq) {
+		store_read_end(d->st);
 		return;
+	}
 	do {
-		if (store_audit_since(&e, &n, d->st, d->audit_seq, CWMPD_AUDIT_BATCH)) {
+		int rc = store_audit_since(&e, &n, d->st, d->audit_seq, CWMPD_AUDIT_BATCH);
+		if (first)
+			store_read_end(d->st);
+		first = false;
+		if (rc) {
 			log_msg(LOG_ERR, "cwmp: reading the audit log failed: %s", store_errmsg(d->st));
 			return;
 		}

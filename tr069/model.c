@@ -611,21 +611,27 @@ int cwmp_model_read_begin(struct cwmp_model *m)
 	uint64_t head = 0;
 
 	m->reading = false;
+	/* the head, and when it moved the settings and the state rows, in one read transaction */
+	int rc = store_read_begin(m->st);
+	if (rc) {
+		model_err(m, "%s", store_errmsg(m->st));
+		return CWMP_FAULT_INTERNAL;
+	}
 	if (m->snap && !m->stale && store_audit_head(&head, m->st) == STORE_OK &&
 	    head == m->snap->head_seq) {
+		store_read_end(m->st);
 		m->reading = true;
 		return 0;
 	}
 	model_cache_drop(m);
 	m->stale = false;
-	int rc = store_snapshot_take(&m->snap, m->st);
-	/* the state rows after the settings: a commit in between moves the head past the
-	 * snapshot's, so the next read_begin takes both again */
+	rc = store_snapshot_take(&m->snap, m->st);
 	for (size_t i = 0; !rc && i < MODEL_NCACHED; i++) {
 		rc = store_state_get(&m->state[i], m->st, model_cached_state[i]);
 		if (rc == STORE_E_NOT_FOUND)
 			rc = (m->state[i] = strdup("")) ? STORE_OK : STORE_E_NOMEM;
 	}
+	store_read_end(m->st);
 	if (rc) {
 		model_err(m, "%s", store_errmsg(m->st));
 		model_cache_drop(m);
