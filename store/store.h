@@ -228,8 +228,11 @@ struct store_snapshot {
 	bool unsaved;          /* any row unsaved */
 };
 
-/* Reads every setting in one consistent read transaction. */
+/* Reads every setting in one consistent read transaction (the held one, if any). */
 int store_snapshot_take(struct store_snapshot **out, struct store *st);
+void store_snapshot_free(struct store_snapshot *snap);
+/* Row by key or NULL. Owned by snap. */
+const struct store_row *store_snapshot_find(const struct store_snapshot *snap, const char *key);
 
 /* Holds one read transaction over the reads that follow until the matching store_read_end():
  * they see one state of the store and cost one transaction (locks, WAL index, page cache check)
@@ -237,9 +240,6 @@ int store_snapshot_take(struct store_snapshot **out, struct store *st);
  * (STORE_E_INVALID) rather than folded into the read. */
 int store_read_begin(struct store *st);
 void store_read_end(struct store *st);
-void store_snapshot_free(struct store_snapshot *snap);
-/* Row by key or NULL. Owned by snap. */
-const struct store_row *store_snapshot_find(const struct store_snapshot *snap, const char *key);
 
 /* Layers. Each is one transaction and one audit entry (no entry when nothing changed). */
 int store_save(struct store *st, const struct store_actor *who);    /* running -> saved */
