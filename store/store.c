@@ -880,8 +880,7 @@ int store_snapshot_take(struct store_snapshot **out, struct store *st)
 	snap->count = n;
 	rc = store_read_begin(st);
 	if (rc) {
-		free(snap->rows);
-		free(snap);
+		store_snapshot_free(snap);
 		return rc;
 	}
 	q = store_stmt(st, STORE_Q_SNAPSHOT);

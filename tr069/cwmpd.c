@@ -1060,7 +1060,6 @@ static void cwmpd_on_done(evutil_socket_t fd, short what, void *arg)
 static void cwmpd_check_acs_url(struct cwmpd *d, bool at_start)
 {
 	char *url = NULL, *known = NULL;
-	int known_rc = STORE_E_NOT_FOUND;
 
 	/* the URL and the one last contacted, from one state of the store */
 	if (store_read_begin(d->st))
@@ -1069,7 +1068,7 @@ static void cwmpd_check_acs_url(struct cwmpd *d, bool at_start)
 		store_read_end(d->st);
 		return;
 	}
-	known_rc = store_state_get(&known, d->st, CWMPD_ACS_STATE);
+	int known_rc = store_state_get(&known, d->st, CWMPD_ACS_STATE);
 	store_read_end(d->st);
 	if (known_rc == STORE_OK && strcmp(known, url) != 0 && url[0]) {
 		log_msg(LOG_NOTICE, "cwmp: ACS URL changed: 0 BOOTSTRAP");
