@@ -108,14 +108,9 @@ int store_consistency(const struct store_view *v, char *msg, size_t msglen, cons
 	bool http_on = strcmp(web, "http_https") == 0 || strcmp(web, "http") == 0;
 	bool https_on = strcmp(web, "http_https") == 0 || strcmp(web, "https") == 0;
 
-	if (strcmp(val(v, "http_scheme"), "digest") == 0 &&
-	    (!*val(v, "http_user") || !secret_set(v, "http_pass"))) {
-		*badkey = blame(v, "http_scheme", "http_user", "http_pass");
-		return store_msg(msg, msglen, STORE_E_INCONSISTENT,
-				 "%s: Digest authentication needs an HTTP user and password "
-				 "(http_user, http_pass)",
-				 *badkey);
-	}
+	/* Digest without a user or password is no rule here: ACSs and NMSs write one setting at a
+	 * time, and the scheme takes effect once the credentials exist (the compliance rule
+	 * wui-credentials reports the missing ones meanwhile). */
 	if (http_on && https_on && strcmp(val(v, "http_port"), val(v, "https_port")) == 0) {
 		*badkey = blame(v, "https_port", "http_port", "webserver_type");
 		return store_msg(msg, msglen, STORE_E_INCONSISTENT,
@@ -135,6 +130,9 @@ int store_consistency(const struct store_view *v, char *msg, size_t msglen, cons
 		return store_msg(msg, msglen, STORE_E_INCONSISTENT,
 				 "%s: the keypad lock needs a PIN (keyboard_lock_pw)", *badkey);
 	}
+	/* Still needed: the kept password's HA1s bind the user name, and the clear text to make
+	 * new ones is gone, so a new user name beside a kept password would leave hashes no Digest
+	 * login can match. With no password kept (first provisioning) the user may come alone. */
 	for (size_t i = 0; i < store_registry_count(); i++) {
 		const struct store_setting *s = store_registry_at(i);
 		if (s->type != STORE_TYPE_SECRET || s->secret != STORE_SECRET_DIGEST)

@@ -282,16 +282,24 @@ static void test_set_atomic(void)
 	CU_ASSERT(key_is("http_port", "80"));
 	CU_ASSERT(key_is("use_hidden_tags", "off"));
 
-	/* Digest without a password: inconsistent as a whole, reported on the scheme. */
+	/* The keypad lock without a PIN: inconsistent as a whole, reported on the lock. */
+	static const oid kbd_lock[] = { 1, 1, 11, 0 };
 	long digest = 2;
 
 	pdu_add(&p, hidden_tags, 4, ASN_INTEGER, &on, sizeof(on));
-	pdu_add(&p, http_scheme, 4, ASN_INTEGER, &digest, sizeof(digest));
+	pdu_add(&p, kbd_lock, 4, ASN_INTEGER, &on, sizeof(on));
 	CU_ASSERT_EQUAL(set_pdu(&p, &index, false), SNMP_ERR_INCONSISTENTVALUE);
+	CU_ASSERT_EQUAL(index, 2);
 	CU_ASSERT_EQUAL(failed_phase, 1); /* found in RESERVE2, before anything is committed */
 	pdu_free(&p);
-	CU_ASSERT(key_is("http_scheme", "basic"));
+	CU_ASSERT(key_is("enable_keyboard_lock", "off"));
 	CU_ASSERT(key_is("use_hidden_tags", "off"));
+
+	/* Digest alone, without a user or password yet: NMSs set one object at a time. */
+	pdu_add(&p, http_scheme, 4, ASN_INTEGER, &digest, sizeof(digest));
+	CU_ASSERT_EQUAL(set_pdu(&p, &index, false), SNMP_ERR_NOERROR);
+	pdu_free(&p);
+	CU_ASSERT(key_is("http_scheme", "digest"));
 
 	/* With user and password in the same PDU it is applied, as one audit entry by the
 	 * configured writer. */
@@ -312,7 +320,7 @@ static void test_set_atomic(void)
 	CU_ASSERT_EQUAL(e[0].source, STORE_SRC_SNMP);
 	CU_ASSERT_STRING_EQUAL(e[0].principal, "test-nms");
 	CU_ASSERT(e[0].both_layers);
-	CU_ASSERT_STRING_EQUAL(e[0].keys, "http_user,http_pass,http_scheme");
+	CU_ASSERT_STRING_EQUAL(e[0].keys, "http_user,http_pass"); /* the scheme was digest */
 	CU_ASSERT(store_secret_verify(st, "http_pass", "Pass-word-1") == STORE_OK);
 	store_audit_free(e, n);
 	store_close(st);

@@ -367,6 +367,22 @@ static void test_spv_bad(void)
 	CU_ASSERT_EQUAL(head1, head0);
 }
 
+/* The AuthScheme alone, with no web UI user or password yet: ACSs set one parameter at a time,
+ * and Digest takes effect once the credentials exist. */
+static void test_spv_auth_scheme_alone(void)
+{
+	struct cwmp_msg_in a;
+
+	fresh();
+	CU_ASSERT_STRING_EQUAL(setting("http_user"), "");
+	answer("rpc/SetParameterValues-authscheme.xml", &a);
+	CU_ASSERT_EQUAL_FATAL(a.rpc, CWMP_RPC_SET_PARAMETER_VALUES_RESPONSE);
+	const struct _cwmp__SetParameterValuesResponse *r = a.body;
+	CU_ASSERT_EQUAL(r->Status, 0);
+	CU_ASSERT_STRING_EQUAL(setting("http_scheme"), "digest");
+	CU_ASSERT_STRING_EQUAL(state("cwmp.parameter_key"), "scheme-1");
+}
+
 static void test_attributes(void)
 {
 	struct cwmp_msg_in a;
@@ -560,6 +576,7 @@ int main(void)
 	CU_add_test(s, "GetParameterNames", test_get_parameter_names);
 	CU_add_test(s, "SetParameterValues: hardening", test_spv_harden);
 	CU_add_test(s, "SetParameterValues: refused, nothing changes", test_spv_bad);
+	CU_add_test(s, "SetParameterValues: AuthScheme alone", test_spv_auth_scheme_alone);
 	CU_add_test(s, "attributes and AccessList locks", test_attributes);
 	CU_add_test(s, "objects, Reboot, FactoryReset, ScheduleInform", test_objects_and_commands);
 	CU_add_test(s, "Download and Upload", test_transfers);
