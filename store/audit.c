@@ -1,5 +1,5 @@
 /* The audit log, which is also the change feed: one row per commit with its sequence, time,
- * action, source, principal and the names of the settings it touched (never their values). */
+ * action, source, role, principal and the names of the settings it touched (never their values). */
 #include "config.h"
 
 #include <stdlib.h>
@@ -33,6 +33,7 @@ int store_audit_append(struct store *st, enum store_action act, const struct sto
 	sqlite3_bind_int(q, 4, both);
 	sqlite3_bind_text(q, 5, principal, -1, SQLITE_STATIC);
 	sqlite3_bind_text(q, 6, keys, -1, SQLITE_STATIC);
+	sqlite3_bind_int(q, 7, who->role);
 	rc = sqlite3_step(q);
 	store_stmt_done(q);
 	if (rc != SQLITE_DONE)
@@ -77,6 +78,7 @@ static int collect(struct store_audit_entry **out, size_t *n, struct store *st, 
 		e[k].action = (enum store_action)sqlite3_column_int(q, 2);
 		e[k].source = (enum store_source)sqlite3_column_int(q, 3);
 		e[k].both_layers = sqlite3_column_int(q, 4) != 0;
+		e[k].role = (enum store_role)sqlite3_column_int(q, 7);
 		e[k].principal = strdup(p ? p : "");
 		e[k].keys = strdup(keys ? keys : "");
 		k++;

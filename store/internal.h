@@ -8,7 +8,7 @@
 
 #include "store.h"
 
-#define STORE_SCHEMA_VERSION 2
+#define STORE_SCHEMA_VERSION 3
 #define STORE_BUSY_TIMEOUT_MS 15000
 #define STORE_AUDIT_KEEP 10000 /* audit entries kept; older ones are pruned */
 #define STORE_ERRMSG_MAX 512

@@ -31,6 +31,8 @@ static const char *const migrations[STORE_SCHEMA_VERSION] = {
 	"CREATE TABLE state(name TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;"
 	"CREATE TABLE lockout(name TEXT PRIMARY KEY, failures INTEGER NOT NULL,"
 	"  until_ms INTEGER NOT NULL, next_s INTEGER NOT NULL) WITHOUT ROWID;",
+	/* 2 -> 3: the role of every change (enum store_role; 0 for entries written before) */
+	"ALTER TABLE audit ADD COLUMN role INTEGER NOT NULL DEFAULT 0;",
 };
 
 int store_schema_version(struct store *st, int *version)

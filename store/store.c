@@ -88,11 +88,11 @@ static const char *const stmt_sql[STORE_Q_COUNT] = {
 	[STORE_Q_COMMIT] = "COMMIT",
 	[STORE_Q_ROLLBACK] = "ROLLBACK",
 	[STORE_Q_AUDIT_INSERT] = "INSERT INTO audit(time_ms, action, source, both_layers, principal, "
-				 "keys) VALUES(?1, ?2, ?3, ?4, ?5, ?6)",
-	[STORE_Q_AUDIT_SINCE] = "SELECT seq, time_ms, action, source, both_layers, principal, keys "
-				"FROM audit WHERE seq > ?1 ORDER BY seq LIMIT ?2",
-	[STORE_Q_AUDIT_LAST] = "SELECT seq, time_ms, action, source, both_layers, principal, keys "
-			       "FROM audit WHERE ?1 = ?1 ORDER BY seq DESC LIMIT ?2",
+				 "keys, role) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+	[STORE_Q_AUDIT_SINCE] = "SELECT seq, time_ms, action, source, both_layers, principal, keys, "
+				"role FROM audit WHERE seq > ?1 ORDER BY seq LIMIT ?2",
+	[STORE_Q_AUDIT_LAST] = "SELECT seq, time_ms, action, source, both_layers, principal, keys, "
+			       "role FROM audit WHERE ?1 = ?1 ORDER BY seq DESC LIMIT ?2",
 	[STORE_Q_STATE_GET] = "SELECT value FROM state WHERE name=?1",
 	[STORE_Q_STATE_SET] = "INSERT OR REPLACE INTO state(name, value) VALUES(?1, ?2)",
 	[STORE_Q_STATE_DELETE] = "DELETE FROM state WHERE name=?1",
@@ -697,6 +697,16 @@ out:
 	return rc;
 }
 
+/* The layer operations and the factory reset are the provider's: the desk user could revert a
+ * locked setting with them, or bring back the factory credentials. */
+static int provider_only(struct store *st, const struct store_actor *who, const char *what)
+{
+	if (who->role == STORE_ROLE_ADMIN)
+		return STORE_OK;
+	return store_fail(st, STORE_E_LOCKED, "%s: only the provider (administrator role) may do "
+			  "this", what);
+}
+
 int store_factory_reset(struct store *st, const char *profile, const struct store_actor *who,
 			char **generated)
 {
@@ -709,6 +719,9 @@ int store_factory_reset(struct store *st, const char *profile, const struct stor
 		*generated = NULL;
 	if (!st || !who)
 		return STORE_E_INVALID;
+	rc = provider_only(st, who, "factory reset");
+	if (rc)
+		return rc;
 	if (!profile) {
 		rc = meta_get(&stored, st, "profile");
 		if (rc && rc != STORE_E_NOT_FOUND)
@@ -982,6 +995,9 @@ static int copy_layer(struct store *st, const struct store_actor *who, enum stor
 
 	if (!st || !who)
 		return STORE_E_INVALID;
+	rc = provider_only(st, who, store_action_name(act));
+	if (rc)
+		return rc;
 	rc = store_write_begin(st);
 	if (rc)
 		return rc;
@@ -1017,10 +1033,13 @@ int store_discard(struct store *st, const struct store_actor *who)
 	return copy_layer(st, who, STORE_ACT_DISCARD);
 }
 
-int store_boot(struct store *st)
+int store_boot(struct store *st, const struct store_actor *who)
 {
-	struct store_actor who = { STORE_SRC_BOOT, STORE_ROLE_ADMIN, "" };
-	return copy_layer(st, &who, STORE_ACT_BOOT);
+	struct store_actor boot;
+	if (!who)
+		return STORE_E_INVALID;
+	boot = (struct store_actor){ STORE_SRC_BOOT, who->role, who->principal };
+	return copy_layer(st, &boot, STORE_ACT_BOOT);
 }
 
 /* ------------------------------------------------------------------------------------------- */

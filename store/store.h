@@ -159,8 +159,11 @@ enum store_source store_source_from_name(const char *name);
 
 enum store_role {
 	STORE_ROLE_ADMIN = 1,  /* provider tooling, ACS, NMS: ignores subscriber locks */
-	STORE_ROLE_SUBSCRIBER, /* the desk user: locked settings are refused with STORE_E_LOCKED */
+	STORE_ROLE_SUBSCRIBER, /* the desk user: locked settings are refused with STORE_E_LOCKED, and
+	                          so are save, discard, boot and factory reset */
 };
+/* "administrator", "subscriber"; "unknown" for any other value (an entry older than roles). */
+const char *store_role_name(enum store_role role);
 
 /* Who makes a change. principal is copied; may be NULL or "" (recorded as ""). The audit log keeps
  * at most STORE_PRINCIPAL_MAX bytes of it, control bytes written as '?'. */
@@ -241,12 +244,17 @@ const struct store_row *store_snapshot_find(const struct store_snapshot *snap, c
 int store_read_begin(struct store *st);
 void store_read_end(struct store *st);
 
-/* Layers. Each is one transaction and one audit entry (no entry when nothing changed). */
+/* Layers. Each is one transaction and one audit entry (no entry when nothing changed). They are
+ * the provider's: a STORE_ROLE_SUBSCRIBER actor gets STORE_E_LOCKED and nothing changes (a discard
+ * or boot would revert locked settings, and what the desk user may keep is the provider's call). */
 int store_save(struct store *st, const struct store_actor *who);    /* running -> saved */
 int store_discard(struct store *st, const struct store_actor *who); /* saved -> running */
-int store_boot(struct store *st);                                   /* saved -> running, source boot */
+/* saved -> running at phone start, recorded as source boot (who->source is not used) with
+ * who's role and principal. */
+int store_boot(struct store *st, const struct store_actor *who);
 /* Restores every value, both layers, and every lock from the profile the store was created with
- * (or profile when non-NULL). generated: as for store_create. */
+ * (or profile when non-NULL). generated: as for store_create. Refused to the subscriber
+ * (STORE_E_LOCKED): it would undo the provider's locks and credentials. */
 int store_factory_reset(struct store *st, const char *profile, const struct store_actor *who,
 			char **generated);
 
@@ -367,6 +375,7 @@ struct store_audit_entry {
 	enum store_action action;
 	enum store_source source;
 	bool both_layers;        /* SET written to running and saved */
+	enum store_role role;    /* who made it; 0 for entries older than the role's column */
 	char *principal;         /* never NULL */
 	char *keys;              /* comma-separated setting names, never values; never NULL */
 };

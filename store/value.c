@@ -56,6 +56,15 @@ enum store_source store_source_from_name(const char *name)
 	return 0;
 }
 
+const char *store_role_name(enum store_role role)
+{
+	switch (role) {
+	case STORE_ROLE_ADMIN: return "administrator";
+	case STORE_ROLE_SUBSCRIBER: return "subscriber";
+	default: return "unknown";
+	}
+}
+
 static const char *const action_names[] = {
 	[STORE_ACT_SET] = "set", [STORE_ACT_SAVE] = "save", [STORE_ACT_DISCARD] = "discard",
 	[STORE_ACT_BOOT] = "boot", [STORE_ACT_LOCK] = "lock", [STORE_ACT_UNLOCK] = "unlock",

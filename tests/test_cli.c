@@ -928,6 +928,68 @@ static void test_lock_role(void)
 	RUN_CASES(locked);
 }
 
+/* Everything a command could change, as the CLI shows it: every setting, lock and source, and
+ * the audit head. malloc'd. */
+static char *store_state_text(void)
+{
+	struct run l, a;
+	char *text = NULL;
+
+	run_ps(&l, NULL, "list", NULL);
+	run_ps(&a, NULL, "audit", "-n", "1", NULL);
+	CU_ASSERT(asprintf(&text, "%s%s", l.out, a.out) > 0);
+	run_free(&l);
+	run_free(&a);
+	return text;
+}
+
+/* The desk user may not save, discard, boot or factory-reset: a discard reverted a locked
+ * setting, a factory reset brought back the factory admin password and erased the ACS. */
+static void test_subscriber_provider_only(void)
+{
+	static const struct cli_case provider[] = {
+		{ "admin sets a locked setting and the ACS, unsaved",
+		  { "set", "webserver_type=https", "tr69_acs_url=https://acs.example.net/",
+		    "admin_mode_password=" SECRET },
+		  .status = 0 },
+	};
+	static const struct cli_case refused[] = {
+		{ "subscriber discard", { "--role", "subscriber", "discard" }, .status = 2,
+		  .err_has = { "discard: only the provider" } },
+		{ "subscriber save", { "--role", "subscriber", "save" }, .status = 2,
+		  .err_has = { "save: only the provider" } },
+		{ "subscriber boot", { "--role", "subscriber", "boot" }, .status = 2,
+		  .err_has = { "boot: only the provider" } },
+		{ "subscriber factory-reset", { "--role", "subscriber", "factory-reset", "--yes" },
+		  .status = 2, .err_has = { "factory reset: only the provider" } },
+	};
+	static const struct cli_case after[] = {
+		{ "the locked setting kept", { "get", "webserver_type", "tr69_acs_url" },
+		  .status = 0, .out = "https\nhttps://acs.example.net/\n" },
+		{ "a subscriber's set", { "--role", "subscriber", "set", "web_logout_timer=9" },
+		  .status = 0 },
+		{ "audit shows the roles", { "audit", "-n", "2" }, .status = 0,
+		  .out_has = { "ROLE", "administrator", "subscriber" } },
+		{ "audit --json shows the role", { "audit", "--json", "-n", "1" }, .status = 0,
+		  .json = true, .out_has = { "\"role\":\"subscriber\"" },
+		  .out_lacks = { "administrator" } },
+	};
+
+	fresh_store(NULL);
+	RUN_CASES(provider);
+	for (size_t i = 0; i < COUNT_OF(refused); i++) {
+		char *before = store_state_text(), *now;
+
+		run_case(&refused[i], NULL);
+		now = store_state_text();
+		CU_ASSERT_STRING_EQUAL(now, before);
+		free(before);
+		free(now);
+	}
+	expect_verify("admin_mode_password", SECRET, "the admin password kept");
+	RUN_CASES(after);
+}
+
 static void test_secrets_hidden(void)
 {
 	static const char *const reads[][3] = {
@@ -1258,6 +1320,7 @@ int main(void)
 		{ "list", test_list },
 		{ "save, discard, boot, audit", test_layers },
 		{ "lock and subscriber role", test_lock_role },
+		{ "subscriber: no save, discard, boot, factory-reset", test_subscriber_provider_only },
 		{ "secrets never shown, verify", test_secrets_hidden },
 		{ "check, harden, factory-reset", test_check_harden },
 		{ "harden --generate", test_harden_generate },

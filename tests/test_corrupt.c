@@ -364,7 +364,8 @@ static void test_schema_v1(void)
 	struct store_lockout lo, back;
 	uint32_t timer = 0;
 
-	corrupt_sql(path, "DROP TABLE state; DROP TABLE lockout; PRAGMA user_version=1");
+	corrupt_sql(path, "DROP TABLE state; DROP TABLE lockout; ALTER TABLE audit DROP COLUMN role; "
+			  "PRAGMA user_version=1");
 	CU_ASSERT_EQUAL(corrupt_user_version(path), 1);
 	CU_ASSERT_EQUAL_FATAL(store_open(&st, path, err, sizeof(err)), STORE_OK);
 	CU_ASSERT(store_get_uint(&timer, st, "web_logout_timer") == STORE_OK && timer == 33);
@@ -378,7 +379,36 @@ static void test_schema_v1(void)
 	CU_ASSERT_EQUAL(store_lockout_load(&back, st, "keypad"), STORE_OK);
 	CU_ASSERT_EQUAL(back.failures, 1);
 	store_close(st);
+	CU_ASSERT_EQUAL(corrupt_user_version(path), 3);
+	free(path);
+}
+
+/* Version 2 gains the audit's role column: older entries have no role, new ones theirs. */
+static void test_schema_v2(void)
+{
+	static const struct store_actor desk = { STORE_SRC_WUI, STORE_ROLE_SUBSCRIBER, "desk" };
+	char *path = corrupt_valid_store("v2.db"), err[512];
+	struct store *st = NULL;
+	struct store_txn *t = NULL;
+	struct store_audit_entry *e = NULL;
+	size_t n = 0;
+
+	corrupt_sql(path, "ALTER TABLE audit DROP COLUMN role; PRAGMA user_version=2");
 	CU_ASSERT_EQUAL(corrupt_user_version(path), 2);
+	CU_ASSERT_EQUAL_FATAL(store_open(&st, path, err, sizeof(err)), STORE_OK);
+	CU_ASSERT_EQUAL(corrupt_user_version(path), 3);
+	CU_ASSERT_EQUAL_FATAL(store_txn_begin(&t, st, STORE_TXN_RUNNING, &desk), STORE_OK);
+	CU_ASSERT_EQUAL(store_txn_set(t, "web_logout_timer", "21"), STORE_OK);
+	CU_ASSERT_EQUAL(store_txn_commit(t, NULL), STORE_OK);
+	store_txn_free(t);
+	CU_ASSERT_EQUAL(store_audit_last(&e, &n, st, 2), STORE_OK);
+	CU_ASSERT_EQUAL_FATAL(n, 2);
+	CU_ASSERT_EQUAL(e[0].role, 0); /* written before the column */
+	CU_ASSERT_STRING_EQUAL(store_role_name(e[0].role), "unknown");
+	CU_ASSERT_EQUAL(e[1].role, STORE_ROLE_SUBSCRIBER);
+	CU_ASSERT_STRING_EQUAL(store_role_name(e[1].role), "subscriber");
+	store_audit_free(e, n);
+	store_close(st);
 	free(path);
 }
 
@@ -415,6 +445,7 @@ int main(void)
 	CU_add_test(s, "store with a table missing", test_missing_table);
 	CU_add_test(s, "schema newer than this phonesec", test_newer_schema);
 	CU_add_test(s, "schema version 1 is migrated", test_schema_v1);
+	CU_add_test(s, "schema version 2 is migrated", test_schema_v2);
 	CU_add_test(s, "missing file", test_missing_file);
 	CU_add_test(s, "directory instead of a file", test_directory);
 	return tu_run();

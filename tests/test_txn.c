@@ -270,7 +270,7 @@ static void test_layers(void)
 
 	/* boot: an unsaved change is gone after a restart */
 	CU_ASSERT_EQUAL(tu_set(st, "web_logout_timer", "30", NULL), STORE_OK);
-	CU_ASSERT_EQUAL(store_boot(st), STORE_OK);
+	CU_ASSERT_EQUAL(store_boot(st, &admin), STORE_OK);
 	expect_value("web_logout_timer", "20");
 	CU_ASSERT_EQUAL_FATAL(store_snapshot_take(&snap, st), STORE_OK);
 	CU_ASSERT_FALSE(snap->unsaved);
@@ -289,7 +289,7 @@ static void test_layers(void)
 	{
 		uint64_t h = head();
 		CU_ASSERT_EQUAL(store_save(st, &admin), STORE_OK);
-		CU_ASSERT_EQUAL(store_boot(st), STORE_OK);
+		CU_ASSERT_EQUAL(store_boot(st, &admin), STORE_OK);
 		CU_ASSERT_EQUAL(head(), h);
 	}
 }
@@ -606,6 +606,83 @@ static void test_factory_reset(void)
 	CU_ASSERT_PTR_NOT_NULL(strstr(store_errmsg(st), "/no/such/profile"));
 }
 
+/* Save, discard, boot and factory reset are the provider's: the desk user gets STORE_E_LOCKED and
+ * nothing changes (a discard reverted a locked setting, a factory reset the admin password). */
+static void test_subscriber_provider_only(void)
+{
+	struct store_audit_entry *e = NULL;
+	size_t n = 0;
+	uint64_t h;
+
+	CU_ASSERT_EQUAL(tu_set(st, "admin_mode_password", "kept-password", NULL), STORE_OK);
+	CU_ASSERT_EQUAL_FATAL(store_save(st, &admin), STORE_OK);
+	CU_ASSERT_EQUAL(tu_set(st, "webserver_type", "https", NULL), STORE_OK); /* locked, unsaved */
+	CU_ASSERT_EQUAL(store_state_set(st, "cwmp.parameter_key", "pk-kept"), STORE_OK);
+	h = head();
+	CU_ASSERT_EQUAL(store_discard(st, &desk), STORE_E_LOCKED);
+	CU_ASSERT_PTR_NOT_NULL(strstr(store_errmsg(st), "discard: only the provider"));
+	CU_ASSERT_EQUAL(store_save(st, &desk), STORE_E_LOCKED);
+	CU_ASSERT_PTR_NOT_NULL(strstr(store_errmsg(st), "save: only the provider"));
+	CU_ASSERT_EQUAL(store_boot(st, &desk), STORE_E_LOCKED);
+	CU_ASSERT_PTR_NOT_NULL(strstr(store_errmsg(st), "boot: only the provider"));
+	CU_ASSERT_EQUAL(store_factory_reset(st, NULL, &desk, NULL), STORE_E_LOCKED);
+	CU_ASSERT_PTR_NOT_NULL(strstr(store_errmsg(st), "factory reset: only the provider"));
+	CU_ASSERT_EQUAL(store_boot(st, NULL), STORE_E_INVALID);
+	CU_ASSERT_EQUAL(head(), h);
+	expect_value("webserver_type", "https");
+	expect_saved("webserver_type", "http_https");
+	CU_ASSERT_EQUAL(store_secret_verify(st, "admin_mode_password", "kept-password"), STORE_OK);
+	expect_state(st, "cwmp.parameter_key", "pk-kept");
+
+	/* the audit records the role of every change; boot keeps its source */
+	CU_ASSERT_EQUAL(store_boot(st, &admin), STORE_OK);
+	{
+		struct store_txn *t = NULL;
+		CU_ASSERT_EQUAL_FATAL(store_txn_begin(&t, st, STORE_TXN_RUNNING, &desk), STORE_OK);
+		CU_ASSERT_EQUAL(store_txn_set(t, "web_logout_timer", "14"), STORE_OK);
+		CU_ASSERT_EQUAL(store_txn_commit(t, NULL), STORE_OK);
+		store_txn_free(t);
+	}
+	CU_ASSERT_EQUAL_FATAL(store_audit_last(&e, &n, st, 2), STORE_OK);
+	CU_ASSERT_EQUAL_FATAL(n, 2);
+	CU_ASSERT_EQUAL(e[0].action, STORE_ACT_BOOT);
+	CU_ASSERT_EQUAL(e[0].source, STORE_SRC_BOOT);
+	CU_ASSERT_EQUAL(e[0].role, STORE_ROLE_ADMIN);
+	CU_ASSERT_STRING_EQUAL(e[0].principal, "tester");
+	CU_ASSERT_EQUAL(e[1].action, STORE_ACT_SET);
+	CU_ASSERT_EQUAL(e[1].role, STORE_ROLE_SUBSCRIBER);
+	CU_ASSERT_STRING_EQUAL(store_role_name(e[1].role), "subscriber");
+	CU_ASSERT_STRING_EQUAL(store_role_name(STORE_ROLE_ADMIN), "administrator");
+	store_audit_free(e, n);
+	expect_value("webserver_type", "http_https");
+	CU_ASSERT_EQUAL(store_state_set(st, "cwmp.parameter_key", NULL), STORE_OK);
+}
+
+/* A provider lock committed on another handle between the desk user's set and its commit: the
+ * commit checks the locks again under the write lock and is refused, nothing changes. */
+static void test_lock_between_set_and_commit(void)
+{
+	struct store *other = NULL;
+	struct store_txn *t = NULL;
+	const char *keys[] = { "web_logout_timer" };
+	uint64_t h;
+	char err[256];
+
+	CU_ASSERT_EQUAL(tu_set(st, "web_logout_timer", "16", NULL), STORE_OK);
+	CU_ASSERT_EQUAL_FATAL(store_open(&other, path, err, sizeof(err)), STORE_OK);
+	CU_ASSERT_EQUAL_FATAL(store_txn_begin(&t, st, STORE_TXN_RUNNING, &desk), STORE_OK);
+	CU_ASSERT_EQUAL(store_txn_set(t, "web_logout_timer", "17"), STORE_OK); /* unlocked now */
+	CU_ASSERT_EQUAL(store_lock_set(other, keys, 1, true, &admin), STORE_OK);
+	h = head();
+	CU_ASSERT_EQUAL(store_txn_commit(t, NULL), STORE_E_LOCKED);
+	CU_ASSERT_STRING_EQUAL(store_txn_errmsg(t), "web_logout_timer: locked by your provider");
+	store_txn_free(t);
+	CU_ASSERT_EQUAL(head(), h);
+	expect_value("web_logout_timer", "16");
+	CU_ASSERT_EQUAL(store_lock_set(other, keys, 1, false, &admin), STORE_OK);
+	store_close(other);
+}
+
 int main(void)
 {
 	CU_pSuite s;
@@ -623,6 +700,9 @@ int main(void)
 	CU_add_test(s, "state alone: lazy and quiet", test_state_alone);
 	CU_add_test(s, "a read held over several reads", test_read_held);
 	CU_add_test(s, "typed reads", test_typed_reads);
+	CU_add_test(s, "the subscriber may not save, discard, boot or reset",
+		    test_subscriber_provider_only);
+	CU_add_test(s, "a lock committed between set and commit", test_lock_between_set_and_commit);
 	CU_add_test(s, "factory reset", test_factory_reset);
 	return tu_run();
 }

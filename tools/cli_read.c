@@ -204,6 +204,12 @@ static void format_time(char *buf, size_t len, int64_t ms)
 		snprintf(buf, len, "?");
 }
 
+/* An entry written before the audit kept roles has none: "-". */
+static const char *role_name(enum store_role role)
+{
+	return role == STORE_ROLE_ADMIN || role == STORE_ROLE_SUBSCRIBER ? store_role_name(role) : "-";
+}
+
 static void audit_json(const struct store_audit_entry *e, size_t n)
 {
 	struct cli_json j;
@@ -229,6 +235,8 @@ static void audit_json(const struct store_audit_entry *e, size_t n)
 		cli_json_string(&j, source_name(e[i].source));
 		cli_json_key(&j, "both_layers");
 		cli_json_bool(&j, e[i].both_layers);
+		cli_json_key(&j, "role");
+		cli_json_string(&j, role_name(e[i].role));
 		cli_json_key(&j, "principal");
 		cli_json_string(&j, e[i].principal);
 		cli_json_key(&j, "keys");
@@ -256,17 +264,17 @@ static void audit_text(const struct store_audit_entry *e, size_t n)
 {
 	char when[32], action[32];
 
-	printf("%-6s %-20s %-9s %-7s %-16s %s\n", "SEQ", "TIME (UTC)", "ACTION", "SOURCE",
-	       "PRINCIPAL", "KEYS");
+	printf("%-6s %-20s %-9s %-7s %-13s %-16s %s\n", "SEQ", "TIME (UTC)", "ACTION", "SOURCE",
+	       "ROLE", "PRINCIPAL", "KEYS");
 	for (size_t i = 0; i < n; i++) {
 		const char *name = store_action_name(e[i].action);
 
 		format_time(when, sizeof(when), e[i].time_ms);
 		snprintf(action, sizeof(action), "%s%s", name ? name : "?",
 			 e[i].action == STORE_ACT_SET && e[i].both_layers ? "+save" : "");
-		printf("%-6" PRIu64 " %-20s %-9s %-7s %-16s %s\n", e[i].seq, when, action,
-		       source_name(e[i].source), e[i].principal[0] ? e[i].principal : "-",
-		       e[i].keys);
+		printf("%-6" PRIu64 " %-20s %-9s %-7s %-13s %-16s %s\n", e[i].seq, when, action,
+		       source_name(e[i].source), role_name(e[i].role),
+		       e[i].principal[0] ? e[i].principal : "-", e[i].keys);
 	}
 }
 

@@ -233,7 +233,7 @@ static int op_discard(struct cli *cli)
 
 static int op_boot(struct cli *cli)
 {
-	return store_boot(cli->st);
+	return store_boot(cli->st, &cli->who);
 }
 
 int cli_cmd_save(struct cli *cli, int argc, char **argv)
