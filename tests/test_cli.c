@@ -84,12 +84,16 @@ struct tty_step {
 /* Runs program with argv (NULL-terminated) in a new session. Without steps, stdin is a pipe fed
  * with input (NULL: empty) and there is no controlling terminal. With steps, stdin is a
  * pseudo-terminal driven by the steps and what the terminal shows (its echo) goes to r->tty. */
+/* When non-zero, the length of the next run's input, which may then hold NUL bytes. */
+static size_t next_input_len;
+
 static void run_argv(struct run *r, const char *input, const struct tty_step *steps,
 		     size_t nsteps, char *const argv[])
 {
 	int in[2] = { -1, -1 }, out[2] = { -1, -1 }, err[2] = { -1, -1 }, master = -1;
 	struct sink so = { 0 }, se = { 0 }, st = { 0 };
-	size_t in_len = input ? strlen(input) : 0, in_off = 0, step = 0, seen = 0;
+	size_t in_len = input ? (next_input_len ? next_input_len : strlen(input)) : 0;
+	size_t in_off = 0, step = 0, seen = 0;
 	const char *slave = NULL;
 	pid_t pid;
 	int wstatus = 0;
@@ -540,6 +544,7 @@ struct cli_case {
 	const char *err_has[CASE_TEXTS];
 	const char *err_lacks[CASE_TEXTS];
 	const char *tty_lacks[CASE_TEXTS]; /* texts the terminal must not show */
+	size_t input_len;                  /* bytes of input when it holds NUL bytes; 0: strlen */
 };
 
 /* Checks that each of texts is in text (present) or is not. */
@@ -561,7 +566,9 @@ static void run_case(const struct cli_case *c, struct run *keep)
 	struct run r;
 	unsigned int failures = CU_get_number_of_failures();
 
+	next_input_len = c->input_len;
 	run_args(&r, !c->no_store, c->input, c->steps, c->nsteps, c->args);
+	next_input_len = 0;
 	if (c->status != ANY_EXIT)
 		CU_ASSERT_EQUAL(r.status, c->status);
 	if (c->out)
@@ -1034,6 +1041,18 @@ static void test_secrets_hidden(void)
 		  .status = 2, .err_has = { "http_pass: no value" } },
 		{ "get http_user after the refusal", { "get", "http_user" }, .out = "dave\n" },
 		{ "verify the password kept", { "verify", "http_pass" }, .input = "Stdin-Http-1\n" },
+		/* a NUL byte read is refused, never cut: "Stdin-Http-1\0x" is not "Stdin-Http-1" */
+		{ "verify a line with a NUL byte", { "verify", "http_pass" },
+		  .input = "Stdin-Http-1\0x\n", .input_len = 15, .status = 2,
+		  .err_has = { "http_pass: the line read contains a NUL byte" } },
+		{ "set a secret with a NUL byte", { "set", "http_pass=-", "http_user=erin" },
+		  .input = "New-Pass-3\0x\n", .input_len = 13, .status = 2,
+		  .err_has = { "http_pass: the line read contains a NUL byte" } },
+		{ "get http_user after the NUL refusal", { "get", "http_user" }, .out = "dave\n" },
+		{ "verify the password kept after the NUL", { "verify", "http_pass" },
+		  .input = "Stdin-Http-1\n" },
+		{ "the cut value was not stored", { "verify", "http_pass" },
+		  .input = "New-Pass-3\n", .status = 1 },
 		/* "-" means stdin for secrets alone: a user name may be "-" */
 		{ "a user name of -", { "set", "tr69_acs_user=-" }, .status = 0 },
 		{ "get it back", { "get", "tr69_acs_user" }, .out = "-\n" },

@@ -125,9 +125,12 @@ void cli_json_finish(struct cli_json *j);
 
 /* Reads one line from stdin (without the trailing newline) into a malloc'd string, byte by byte
  * so no copy stays in a stdio buffer. When stdin is a terminal, prompt goes to stderr and echo
- * is off. Returns 0, STORE_E_VALUE for a line longer than CLI_SECRET_MAX, STORE_E_IO on a read
- * error or interruption. Caller wipes with store_secret_wipe(). */
+ * is off. Returns 0, STORE_E_VALUE for a line longer than CLI_SECRET_MAX, STORE_E_TYPE for a line
+ * holding a NUL byte (a C string would silently end there, so it is refused rather than cut),
+ * STORE_E_IO on a read error or interruption. Caller wipes with store_secret_wipe(). */
 int cli_secret_read(char **out, const char *prompt);
+/* One line saying why cli_secret_read() failed with err. Static. */
+const char *cli_secret_read_problem(int err);
 /* Asks on the terminal for a new value of s twice (no echo), checks it against the registry row
  * and min_len, and asks again (3 attempts). Returns 0 or the error; messages go to stderr. */
 int cli_secret_ask_new(char **out, const struct store_setting *s, size_t min_len);

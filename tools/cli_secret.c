@@ -17,6 +17,10 @@
 static const char alphabet[] = "abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
 static const char digits[] = "0123456789";
 
+#define CLI_TEXT_(x) #x
+#define CLI_TEXT(x) CLI_TEXT_(x)
+#define CLI_SECRET_MAX_TEXT CLI_TEXT(CLI_SECRET_MAX)
+
 /* Set by the handler while echo is off, so a signal ends the prompt and the terminal is restored
  * before the program goes on (the default action would leave the terminal without echo). */
 static volatile sig_atomic_t interrupted;
@@ -33,7 +37,7 @@ int cli_secret_read(char **out, const char *prompt)
 {
 	struct termios saved, quiet;
 	struct sigaction sa, old[PROMPT_SIGNALS];
-	bool echo_off = false, too_long = false;
+	bool echo_off = false, too_long = false, nul = false;
 	char *buf = NULL;
 	size_t len = 0;
 	int err = STORE_OK;
@@ -73,6 +77,8 @@ int cli_secret_read(char **out, const char *prompt)
 		}
 		if (r == 0 || c == '\n')
 			break;
+		if (c == '\0')
+			nul = true; /* the C string would end there: refused below, never cut */
 		if (len < CLI_SECRET_MAX)
 			buf[len++] = c;
 		else
@@ -80,6 +86,8 @@ int cli_secret_read(char **out, const char *prompt)
 	}
 	if (err == STORE_OK && too_long)
 		err = STORE_E_VALUE;
+	else if (err == STORE_OK && nul)
+		err = STORE_E_TYPE;
 	if (len > 0 && buf[len - 1] == '\r')
 		len--;
 	buf[len] = '\0';
@@ -103,6 +111,16 @@ out:
 	return err;
 }
 
+const char *cli_secret_read_problem(int err)
+{
+	switch (err) {
+	case STORE_E_VALUE: return "the line read is longer than " CLI_SECRET_MAX_TEXT " characters";
+	case STORE_E_TYPE: return "the line read contains a NUL byte (refused, not cut)";
+	case STORE_E_NOMEM: return "out of memory";
+	default: return "cannot read stdin";
+	}
+}
+
 int cli_secret_ask_new(char **out, const struct store_setting *s, size_t min_len)
 {
 	char *first = NULL, *second = NULL, msg[256];
@@ -115,6 +133,10 @@ int cli_secret_ask_new(char **out, const struct store_setting *s, size_t min_len
 
 		snprintf(prompt, sizeof(prompt), "New %s: ", s->key);
 		err = cli_secret_read(&first, prompt);
+		if (err == STORE_E_TYPE || err == STORE_E_VALUE) {
+			cli_error("%s: %s", s->key, cli_secret_read_problem(err));
+			continue;
+		}
 		if (err != STORE_OK)
 			goto out;
 		err = store_value_check(&canon, s, first, msg, sizeof(msg));
@@ -127,6 +149,12 @@ int cli_secret_ask_new(char **out, const struct store_setting *s, size_t min_len
 		} else {
 			snprintf(prompt, sizeof(prompt), "Repeat %s: ", s->key);
 			err = cli_secret_read(&second, prompt);
+			if (err == STORE_E_TYPE || err == STORE_E_VALUE) {
+				cli_error("%s: %s", s->key, cli_secret_read_problem(err));
+				store_secret_wipe(first);
+				first = NULL;
+				continue;
+			}
 			if (err != STORE_OK)
 				goto out;
 			if (strcmp(first, second) == 0) {

@@ -155,9 +155,11 @@ int cli_cmd_set(struct cli *cli, int argc, char **argv)
 		if (!list[i].secret || strcmp(list[i].secret, "-") != 0)
 			continue;
 		char prompt[96], *line = NULL;
+		bool line_read;
 
 		snprintf(prompt, sizeof(prompt), "%s: ", list[i].key);
 		err = cli_secret_read(&line, prompt);
+		line_read = err != STORE_OK || line[0];
 		if (err == STORE_OK && !line[0]) {
 			store_secret_wipe(line);
 			line = NULL;
@@ -165,8 +167,8 @@ int cli_cmd_set(struct cli *cli, int argc, char **argv)
 		}
 		if (err != STORE_OK) {
 			cli_error("%s: %s", list[i].key,
-				  err == STORE_E_VALUE ? "no value (or one too long) on stdin"
-						       : "cannot read stdin");
+				  err == STORE_E_VALUE && !line_read ? "no value on stdin"
+								     : cli_secret_read_problem(err));
 			err = STORE_OK;
 			rc = CLI_EXIT_USAGE;
 			goto out;
@@ -362,9 +364,8 @@ int cli_cmd_verify(struct cli *cli, int argc, char **argv)
 		goto out;
 	snprintf(prompt, sizeof(prompt), "%s: ", argv[optind]);
 	err = cli_secret_read(&candidate, prompt);
-	if (err == STORE_E_VALUE) {
-		cli_error("%s: the line read is longer than %d characters", argv[optind],
-			  CLI_SECRET_MAX);
+	if (err == STORE_E_VALUE || err == STORE_E_TYPE) {
+		cli_error("%s: %s", argv[optind], cli_secret_read_problem(err));
 		rc = CLI_EXIT_USAGE;
 		goto out;
 	}
