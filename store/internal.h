@@ -49,6 +49,7 @@ struct store {
 	sqlite3_stmt *q_head;      /* SELECT max(seq) FROM audit */
 	sqlite3_stmt *stmts[STORE_Q_COUNT]; /* store_stmt()'s cache */
 	unsigned read_depth; /* store_read_begin() nesting */
+	unsigned busy_ms;    /* the busy timeout set on db */
 	char errmsg[STORE_ERRMSG_MAX];
 };
 
@@ -80,6 +81,11 @@ int store_write_commit(struct store *st);
 /* COMMIT; notify false: no change-feed wake-up (a commit of daemon state alone). */
 int store_write_commit_as(struct store *st, bool notify);
 void store_write_rollback(struct store *st);
+
+/* After a commit that replaced a secret record: a TRUNCATE checkpoint, waiting a short while for
+ * readers, so no copy of the old record stays in the WAL (secure_delete zeroes it in the file).
+ * Best effort: the commit stands whatever happens. */
+void store_secret_scrub(struct store *st);
 
 /* feed.c: tells followers a commit is visible (best effort: the commit stands regardless). */
 void store_feed_notify(struct store *st);

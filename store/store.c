@@ -68,8 +68,10 @@ int store_fail_sql(struct store *st, int rc, const char *what)
 
 void store_set_busy_timeout(struct store *st, unsigned ms)
 {
-	if (st && st->db)
-		sqlite3_busy_timeout(st->db, ms > 0x7fffffff ? 0x7fffffff : (int)ms);
+	if (st && st->db) {
+		st->busy_ms = ms > 0x7fffffff ? 0x7fffffff : ms;
+		sqlite3_busy_timeout(st->db, (int)st->busy_ms);
+	}
 }
 
 const char *store_errmsg(const struct store *st)
@@ -230,6 +232,7 @@ static struct store *handle_new(const char *path)
 		return NULL;
 	st->feed_fd = -1;
 	st->notify_fd = -1;
+	st->busy_ms = STORE_BUSY_TIMEOUT_MS;
 	st->path = strdup(path);
 	tmp1 = strdup(path);
 	tmp2 = strdup(path);
@@ -292,7 +295,30 @@ static int configure_db(struct store *st)
 		rc = store_exec(st, "PRAGMA cache_size=-64");
 	if (rc == STORE_OK)
 		rc = store_exec(st, "PRAGMA trusted_schema=OFF");
+	/* a replaced secret record is zeroed where it lay (in its page, or a freed page), not
+	 * left for a reader of the file; store_secret_scrub() then clears the WAL's copies */
+	if (rc == STORE_OK)
+		rc = store_exec(st, "PRAGMA secure_delete=ON");
 	return rc;
+}
+
+/* Readers hold the WAL for a few milliseconds at a time; the scrub waits this long for them. */
+#define STORE_SCRUB_WAIT_MS 250
+
+void store_secret_scrub(struct store *st)
+{
+	int log = 0, done = 0;
+	int rc;
+
+	if (st->quiet || st->read_depth || !sqlite3_get_autocommit(st->db))
+		return;
+	/* TRUNCATE copies every frame into the file (whose freed space secure_delete zeroed) and
+	 * empties the WAL, so no frame holding an old record is left behind. It waits for readers
+	 * through the busy handler: a shorter wait than a writer's, as the commit is done already. */
+	sqlite3_busy_timeout(st->db, STORE_SCRUB_WAIT_MS);
+	rc = sqlite3_wal_checkpoint_v2(st->db, NULL, SQLITE_CHECKPOINT_TRUNCATE, &log, &done);
+	sqlite3_busy_timeout(st->db, (int)st->busy_ms);
+	(void)rc; /* busy: the commit stands; the next scrub or checkpoint empties the WAL */
 }
 
 static int check_integrity(struct store *st)
@@ -746,6 +772,8 @@ int store_factory_reset(struct store *st, const char *profile, const struct stor
 		rc = store_write_commit(st);
 	else
 		store_write_rollback(st);
+	if (rc == STORE_OK)
+		store_secret_scrub(st); /* every secret was replaced */
 	if (rc && generated) {
 		store_secret_wipe(*generated);
 		*generated = NULL;
@@ -986,6 +1014,25 @@ static int differing_keys(char **out, struct store *st)
 	return *out ? STORE_OK : STORE_E_NOMEM;
 }
 
+/* Whether the comma-separated list names a SECRET setting. */
+static bool keys_have_secret(const char *keys)
+{
+	while (keys && *keys) {
+		size_t len = strcspn(keys, ",");
+		char key[128];
+		const struct store_setting *s;
+
+		snprintf(key, sizeof(key), "%.*s", (int)len, keys);
+		s = store_registry_find(key);
+		if (s && s->type == STORE_TYPE_SECRET)
+			return true;
+		keys += len;
+		if (*keys == ',')
+			keys++;
+	}
+	return false;
+}
+
 static int copy_layer(struct store *st, const struct store_actor *who, enum store_action act)
 {
 	char *keys = NULL;
@@ -1016,10 +1063,15 @@ static int copy_layer(struct store *st, const struct store_actor *who, enum stor
 			 (int)who->source, (unsigned long long)seq, (long long)store_now_ms());
 	rc = store_exec(st, sql);
 out:
+	if (rc == STORE_OK) {
+		bool secret = keys_have_secret(keys);
+		rc = store_write_commit(st);
+		if (rc == STORE_OK && secret)
+			store_secret_scrub(st);
+	} else {
+		store_write_rollback(st);
+	}
 	free(keys);
-	if (rc == STORE_OK)
-		return store_write_commit(st);
-	store_write_rollback(st);
 	return rc;
 }
 

@@ -38,6 +38,7 @@ struct store_txn {
 	size_t nerrs;
 	bool done;
 	bool restart;
+	bool secret_changed; /* a committed value was a secret: scrub the WAL */
 	char errmsg[STORE_ERRMSG_MAX];
 };
 
@@ -549,6 +550,8 @@ static int write_items(struct store_txn *t, const struct current *c, uint64_t *s
 			continue;
 		if (s->flags & STORE_F_RESTART)
 			t->restart = true;
+		if (s->type == STORE_TYPE_SECRET)
+			t->secret_changed = true;
 		rc = store_keys_append(&keys, &klen, s->key);
 		if (rc)
 			goto out;
@@ -687,6 +690,8 @@ int store_txn_commit(struct store_txn *t, uint64_t *seq)
 	current_free(&cur, n);
 	if (rc)
 		goto fail;
+	if (t->secret_changed)
+		store_secret_scrub(t->st);
 	if (seq)
 		*seq = s;
 	return STORE_OK;

@@ -4,6 +4,7 @@
 
 #include <CUnit/CUnit.h>
 #include <openssl/evp.h>
+#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -145,6 +146,200 @@ static void test_store_secrets(void)
 	free(dir);
 }
 
+/* A kept credential checked against its prefix, or with characters appended, is denied: for
+ * each kind of record (PBKDF2 alone, with HA1s, and the ACS password's reveal record). */
+static void test_prefix_and_suffix(void)
+{
+	static const char *const keys[] = { "admin_mode_password", "http_pass", "tr69_acs_passwd" };
+	char *dir = NULL;
+	struct store *st = tu_store_new(&dir, NULL);
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(st);
+	CU_ASSERT_EQUAL_FATAL(tu_set(st, "http_user", "desk", "admin_mode_password", "Kept-Secret-9",
+				     "http_pass", "Kept-Secret-9", "tr69_acs_passwd", "Kept-Secret-9",
+				     NULL),
+			      STORE_OK);
+	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+		const struct store_setting *s = store_registry_find(keys[i]);
+		char *record = NULL;
+
+		CU_ASSERT_EQUAL(store_secret_verify(st, keys[i], "Kept-Secret-9"), STORE_OK);
+		CU_ASSERT_EQUAL(store_secret_verify(st, keys[i], "Kept-Secret-"), STORE_E_DENIED);
+		CU_ASSERT_EQUAL(store_secret_verify(st, keys[i], "K"), STORE_E_DENIED);
+		CU_ASSERT_EQUAL(store_secret_verify(st, keys[i], "Kept-Secret-9x"), STORE_E_DENIED);
+		CU_ASSERT_EQUAL(store_secret_verify(st, keys[i], "Kept-Secret-9 "), STORE_E_DENIED);
+		CU_ASSERT_EQUAL(store_secret_verify(st, keys[i], ""), STORE_E_DENIED);
+		CU_ASSERT_EQUAL_FATAL(store_secret_encode(&record, s, "Kept-Secret-9", "desk",
+							  s->realm),
+				      STORE_OK);
+		CU_ASSERT_TRUE(store_secret_check(record, "Kept-Secret-9"));
+		CU_ASSERT_FALSE(store_secret_check(record, "Kept-Secret-"));
+		CU_ASSERT_FALSE(store_secret_check(record, "Kept-Secret-9!"));
+		store_secret_wipe(record);
+	}
+	store_close(st);
+	tu_rmtree(dir);
+	free(dir);
+}
+
+/* The whole content of path (empty when it does not exist); *len gets its size. */
+static char *file_slurp(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf = NULL;
+	size_t cap = 0;
+
+	*len = 0;
+	if (!f)
+		return calloc(1, 1);
+	for (;;) {
+		if (*len + 65536 > cap) {
+			cap = cap ? cap * 2 : 1 << 20;
+			buf = realloc(buf, cap);
+			CU_ASSERT_PTR_NOT_NULL_FATAL(buf);
+		}
+		size_t n = fread(buf + *len, 1, cap - *len, f);
+		if (n == 0)
+			break;
+		*len += n;
+	}
+	fclose(f);
+	return buf ? buf : calloc(1, 1);
+}
+
+/* Whether the store file or its -wal or -shm companion holds needle. */
+static bool store_files_hold(const char *path, const char *needle)
+{
+	static const char *const suffix[] = { "", "-wal", "-shm" };
+	bool found = false;
+
+	for (size_t i = 0; i < 3; i++) {
+		char name[4096];
+		size_t len = 0;
+		char *data;
+
+		snprintf(name, sizeof(name), "%s%s", path, suffix[i]);
+		data = file_slurp(name, &len);
+		if (memmem(data, len, needle, strlen(needle))) {
+			fprintf(stderr, "\n%s holds %s\n", name, needle);
+			found = true;
+		}
+		free(data);
+	}
+	return found;
+}
+
+/* The stored record of key, read with a connection of its own (closed again). malloc'd. */
+static char *record_read(const char *path, const char *key)
+{
+	sqlite3 *db = NULL;
+	sqlite3_stmt *q = NULL;
+	char *r = NULL;
+
+	CU_ASSERT_EQUAL_FATAL(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+	CU_ASSERT_EQUAL(sqlite3_prepare_v2(db, "SELECT running FROM settings WHERE key=?1", -1, &q,
+					   NULL),
+			SQLITE_OK);
+	sqlite3_bind_text(q, 1, key, -1, SQLITE_STATIC);
+	if (sqlite3_step(q) == SQLITE_ROW)
+		r = strdup((const char *)sqlite3_column_text(q, 0));
+	sqlite3_finalize(q);
+	sqlite3_close(db);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(r);
+	return r;
+}
+
+/* The value of one ";name=" field of a record, or its n-th ':'-separated part. malloc'd. */
+static char *record_field(const char *record, const char *name, int part)
+{
+	char tag[32];
+	const char *v;
+	size_t len;
+	char *out;
+
+	snprintf(tag, sizeof(tag), ";%s=", name);
+	v = strstr(record, tag);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(v);
+	v += strlen(tag);
+	for (int i = 0; i < part; i++) {
+		v = strchr(v, ':');
+		CU_ASSERT_PTR_NOT_NULL_FATAL(v);
+		v++;
+	}
+	len = strcspn(v, ";:");
+	out = strndup(v, len);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(out);
+	return out;
+}
+
+static void hex_of(char *out, const char *clear)
+{
+	for (size_t i = 0; clear[i]; i++)
+		sprintf(out + 2 * i, "%02x", (unsigned char)clear[i]);
+}
+
+/* A replaced secret leaves nothing behind in the store file, its WAL or its shared memory: not
+ * the old record's salt, key or HA1s, not the ACS password's clear text nor its hex. */
+static void test_replaced_secrets_gone(void)
+{
+	char *dir = NULL, *path = NULL, *http, *acs, *needles[6], *fresh;
+	char hex[64];
+	struct store *st = tu_store_new(&dir, &path);
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(st);
+	CU_ASSERT_EQUAL_FATAL(tu_set(st, "http_user", "desk", "http_pass", "Old-Http-Marker-1",
+				     "tr69_acs_passwd", "Old-Acs-Marker-2", NULL),
+			      STORE_OK);
+	http = record_read(path, "http_pass");
+	acs = record_read(path, "tr69_acs_passwd");
+	needles[0] = record_field(http, "pbkdf2", 1); /* salt */
+	needles[1] = record_field(http, "pbkdf2", 2); /* key */
+	needles[2] = record_field(http, "md5", 0);
+	needles[3] = record_field(http, "sha256", 0);
+	needles[4] = record_field(acs, "clear", 0);
+	needles[5] = strdup(acs); /* the whole reveal record */
+	hex_of(hex, "Old-Acs-Marker-2");
+	CU_ASSERT_STRING_EQUAL(needles[4], hex);
+	/* the check can see them: they are in the files now */
+	CU_ASSERT_TRUE(store_files_hold(path, needles[0]) && store_files_hold(path, needles[4]));
+
+	CU_ASSERT_EQUAL_FATAL(tu_set(st, "http_pass", "New-Http-Marker-3", "tr69_acs_passwd",
+				     "New-Acs-Marker-4", NULL),
+			      STORE_OK);
+	for (size_t i = 0; i < 6; i++)
+		CU_ASSERT_FALSE(store_files_hold(path, needles[i]));
+	CU_ASSERT_FALSE(store_files_hold(path, "Old-Http-Marker-1"));
+	CU_ASSERT_FALSE(store_files_hold(path, "Old-Acs-Marker-2"));
+	/* the new ones are there (the files were read), and still verify */
+	fresh = record_read(path, "http_pass");
+	free(needles[0]);
+	needles[0] = record_field(fresh, "pbkdf2", 1);
+	CU_ASSERT_TRUE(store_files_hold(path, needles[0]));
+	CU_ASSERT_EQUAL(store_secret_verify(st, "http_pass", "New-Http-Marker-3"), STORE_OK);
+	CU_ASSERT_EQUAL(store_secret_verify(st, "tr69_acs_passwd", "New-Acs-Marker-4"), STORE_OK);
+
+	/* the same through discard: running's secret replaced by the saved (factory) one */
+	store_secret_wipe(http);
+	http = record_read(path, "http_pass");
+	free(needles[1]);
+	needles[1] = record_field(http, "pbkdf2", 2);
+	{
+		const struct store_actor admin = { STORE_SRC_CLI, STORE_ROLE_ADMIN, "tester" };
+		CU_ASSERT_EQUAL(store_discard(st, &admin), STORE_OK);
+	}
+	CU_ASSERT_FALSE(store_files_hold(path, needles[1]));
+
+	for (size_t i = 0; i < 6; i++)
+		free(needles[i]);
+	store_secret_wipe(http);
+	store_secret_wipe(acs);
+	store_secret_wipe(fresh);
+	store_close(st);
+	tu_rmtree(dir);
+	free(dir);
+	free(path);
+}
+
 int main(void)
 {
 	CU_pSuite s;
@@ -154,5 +349,7 @@ int main(void)
 	CU_add_test(s, "RFC 7616 example", test_rfc7616_example);
 	CU_add_test(s, "records", test_records);
 	CU_add_test(s, "store secrets", test_store_secrets);
+	CU_add_test(s, "a prefix or a longer candidate is denied", test_prefix_and_suffix);
+	CU_add_test(s, "replaced secrets leave no trace in the files", test_replaced_secrets_gone);
 	return tu_run();
 }
