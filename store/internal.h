@@ -5,6 +5,7 @@
 
 #include <sqlite3.h>
 #include <stdarg.h>
+#include <sys/types.h>
 
 #include "store.h"
 
@@ -42,6 +43,9 @@ struct store {
 	char *dir;   /* folder of the store file, watched by the feed */
 	char *base;  /* file name of the store */
 	int feed_fd; /* inotify fd, -1 until store_feed_fd() */
+	int feed_wd; /* its watch on "<path>-feed", -1 before */
+	dev_t feed_dev; /* the watched companion's identity, to see it replaced */
+	ino_t feed_ino;
 	int notify_fd; /* "<path>-feed", written after each commit; -1 until the first */
 	bool quiet;    /* store_create's temporary store: no feed notification */
 	sqlite3_stmt *q_get;       /* SELECT running FROM settings WHERE key=? */

@@ -231,6 +231,7 @@ static struct store *handle_new(const char *path)
 	if (!st)
 		return NULL;
 	st->feed_fd = -1;
+	st->feed_wd = -1;
 	st->notify_fd = -1;
 	st->busy_ms = STORE_BUSY_TIMEOUT_MS;
 	st->path = strdup(path);

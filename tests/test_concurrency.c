@@ -4,6 +4,7 @@
 
 #include <CUnit/CUnit.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <poll.h>
 #include <signal.h>
@@ -387,6 +388,96 @@ static void test_feed_other_process(void)
 	conc_store_free(dir, path);
 }
 
+/* The feed's companion unlinked and created again while a follower watches it (the follower holds
+ * the old file open too, as a daemon that also commits does): the next commit of a new process
+ * still wakes it. */
+static void test_feed_replaced(void)
+{
+	struct store_actor who = { STORE_SRC_CLI, STORE_ROLE_ADMIN, "follower" };
+	char *dir = NULL, *path = NULL, *feed = NULL, err[512], c;
+	struct store *st = NULL;
+	struct store_txn *t = NULL;
+	struct store_audit_entry *e = NULL;
+	struct conc_report rep = { .rc = STORE_E_IO };
+	size_t n = 0;
+	uint64_t head = 0;
+	int to_child[2], from_child[2], fd, f;
+	pid_t pid;
+
+	CU_ASSERT_FATAL(conc_store_new(&dir, &path) == STORE_OK);
+	CU_ASSERT_FATAL(asprintf(&feed, "%s-feed", path) > 0);
+	CU_ASSERT_FATAL(store_open(&st, path, err, sizeof(err)) == STORE_OK);
+	fd = store_feed_fd(st);
+	CU_ASSERT_FATAL(fd >= 0);
+	/* the follower's own commit: it now holds the companion open */
+	CU_ASSERT_FATAL(store_txn_begin(&t, st, STORE_TXN_RUNNING, &who) == STORE_OK);
+	CU_ASSERT(store_txn_set(t, "web_logout_timer", "11") == STORE_OK);
+	CU_ASSERT(store_txn_commit(t, NULL) == STORE_OK);
+	store_txn_free(t);
+	CU_ASSERT(conc_readable(fd, CONC_PIPE_TIMEOUT_MS));
+	store_feed_drain(st);
+	CU_ASSERT_FATAL(store_audit_head(&head, st) == STORE_OK);
+
+	/* replaced: unlinked, created again (as a cleaner or an admin might) */
+	CU_ASSERT_FATAL(unlink(feed) == 0);
+	f = open(feed, O_WRONLY | O_CREAT | O_EXCL, 0600);
+	CU_ASSERT_FATAL(f >= 0);
+	close(f);
+	/* the follower handles what that caused, as its loop would */
+	if (conc_readable(fd, 1000))
+		store_feed_drain(st);
+	CU_ASSERT_FALSE(conc_readable(fd, 0));
+
+	CU_ASSERT_FATAL(pipe(to_child) == 0 && pipe(from_child) == 0);
+	fflush(NULL);
+	pid = fork();
+	if (pid == 0) {
+		close(to_child[1]);
+		close(from_child[0]);
+		_exit(conc_feed_writer(path, to_child[0], from_child[1]));
+	}
+	close(to_child[0]);
+	close(from_child[1]);
+	CU_ASSERT_FATAL(pid > 0);
+	CU_ASSERT(conc_read_full(from_child[0], &c, 1, CONC_PIPE_TIMEOUT_MS) == 0 && c == 'R');
+	c = 'G';
+	CU_ASSERT(conc_write_full(to_child[1], &c, 1) == 0);
+	CU_ASSERT(conc_read_full(from_child[0], (char *)&rep, sizeof(rep), CONC_PIPE_TIMEOUT_MS) ==
+		  0);
+	CU_ASSERT_EQUAL(rep.rc, STORE_OK);
+	/* the wake-up, with a deadline far beyond the feed's usual microseconds */
+	CU_ASSERT(conc_readable(fd, CONC_PIPE_TIMEOUT_MS));
+	CU_ASSERT(store_feed_drain(st) > 0);
+	CU_ASSERT_FATAL(store_audit_since(&e, &n, st, head, 10) == STORE_OK);
+	CU_ASSERT_EQUAL(n, 1);
+	if (n == 1)
+		CU_ASSERT_STRING_EQUAL(e[0].principal, "child-C");
+	store_audit_free(e, n);
+
+	/* and the follower's own next commit goes to the new companion: a second follower that
+	 * opened after the replacement sees it */
+	{
+		struct store *other = NULL;
+		int ofd;
+		CU_ASSERT_FATAL(store_open(&other, path, err, sizeof(err)) == STORE_OK);
+		ofd = store_feed_fd(other);
+		CU_ASSERT_FATAL(ofd >= 0);
+		store_feed_drain(other);
+		CU_ASSERT_FATAL(store_txn_begin(&t, st, STORE_TXN_RUNNING, &who) == STORE_OK);
+		CU_ASSERT(store_txn_set(t, "web_logout_timer", "12") == STORE_OK);
+		CU_ASSERT(store_txn_commit(t, NULL) == STORE_OK);
+		store_txn_free(t);
+		CU_ASSERT(conc_readable(ofd, CONC_PIPE_TIMEOUT_MS));
+		store_close(other);
+	}
+	close(to_child[1]);
+	close(from_child[0]);
+	CU_ASSERT_EQUAL(conc_wait(pid), 0);
+	store_close(st);
+	free(feed);
+	conc_store_free(dir, path);
+}
+
 static void test_feed_quiet(void)
 {
 	char *dir = NULL, *path = NULL, *v = NULL, err[512];
@@ -547,6 +638,7 @@ int main(void)
 	s = CU_add_suite("feed across processes", NULL, NULL);
 	CU_add_test(s, "commit in another process wakes the feed", test_feed_other_process);
 	CU_add_test(s, "no wake-up without commits", test_feed_quiet);
+	CU_add_test(s, "the feed's file replaced while followed", test_feed_replaced);
 	CU_add_test(s, "reads in another process do not wake", test_feed_reader_process);
 	CU_add_test(s, "read-only session in another process does not wake", test_feed_reader_session);
 	return tu_run();
