@@ -135,20 +135,23 @@ static void test_audit_principal(void)
 	CU_ASSERT_PTR_NOT_NULL_FATAL(st);
 	memset(long_name, 'p', sizeof(long_name) - 1);
 	long_name[sizeof(long_name) - 1] = '\0';
-	const char *names[] = { "eve\n42 2026-01-01 set cli root http_port\r\x1b[2J", long_name };
-	for (size_t i = 0; i < 2; i++) {
+	const char *names[] = { "eve\n42 2026-01-01 set cli root http_port\r\x1b[2J", long_name,
+				"del\x7fname\x7f" };
+	for (size_t i = 0; i < 3; i++) {
 		struct store_txn *t = NULL;
 		struct store_actor who = { STORE_SRC_WUI, STORE_ROLE_SUBSCRIBER, names[i] };
 		CU_ASSERT_EQUAL_FATAL(store_txn_begin(&t, st, STORE_TXN_BOTH, &who), STORE_OK);
-		CU_ASSERT_EQUAL(store_txn_set(t, "web_logout_timer", i ? "9" : "8"), STORE_OK);
+		CU_ASSERT_EQUAL(store_txn_set(t, "web_logout_timer", i == 0 ? "8" : i == 1 ? "9" : "10"),
+				STORE_OK);
 		CU_ASSERT_EQUAL(store_txn_commit(t, NULL), STORE_OK);
 		store_txn_free(t);
 	}
-	CU_ASSERT_EQUAL(store_audit_last(&e, &n, st, 2), STORE_OK);
-	CU_ASSERT_EQUAL_FATAL(n, 2);
+	CU_ASSERT_EQUAL(store_audit_last(&e, &n, st, 3), STORE_OK);
+	CU_ASSERT_EQUAL_FATAL(n, 3);
 	CU_ASSERT_STRING_EQUAL(e[0].principal, "eve?42 2026-01-01 set cli root http_port??[2J");
 	CU_ASSERT_EQUAL(strlen(e[1].principal), STORE_PRINCIPAL_MAX);
 	CU_ASSERT_EQUAL(strspn(e[1].principal, "p"), STORE_PRINCIPAL_MAX);
+	CU_ASSERT_STRING_EQUAL(e[2].principal, "del?name?"); /* DEL is a control byte too */
 	store_audit_free(e, n);
 	store_close(st);
 	tu_rmtree(dir);

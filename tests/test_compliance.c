@@ -97,6 +97,11 @@ static void test_each_rule(void)
 	CU_ASSERT_EQUAL(status("wui-credentials", NULL), STORE_RULE_FAIL);
 	CU_ASSERT_EQUAL(tu_set(st, "http_user", "admin", "http_pass", "web pass 1", NULL), STORE_OK);
 	CU_ASSERT_EQUAL(status("wui-credentials", NULL), STORE_RULE_PASS);
+	/* a password without a user fails too */
+	CU_ASSERT_EQUAL(tu_set(st, "http_user", "", "http_pass", "web pass 2", NULL), STORE_OK);
+	CU_ASSERT_EQUAL(status("wui-credentials", NULL), STORE_RULE_FAIL);
+	CU_ASSERT_EQUAL(tu_set(st, "http_user", "admin", "http_pass", "web pass 1", NULL), STORE_OK);
+	CU_ASSERT_EQUAL(status("wui-credentials", NULL), STORE_RULE_PASS);
 
 	CU_ASSERT_EQUAL(tu_set(st, "use_hidden_tags", "on", NULL), STORE_OK);
 	CU_ASSERT_EQUAL(status("hidden-tags", NULL), STORE_RULE_PASS);

@@ -88,6 +88,44 @@ static void test_persisted(void)
 	free(path);
 }
 
+/* The failure count itself survives a restart, not only a lock-out: 1 or 2 failures, a new
+ * handle, and the third failure locks. */
+static void test_count_persisted(void)
+{
+	char *dir = NULL, *path = NULL, err[256];
+	struct store *st = tu_store_new(&dir, &path);
+	int64_t now = store_now_ms();
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(st);
+	store_close(st);
+	for (uint32_t before = 1; before <= 2; before++) {
+		struct store_lockout lo, back;
+		struct store *h = NULL;
+		char name[32];
+
+		snprintf(name, sizeof(name), "wui:user%u", before);
+		CU_ASSERT_EQUAL_FATAL(store_open(&h, path, err, sizeof(err)), STORE_OK);
+		store_lockout_init(&lo);
+		for (uint32_t i = 0; i < before; i++)
+			CU_ASSERT_FALSE(store_lockout_fail(&lo, now));
+		CU_ASSERT_EQUAL(store_lockout_save(h, name, &lo), STORE_OK);
+		store_close(h);
+		/* the restart */
+		CU_ASSERT_EQUAL_FATAL(store_open(&h, path, err, sizeof(err)), STORE_OK);
+		CU_ASSERT_EQUAL(store_lockout_load(&back, h, name), STORE_OK);
+		CU_ASSERT_EQUAL(back.failures, before);
+		CU_ASSERT_FALSE(store_lockout_active(&back, now, NULL));
+		for (uint32_t i = before; i + 1 < STORE_LOCKOUT_THRESHOLD; i++)
+			CU_ASSERT_FALSE(store_lockout_fail(&back, now));
+		CU_ASSERT_TRUE(store_lockout_fail(&back, now)); /* the third in all locks */
+		CU_ASSERT_TRUE(store_lockout_active(&back, now + 1000, NULL));
+		store_close(h);
+	}
+	tu_rmtree(dir);
+	free(dir);
+	free(path);
+}
+
 int main(void)
 {
 	CU_pSuite s;
@@ -97,5 +135,6 @@ int main(void)
 	CU_add_test(s, "pin", test_pin);
 	CU_add_test(s, "doubling", test_doubling);
 	CU_add_test(s, "persisted", test_persisted);
+	CU_add_test(s, "failure count persisted before a lock-out", test_count_persisted);
 	return tu_run();
 }

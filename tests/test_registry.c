@@ -185,6 +185,12 @@ static void test_string(void)
 	expect("keyboard_lock_emergency", "112,", STORE_E_VALUE, NULL);
 	expect("keyboard_lock_emergency", "11a", STORE_E_VALUE, NULL);
 	expect("keyboard_lock_emergency", "112, 110", STORE_E_VALUE, NULL);
+	/* one number has at most 32 dial characters */
+	expect("keyboard_lock_emergency", "12345678901234567890123456789012", STORE_OK, NULL);
+	expect("keyboard_lock_emergency", "112,+2345678901234567890123456789012", STORE_OK, NULL);
+	expect("keyboard_lock_emergency", "123456789012345678901234567890123", STORE_E_VALUE, NULL);
+	expect("keyboard_lock_emergency", "112,+23456789012345678901234567890123", STORE_E_VALUE,
+	       NULL);
 }
 
 static void test_secret_values(void)
@@ -341,7 +347,7 @@ static void test_bad_profiles(void)
 	bad_profile("admin_mode = @random\n", "@random is only for secrets");
 	bad_profile("just words\n", "p.conf:1: expected 'key = value'");
 	bad_profile("@lock nothing_here\n", "p.conf:1: unknown setting 'nothing_here'");
-	bad_profile("http_scheme = digest\n", "Digest authentication needs");
+	bad_profile("http_port = 443\n", "must differ");
 	bad_profile("enable_keyboard_lock = on\n", "needs a PIN");
 	bad_profile("admin_mode_password = 12\n", "admin_mode_password: length 2");
 	{

@@ -190,6 +190,18 @@ static void test_consistency(void)
 	expect_inconsistent("http_port", "must differ", "http_port", "443", NULL);
 	expect_inconsistent("tr69_cr_port", "connection request port", "tr69_cr_port", "443",
 			    NULL);
+	/* the http listener's port too, while it is open; https only or off frees it */
+	expect_inconsistent("tr69_cr_port", "connection request port", "tr69_cr_port", "80", NULL);
+	expect_inconsistent("tr69_cr_port", "connection request port", "webserver_type", "http",
+			    "tr69_cr_port", "80", NULL);
+	expect_inconsistent("http_port", "connection request port", "http_port", "7547", NULL);
+	CU_ASSERT_EQUAL(tu_set(st, "webserver_type", "https", "tr69_cr_port", "80", NULL), STORE_OK);
+	expect_value("tr69_cr_port", "80");
+	expect_inconsistent("tr69_cr_port", "connection request port", "webserver_type", "http",
+			    NULL);
+	CU_ASSERT_EQUAL(tu_set(st, "webserver_type", "off", "tr69_cr_port", "443", NULL), STORE_OK);
+	CU_ASSERT_EQUAL(tu_set(st, "webserver_type", "http_https", "tr69_cr_port", "7547", NULL),
+			STORE_OK);
 	expect_inconsistent("enable_keyboard_lock", "needs a PIN", "enable_keyboard_lock", "on",
 			    NULL);
 	expect_value("http_scheme", "basic");
