@@ -384,11 +384,50 @@ int store_audit_head(uint64_t *out, struct store *st);
 /* A file descriptor that becomes readable when any process commits to the store. Every
  * committer writes the store's "-feed" companion file (created 0600 when missing) after its
  * commit is visible; this is an inotify watch on that file. Owned by st; do not close it.
- * Level-triggered: call store_feed_drain() after it became readable, then store_audit_since().
+ * Level-triggered: call store_feed_follow() (or store_feed_drain(), then store_audit_since())
+ * after it became readable.
  * -1 with an error on failure. */
 int store_feed_fd(struct store *st);
 /* Consumes pending notifications without blocking. Returns the number of relevant events. */
 int store_feed_drain(struct store *st);
+
+/* Following changes: one audit entry as store_feed_follow() hands it to a follower. Everything it
+ * points to is owned by the store and valid during the callback only; the rows are the
+ * registry's own (static). */
+struct store_change {
+	uint64_t seq;
+	int64_t time_ms;         /* Unix ms */
+	enum store_action action;
+	enum store_source source;
+	bool both_layers;        /* SET written to running and saved */
+	const char *principal;   /* never NULL */
+	const struct store_setting *const *settings; /* the settings the entry names, in its order */
+	size_t count;            /* number of settings */
+	size_t unknown;          /* names no registry row has any more (a setting since removed, or a
+	                            newer phonesec's): skipped, counted here */
+};
+
+/* Called once per entry, oldest first. It runs outside any read transaction of the store's own
+ * (one the caller holds around store_feed_follow() stays held), so it may write to st. */
+typedef void (*store_feed_fn)(void *arg, const struct store_change *change);
+
+/* Follows the change feed from the caller's position *seq (the last sequence it handled; at start
+ * store_audit_head()): drains the feed fd (store_feed_drain(), so a commit from here on makes it
+ * readable again), then hands fn each entry after *seq, advancing *seq to it before the call. The
+ * head and the first entries are read in one read transaction, ended before fn runs; further
+ * entries are read in batches, so memory stays bounded however far the caller is behind. A
+ * commit made while entries are handed (by fn too) is handed by this call or, once the fd turned
+ * readable again, by the next one: never twice, never lost.
+ * Fell behind: when entries after *seq are no longer kept (the log keeps the last 10,000), or
+ * *seq is past the head (another store file was put in place), fn is not called for the missing
+ * ones; *resync receives a snapshot read in the same read transaction as the head, *seq becomes
+ * its head_seq, and the call returns STORE_OK. Rows whose changed_seq is above the old position
+ * changed since (the last change of each, by row->source); anything else the caller derives
+ * from the settings must be re-read from it. Free it with store_snapshot_free(). Otherwise
+ * *resync is NULL. On an error (message on st), *seq names the last entry handed and the next
+ * call goes on from there. resync must not be NULL; fn may be NULL (only *seq advances). */
+int store_feed_follow(uint64_t *seq, struct store_snapshot **resync, struct store *st,
+		      store_feed_fn fn, void *arg);
 
 /* ------------------------------------------------------------------------------------------- */
 /* Compliance: the guide's checklist computed from the settings.                               */
