@@ -47,7 +47,7 @@ enum store_err {
 	STORE_E_EXISTS = -12,       /* create: the store already exists */
 	STORE_E_NOT_FOUND = -13,    /* open: no store at that path */
 	STORE_E_SCHEMA = -14,       /* the store was written by a newer phonesec */
-	STORE_E_PROFILE = -15,      /* a factory profile file is unreadable or invalid */
+	STORE_E_PROFILE = -15,      /* a factory profile or configuration file is unreadable or invalid */
 	STORE_E_DENIED = -16,       /* verification failed (wrong secret) */
 };
 
@@ -428,6 +428,36 @@ typedef void (*store_feed_fn)(void *arg, const struct store_change *change);
  * call goes on from there. resync must not be NULL; fn may be NULL (only *seq advances). */
 int store_feed_follow(uint64_t *seq, struct store_snapshot **resync, struct store *st,
 		      store_feed_fn fn, void *arg);
+
+/* ------------------------------------------------------------------------------------------- */
+/* Configuration files (backup/restore: the CLI's export/import, TR-069's "3 Vendor             */
+/* Configuration File", the web UI): the factory profiles' format.                              */
+
+/* Largest configuration file store_config_import() accepts, bytes. */
+#define STORE_CONFIG_MAX (64u * 1024u)
+
+/* Writes the running values of every setting that is neither a secret nor read-only as
+ * "key = value" lines, in registry order, after two '#' comment lines, then the provider locks
+ * as "@lock key..." and "@unlock key..." lines (every setting that is not read-only, so an
+ * import restores the locks exactly). Secrets are never exported. *text is malloc'd; the caller
+ * frees it. All of it is read in one read transaction (one state of the store). */
+int store_config_export(char **text, struct store *st);
+
+/* Applies a configuration file: text of len bytes (at most STORE_CONFIG_MAX, no NUL byte), lines
+ * "key = value" (secrets may be given in clear and are stored as always), "@lock key..." and
+ * "@unlock key..." (provider locks), blank lines and lines starting with '#'. Blanks around keys
+ * and values and a trailing CR are ignored. Settings not named keep their values. Everything
+ * goes through ONE transaction of who (flags STORE_TXN_RUNNING or STORE_TXN_BOTH): each value
+ * checked, the whole set checked for consistency, one audit entry (plus the lock entries);
+ * nothing changes on any error. Refused for STORE_ROLE_SUBSCRIBER with STORE_E_LOCKED: the desk
+ * user may not import (a file sets any setting and the locks). Errors: STORE_E_PROFILE (too
+ * large, NUL byte, a line that is no statement or longer than 1024 bytes, a key or lock given
+ * twice), the setting's code (STORE_E_UNKNOWN, _NOT_WRITABLE, _TYPE, _VALUE, _INCONSISTENT) or a
+ * store error; store_errmsg(st) says which, as "line N: ..." when a line is to blame, and never
+ * holds a secret's value. On STORE_OK and seq non-NULL, *seq is as for store_txn_commit() (0
+ * when the file changed nothing). */
+int store_config_import(uint64_t *seq, struct store *st, const char *text, size_t len,
+			unsigned flags, const struct store_actor *who);
 
 /* ------------------------------------------------------------------------------------------- */
 /* Compliance: the guide's checklist computed from the settings.                               */

@@ -19,3 +19,7 @@ EXTRA_DIST += tests/proc.sh
 unit_tests += tests/test_follow
 check_PROGRAMS += tests/test_follow
 tests_test_follow_LDADD = $(TEST_LIBS)
+# store_config_export / store_config_import: configuration files
+unit_tests += tests/test_config
+check_PROGRAMS += tests/test_config
+tests_test_config_LDADD = $(TEST_LIBS)
