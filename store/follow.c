@@ -81,8 +81,11 @@ int store_feed_follow(uint64_t *seq, struct store_snapshot **resync, struct stor
 		rc = store_audit_since(&e, &n, st, *seq, FOLLOW_BATCH);
 		if (rc)
 			goto out;
-		if (!first && n == 0)
+		if (!first && n == 0) {
+			store_audit_free(e, n);
+			e = NULL;
 			break; /* the last batch was full and nothing came after it */
+		}
 		/* sequences have no gaps (AUTOINCREMENT, rolled back with a failed commit): a
 		 * first entry past *seq + 1 means the ones between were trimmed */
 		if (n == 0 || e[0].seq != *seq + 1) {
