@@ -10,9 +10,6 @@
 #include "internal.h"
 #include "log.h"
 
-/* Audit entries read per query; the loop goes on until the feed is drained. */
-#define AGENT_NOTIFY_BATCH 64
-
 static const oid agent_notify_trap_oid[] = { 1, 3, 6, 1, 6, 3, 1, 1, 4, 1, 0 }; /* snmpTrapOID.0 */
 
 static void agent_notify_add_oid(netsnmp_variable_list **vars, const oid *name, size_t len,
@@ -66,27 +63,18 @@ static void agent_notify_compliance(bool hardened, uint64_t seq)
 	log_msg(LOG_INFO, "notification psComplianceChanged: %s", hardened ? "hardened" : "not hardened");
 }
 
-/* Sends one psSettingChanged per key of a comma-separated list (bounded by the registry). */
-static void agent_notify_keys(const struct store_audit_entry *e)
+/* One audit entry: psSettingChanged per changed setting. Save and lock changes leave the running
+ * values as they are. */
+static void agent_notify_change(void *arg, const struct store_change *c)
 {
-	const char *p = e->keys;
+	bool *values_changed = arg;
 
-	while (p && *p) {
-		const char *end = strchr(p, ',');
-		size_t n = end ? (size_t)(end - p) : strlen(p);
-		char key[64];
-
-		if (n > 0 && n < sizeof(key)) {
-			const struct store_setting *s;
-
-			memcpy(key, p, n);
-			key[n] = '\0';
-			s = store_registry_find(key);
-			if (s)
-				agent_notify_setting(s, e->source, e->seq);
-		}
-		p = end ? end + 1 : NULL;
-	}
+	if (c->action == STORE_ACT_SAVE || c->action == STORE_ACT_LOCK ||
+	    c->action == STORE_ACT_UNLOCK)
+		return;
+	for (size_t i = 0; i < c->count; i++)
+		agent_notify_setting(c->settings[i], c->source, c->seq);
+	*values_changed = true;
 }
 
 /* Current verdict; -1 on a store error. */
@@ -99,33 +87,26 @@ static int agent_notify_hardened(struct agent *ag)
 
 void agent_notify_process(struct agent *ag)
 {
+	struct store_snapshot *resync = NULL;
 	bool values_changed = false;
 	uint64_t last = ag->feed_seq;
 
-	/* drained first: a commit after this point makes the fd readable again */
-	store_feed_drain(ag->st);
 	agent_cache_invalidate(ag);
-	for (;;) {
-		struct store_audit_entry *e = NULL;
-		size_t n = 0;
-
-		if (store_audit_since(&e, &n, ag->st, ag->feed_seq, AGENT_NOTIFY_BATCH) !=
-		    STORE_OK) {
-			log_msg(LOG_ERR, "change feed: %s", store_errmsg(ag->st));
-			return;
-		}
-		for (size_t i = 0; i < n; i++) {
-			/* Save and lock changes leave the running values as they are. */
-			if (e[i].action != STORE_ACT_SAVE && e[i].action != STORE_ACT_LOCK &&
-			    e[i].action != STORE_ACT_UNLOCK) {
-				agent_notify_keys(&e[i]);
+	if (store_feed_follow(&ag->feed_seq, &resync, ag->st, agent_notify_change,
+			      &values_changed) != STORE_OK)
+		log_msg(LOG_ERR, "change feed: %s", store_errmsg(ag->st));
+	if (resync) {
+		/* the entries since the last one handled are no longer kept: each setting changed
+		 * since then is notified once, with the source of its last change */
+		log_msg(LOG_WARNING, "change feed: fell behind the audit log, %llu -> %llu",
+			(unsigned long long)last, (unsigned long long)ag->feed_seq);
+		for (size_t i = 0; i < resync->count; i++)
+			if (resync->rows[i].changed_seq > last) {
+				agent_notify_setting(resync->rows[i].setting, resync->rows[i].source,
+						     resync->rows[i].changed_seq);
 				values_changed = true;
 			}
-			ag->feed_seq = e[i].seq;
-		}
-		store_audit_free(e, n);
-		if (n < AGENT_NOTIFY_BATCH)
-			break;
+		store_snapshot_free(resync);
 	}
 	if (values_changed) {
 		int h = agent_notify_hardened(ag);

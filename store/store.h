@@ -47,7 +47,7 @@ enum store_err {
 	STORE_E_EXISTS = -12,       /* create: the store already exists */
 	STORE_E_NOT_FOUND = -13,    /* open: no store at that path */
 	STORE_E_SCHEMA = -14,       /* the store was written by a newer phonesec */
-	STORE_E_PROFILE = -15,      /* a factory profile file is unreadable or invalid */
+	STORE_E_PROFILE = -15,      /* a factory profile or configuration file is unreadable or invalid */
 	STORE_E_DENIED = -16,       /* verification failed (wrong secret) */
 };
 
@@ -393,11 +393,80 @@ int store_audit_head(uint64_t *out, struct store *st);
 /* A file descriptor that becomes readable when any process commits to the store. Every
  * committer writes the store's "-feed" companion file (created 0600 when missing) after its
  * commit is visible; this is an inotify watch on that file. Owned by st; do not close it.
- * Level-triggered: call store_feed_drain() after it became readable, then store_audit_since().
+ * Level-triggered: call store_feed_follow() (or store_feed_drain(), then store_audit_since())
+ * after it became readable.
  * -1 with an error on failure. */
 int store_feed_fd(struct store *st);
 /* Consumes pending notifications without blocking. Returns the number of relevant events. */
 int store_feed_drain(struct store *st);
+
+/* Following changes: one audit entry as store_feed_follow() hands it to a follower. Everything it
+ * points to is owned by the store and valid during the callback only; the rows are the
+ * registry's own (static). */
+struct store_change {
+	uint64_t seq;
+	int64_t time_ms;         /* Unix ms */
+	enum store_action action;
+	enum store_source source;
+	bool both_layers;        /* SET written to running and saved */
+	const char *principal;   /* never NULL */
+	const struct store_setting *const *settings; /* the settings the entry names, in its order */
+	size_t count;            /* number of settings */
+	size_t unknown;          /* names no registry row has any more (a setting since removed, or a
+	                            newer phonesec's): skipped, counted here */
+};
+
+/* Called once per entry, oldest first. It runs outside any read transaction of the store's own
+ * (one the caller holds around store_feed_follow() stays held), so it may write to st. */
+typedef void (*store_feed_fn)(void *arg, const struct store_change *change);
+
+/* Follows the change feed from the caller's position *seq (the last sequence it handled; at start
+ * store_audit_head()): drains the feed fd (store_feed_drain(), so a commit from here on makes it
+ * readable again), then hands fn each entry after *seq, advancing *seq to it before the call. The
+ * head and the first entries are read in one read transaction, ended before fn runs; further
+ * entries are read in batches, so memory stays bounded however far the caller is behind. A
+ * commit made while entries are handed (by fn too) is handed by this call or, once the fd turned
+ * readable again, by the next one: never twice, never lost.
+ * Fell behind: when entries after *seq are no longer kept (the log keeps the last 10,000), or
+ * *seq is past the head (another store file was put in place), fn is not called for the missing
+ * ones; *resync receives a snapshot read in the same read transaction as the head, *seq becomes
+ * its head_seq, and the call returns STORE_OK. Rows whose changed_seq is above the old position
+ * changed since (the last change of each, by row->source); anything else the caller derives
+ * from the settings must be re-read from it. Free it with store_snapshot_free(). Otherwise
+ * *resync is NULL. On an error (message on st), *seq names the last entry handed and the next
+ * call goes on from there. resync must not be NULL; fn may be NULL (only *seq advances). */
+int store_feed_follow(uint64_t *seq, struct store_snapshot **resync, struct store *st,
+		      store_feed_fn fn, void *arg);
+
+/* ------------------------------------------------------------------------------------------- */
+/* Configuration files (backup/restore: the CLI's export/import, TR-069's "3 Vendor             */
+/* Configuration File", the web UI): the factory profiles' format.                              */
+
+/* Largest configuration file store_config_import() accepts, bytes. */
+#define STORE_CONFIG_MAX (64u * 1024u)
+
+/* Writes the running values of every setting that is neither a secret nor read-only as
+ * "key = value" lines, in registry order, after two '#' comment lines, then the provider locks
+ * as "@lock key..." and "@unlock key..." lines (every setting that is not read-only, so an
+ * import restores the locks exactly). Secrets are never exported. *text is malloc'd; the caller
+ * frees it. All of it is read in one read transaction (one state of the store). */
+int store_config_export(char **text, struct store *st);
+
+/* Applies a configuration file: text of len bytes (at most STORE_CONFIG_MAX, no NUL byte), lines
+ * "key = value" (secrets may be given in clear and are stored as always), "@lock key..." and
+ * "@unlock key..." (provider locks), blank lines and lines starting with '#'. Blanks around keys
+ * and values and a trailing CR are ignored. Settings not named keep their values. Everything
+ * goes through ONE transaction of who (flags STORE_TXN_RUNNING or STORE_TXN_BOTH): each value
+ * checked, the whole set checked for consistency, one audit entry (plus the lock entries);
+ * nothing changes on any error. Refused for STORE_ROLE_SUBSCRIBER with STORE_E_LOCKED: the desk
+ * user may not import (a file sets any setting and the locks). Errors: STORE_E_PROFILE (too
+ * large, NUL byte, a line that is no statement or longer than 1024 bytes, a key or lock given
+ * twice), the setting's code (STORE_E_UNKNOWN, _NOT_WRITABLE, _TYPE, _VALUE, _INCONSISTENT) or a
+ * store error; store_errmsg(st) says which, as "line N: ..." when a line is to blame, and never
+ * holds a secret's value. On STORE_OK and seq non-NULL, *seq is as for store_txn_commit() (0
+ * when the file changed nothing). */
+int store_config_import(uint64_t *seq, struct store *st, const char *text, size_t len,
+			unsigned flags, const struct store_actor *who);
 
 /* ------------------------------------------------------------------------------------------- */
 /* Compliance: the guide's checklist computed from the settings.                               */

@@ -111,14 +111,19 @@ q inform-xml -1 | grep -q '<EventCode>M Upload</EventCode><CommandKey>ul-1</Comm
 "$CLI" -s "$ST" --json list > "$T/list.json" || fail "CLI list"
 python3 - "$T/files/up.cfg.uploaded" "$T/list.json" <<'EOF' || fail "uploaded file differs from the store"
 import json, sys
-up = {}
+up, locks = {}, {}
 for line in open(sys.argv[1]):
     line = line.strip()
     if not line or line.startswith("#"):
         continue
+    if line.startswith("@"):
+        word, *keys = line.split()
+        locks.update({k: word == "@lock" for k in keys})
+        continue
     k, v = line.split("=", 1)
     up[k.strip()] = v.strip()
 rows = json.load(open(sys.argv[2]))
+assert locks == {r["key"]: r["locked"] for r in rows}, "locks differ"
 want = {r["key"]: r["value"] for r in rows if r["type"] != "secret"}
 secrets = {r["key"] for r in rows if r["type"] == "secret"}
 assert not secrets & set(up), "secret keys uploaded: %s" % (secrets & set(up))

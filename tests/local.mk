@@ -15,3 +15,11 @@ tests_test_concurrency_LDADD = $(TEST_LIBS)
 tests_test_crash_LDADD = $(TEST_LIBS)
 tests_test_corrupt_LDADD = $(TEST_LIBS)
 EXTRA_DIST += tests/proc.sh
+# store_feed_follow: following the change feed
+unit_tests += tests/test_follow
+check_PROGRAMS += tests/test_follow
+tests_test_follow_LDADD = $(TEST_LIBS)
+# store_config_export / store_config_import: configuration files
+unit_tests += tests/test_config
+check_PROGRAMS += tests/test_config
+tests_test_config_LDADD = $(TEST_LIBS)

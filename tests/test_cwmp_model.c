@@ -735,6 +735,9 @@ static void test_objects(void)
 
 /* ------------------------------------------------------------------------------- config file */
 
+/* The Download/Upload path over the store's configuration files (their own tests are in
+ * tests/test_config.c): the export as uploaded, an import as the ACS (source tr069, both layers)
+ * and the store's errors as CWMP faults. */
 static void test_export_import(void)
 {
 	char *text = NULL, *again = NULL;
@@ -746,10 +749,9 @@ static void test_export_import(void)
 	CU_ASSERT_EQUAL(cwmp_model_export(model, &text), 0);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(text);
 	CU_ASSERT_PTR_NOT_NULL(strstr(text, "http_port = 8080\n"));
-	CU_ASSERT_PTR_NULL(strstr(text, "admin_mode_password"));
 	CU_ASSERT_PTR_NULL(strstr(text, "Secret-Admin-9"));
 
-	/* into a fresh store: same export afterwards, one audit entry from tr069 */
+	/* into a fresh store: same export afterwards, entries from tr069 to both layers */
 	fresh();
 	uint64_t h0 = 0, h1 = 0;
 	store_audit_head(&h0, st);
@@ -758,23 +760,27 @@ static void test_export_import(void)
 		fprintf(stderr, "\nimport: %s\n", cwmp_model_errmsg(model));
 	CU_ASSERT_EQUAL(rc, 0);
 	store_audit_head(&h1, st);
-	CU_ASSERT_EQUAL(h1, h0 + 1);
+	CU_ASSERT(h1 > h0);
 	struct store_audit_entry *e = NULL;
 	size_t n = 0;
-	CU_ASSERT_EQUAL(store_audit_last(&e, &n, st, 1), STORE_OK);
-	CU_ASSERT_EQUAL_FATAL(n, 1);
-	CU_ASSERT_EQUAL(e[0].source, STORE_SRC_TR069);
-	CU_ASSERT_TRUE(e[0].both_layers);
+	CU_ASSERT_EQUAL(store_audit_since(&e, &n, st, h0, 10), STORE_OK);
+	CU_ASSERT(n >= 1);
+	for (size_t i = 0; i < n; i++) {
+		CU_ASSERT_EQUAL(e[i].source, STORE_SRC_TR069);
+		CU_ASSERT_STRING_EQUAL(e[i].principal, "https://acs.example.net/cwmp");
+		CU_ASSERT(e[i].action != STORE_ACT_SET || e[i].both_layers);
+	}
 	store_audit_free(e, n);
+	CU_ASSERT_STRING_EQUAL(setting("http_port"), "8080");
 	CU_ASSERT_EQUAL(cwmp_model_export(model, &again), 0);
 	CU_ASSERT_STRING_EQUAL(again, text);
 	free(again);
+	free(text);
 
-	/* a bad file changes nothing */
+	/* whatever is wrong with the file is 9018, nothing changes, the message names the line */
 	static const char *const bad[] = {
 		"http_port = 81\ncolour = blue\n",
 		"http_port = 81\nhttp_port = 82\n",
-		"http_port = 81\nwebserver_type = sometimes\n",
 		"http_port = 443\n", /* same as https_port while both are open: inconsistent */
 		"http_port 81\n",
 	};
@@ -784,28 +790,18 @@ static void test_export_import(void)
 		CU_ASSERT_STRING_EQUAL(setting("http_port"), "8080");
 	}
 	CU_ASSERT_PTR_NOT_NULL(strstr(cwmp_model_errmsg(model), "line 1"));
-	/* secrets may come in clear */
-	const char *sec = "keyboard_lock_pw = 4711\nenable_keyboard_lock = on\n";
-	CU_ASSERT_EQUAL(cwmp_model_import(model, sec, strlen(sec), "acs"), 0);
-	CU_ASSERT_EQUAL(store_secret_verify(st, "keyboard_lock_pw", "4711"), STORE_OK);
-	free(text);
-
-	/* a backup restored on the same phone: the file repeats the web user's name without the
-	 * password it cannot carry, and the password stays bound to that name */
-	CU_ASSERT_EQUAL(tu_set(st, "http_user", "desk", "http_pass", "Desk-Pass-1", NULL), STORE_OK);
-	CU_ASSERT_EQUAL(cwmp_model_export(model, &text), 0);
-	CU_ASSERT_PTR_NOT_NULL_FATAL(strstr(text, "http_user = desk\n"));
-	rc = cwmp_model_import(model, text, strlen(text), "acs");
-	if (rc)
-		fprintf(stderr, "\nrestore: %s\n", cwmp_model_errmsg(model));
-	CU_ASSERT_EQUAL(rc, 0);
-	CU_ASSERT_EQUAL(store_secret_verify(st, "http_pass", "Desk-Pass-1"), STORE_OK);
-	/* another name without its password is still refused */
-	const char *other = "http_user = someone\n";
-	CU_ASSERT_EQUAL(cwmp_model_import(model, other, strlen(other), "acs"),
+	char *big = calloc(1, CWMP_MODEL_IMPORT_MAX + 2);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(big);
+	memset(big, '#', CWMP_MODEL_IMPORT_MAX + 1);
+	CU_ASSERT_EQUAL(cwmp_model_import(model, big, CWMP_MODEL_IMPORT_MAX + 1, "acs"),
 			CWMP_FAULT_FILE_CORRUPTED);
-	CU_ASSERT_STRING_EQUAL(setting("http_user"), "desk");
-	free(text);
+	free(big);
+	/* the ACS sets provider locks */
+	const char *lock = "@lock web_logout_timer\n";
+	bool locked = false;
+	CU_ASSERT_EQUAL(cwmp_model_import(model, lock, strlen(lock), "acs"), 0);
+	CU_ASSERT_EQUAL(store_lock_get(&locked, st, "web_logout_timer"), STORE_OK);
+	CU_ASSERT_TRUE(locked);
 }
 
 /* The change log for a Vendor Log File upload: every change, oldest first, never a value. */

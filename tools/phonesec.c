@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "cli_config.h"
 
 static int cmd_help(struct cli *cli, int argc, char **argv);
 
@@ -123,6 +124,7 @@ static const struct cli_command commands[] = {
 		.help = "Reads one line from stdin (asked without echo on a terminal) and checks it against\n"
 			"the secret KEY. Exit 0 on a match, 1 otherwise.\n",
 	},
+	CLI_CONFIG_COMMANDS
 	{
 		.name = "help", .run = cmd_help, .synopsis = "[COMMAND]",
 		.summary = "show help for phonesec or a command",

@@ -40,7 +40,6 @@
 #define CWMPD_SCHED_STATE "cwmp.schedules"          /* pending ScheduleInform requests */
 #define CWMPD_MAX_SCHEDULES 16               /* pending ScheduleInform requests */
 #define CWMPD_CLOCK_STEP_MS 2000             /* a wall-clock jump this large replans periodic */
-#define CWMPD_AUDIT_BATCH 256
 #define CWMPD_ACTIVE_DELAY_MS 500            /* active notification: batch changes this long */
 
 /* What the two threads share, under lock. */
@@ -1108,80 +1107,81 @@ static void cwmpd_key_changed(struct cwmpd *d, const char *key)
 	}
 }
 
+/* What a wake-up of the change feed found, acted on once after the entries were handed. */
+struct cwmpd_feed {
+	struct cwmpd *d;
+	bool periodic, acs, cr_port, cr_by_acs;
+};
+
+/* One changed setting of an entry (or of a resync snapshot) by source src. */
+static void cwmpd_feed_key(struct cwmpd_feed *f, const struct store_setting *s,
+			   enum store_source src)
+{
+	if (!strncmp(s->key, "tr69_periodic_", 14))
+		f->periodic = true;
+	if (!strcmp(s->key, "tr69_acs_url") || !strcmp(s->key, "tr69_enable"))
+		f->acs = true;
+	if (!strcmp(s->key, "tr69_cr_port")) {
+		f->cr_port = true;
+		f->cr_by_acs = src == STORE_SRC_TR069;
+	}
+	/* the ACS's own changes are not notified back (TR-069 A.3.2.4) */
+	if (src != STORE_SRC_TR069)
+		cwmpd_key_changed(f->d, s->key);
+}
+
+/* One audit entry (store_feed_follow's callback; no read is held, so the queue may be written). */
+static void cwmpd_feed_change(void *arg, const struct store_change *c)
+{
+	struct cwmpd_feed *f = arg;
+	struct cwmpd *d = f->d;
+
+	log_msg(LOG_DEBUG, "cwmp: change %llu by %s: %zu setting(s)", (unsigned long long)c->seq,
+		store_source_name(c->source) ? store_source_name(c->source) : "?", c->count);
+	for (size_t i = 0; i < c->count; i++)
+		cwmpd_feed_key(f, c->settings[i], c->source);
+	if (c->action == STORE_ACT_FACTORY && c->source != STORE_SRC_TR069) {
+		cwmpd_factory_reset_seen(d);
+		d->want = true;
+	} else if (c->action == STORE_ACT_FACTORY) {
+		/* ours (cwmpd_on_done wrote the queue after it) or the ACS's through
+		 * another program: the next save writes the queue in any case */
+		pthread_mutex_lock(&d->sh.lock);
+		cwmpd_forget_saved_locked(d);
+		pthread_mutex_unlock(&d->sh.lock);
+	}
+}
+
 static void cwmpd_on_feed(evutil_socket_t fd, short what, void *arg)
 {
 	struct cwmpd *d = arg;
-	struct store_audit_entry *e = NULL;
-	size_t n = 0;
-	bool periodic = false, acs = false, cr_port = false, cr_by_acs = false;
-	uint64_t head = 0;
+	struct cwmpd_feed f = { .d = d };
+	struct store_snapshot *resync = NULL;
+	uint64_t last = d->audit_seq;
 
-	/* The watch wakes us for every write in the store's folder (WAL, our own ones too); only
-	 * a commit's "-feed" signal counts. */
-	if (store_feed_drain(d->st) <= 0)
-		return;
 	/* Most commits are our own state writes (queue, transfer records), which add no audit
-	 * entry: the head alone tells whether there is anything to read. The head and the first
-	 * batch are read in one transaction; handling an entry may write (the event queue). */
-	bool first = true;
-	if (store_read_begin(d->st) || store_audit_head(&head, d->st)) {
-		store_read_end(d->st);
+	 * entry and wake nobody; the call reads the head first and the entries only past it. */
+	if (store_feed_follow(&d->audit_seq, &resync, d->st, cwmpd_feed_change, &f))
 		log_msg(LOG_ERR, "cwmp: reading the audit log failed: %s", store_errmsg(d->st));
-		return;
+	if (resync) {
+		/* the entries since the last one handled are no longer kept: each setting changed
+		 * since then counts as changed once, by the source of its last change (a factory
+		 * reset among them is not seen) */
+		log_msg(LOG_WARNING, "cwmp: fell behind the audit log, %llu -> %llu",
+			(unsigned long long)last, (unsigned long long)d->audit_seq);
+		for (size_t i = 0; i < resync->count; i++)
+			if (resync->rows[i].changed_seq > last)
+				cwmpd_feed_key(&f, resync->rows[i].setting, resync->rows[i].source);
+		store_snapshot_free(resync);
 	}
-	if (head <= d->audit_seq) {
-		store_read_end(d->st);
+	if (d->audit_seq == last)
 		return;
-	}
-	do {
-		int rc = store_audit_since(&e, &n, d->st, d->audit_seq, CWMPD_AUDIT_BATCH);
-		if (first)
-			store_read_end(d->st);
-		first = false;
-		if (rc) {
-			log_msg(LOG_ERR, "cwmp: reading the audit log failed: %s", store_errmsg(d->st));
-			return;
-		}
-		for (size_t i = 0; i < n; i++) {
-			d->audit_seq = e[i].seq;
-			log_msg(LOG_DEBUG, "cwmp: change %llu by %s: %s", (unsigned long long)e[i].seq,
-				store_source_name(e[i].source) ? store_source_name(e[i].source) : "?",
-				e[i].keys);
-			char keys[4096];
-			snprintf(keys, sizeof(keys), "%s", e[i].keys);
-			for (char *save = NULL, *k = strtok_r(keys, ",", &save); k;
-			     k = strtok_r(NULL, ",", &save)) {
-				if (!strncmp(k, "tr69_periodic_", 14))
-					periodic = true;
-				if (!strcmp(k, "tr69_acs_url") || !strcmp(k, "tr69_enable"))
-					acs = true;
-				if (!strcmp(k, "tr69_cr_port")) {
-					cr_port = true;
-					cr_by_acs = e[i].source == STORE_SRC_TR069;
-				}
-				/* the ACS's own changes are not notified back (TR-069 A.3.2.4) */
-				if (e[i].source != STORE_SRC_TR069)
-					cwmpd_key_changed(d, k);
-			}
-			if (e[i].action == STORE_ACT_FACTORY && e[i].source != STORE_SRC_TR069) {
-				cwmpd_factory_reset_seen(d);
-				d->want = true;
-			} else if (e[i].action == STORE_ACT_FACTORY) {
-				/* ours (cwmpd_on_done wrote the queue after it) or the ACS's through
-				 * another program: the next save writes the queue in any case */
-				pthread_mutex_lock(&d->sh.lock);
-				cwmpd_forget_saved_locked(d);
-				pthread_mutex_unlock(&d->sh.lock);
-			}
-		}
-		store_audit_free(e, n);
-	} while (n == CWMPD_AUDIT_BATCH);
-	if (acs)
+	if (f.acs)
 		cwmpd_check_acs_url(d, false);
-	if (periodic)
+	if (f.periodic)
 		cwmpd_plan_periodic(d);
-	if (cr_port)
-		cwmpd_cr_port_changed(d, cr_by_acs);
+	if (f.cr_port)
+		cwmpd_cr_port_changed(d, f.cr_by_acs);
 	cwmpd_maybe_start(d);
 	cwmpd_arm(d);
 }

@@ -24,7 +24,6 @@
 #define MODEL_STATE_PROVISIONING "cwmp.provisioning_code"
 #define MODEL_STATE_WUI_ACCESS "cwmp.wui_access"
 #define MODEL_STATE_ATTR "cwmp.attr."
-#define MODEL_IMPORT_LINE_MAX 1024
 #define MODEL_WUI_KEY "webserver_type"
 
 /* The daemon state the model reads, kept in its read cache. Only the model writes these rows
@@ -1451,40 +1450,35 @@ int cwmp_model_delete_object(struct cwmp_model *m, const char *path)
 
 /* ------------------------------------------------------------------------------- config file */
 
+/* The store's configuration-file errors as CWMP faults: whatever is wrong with the file is 9018,
+ * anything else a failure of the phone (9002). */
+static int model_config_fault(int rc)
+{
+	switch (rc) {
+	case STORE_OK:
+		return 0;
+	case STORE_E_PROFILE:
+	case STORE_E_UNKNOWN:
+	case STORE_E_NOT_WRITABLE:
+	case STORE_E_TYPE:
+	case STORE_E_VALUE:
+	case STORE_E_INCONSISTENT:
+	case STORE_E_LOCKED:
+		return CWMP_FAULT_FILE_CORRUPTED;
+	default:
+		return CWMP_FAULT_INTERNAL;
+	}
+}
+
 int cwmp_model_export(struct cwmp_model *m, char **text)
 {
-	struct store_snapshot *snap = NULL;
-
 	if (!m || !text)
 		return CWMP_FAULT_INTERNAL;
-	*text = NULL;
-	if (store_snapshot_take(&snap, m->st)) {
+	int rc = store_config_export(text, m->st);
+	if (rc) {
 		model_err(m, "%s", store_errmsg(m->st));
-		return CWMP_FAULT_INTERNAL;
+		return rc == STORE_E_NOMEM ? CWMP_FAULT_RESOURCES_EXCEEDED : CWMP_FAULT_INTERNAL;
 	}
-	size_t cap = 256, len = 0;
-	for (size_t i = 0; i < snap->count; i++)
-		cap += strlen(snap->rows[i].setting->key) + strlen(snap->rows[i].running) + 8;
-	char *buf = malloc(cap);
-	if (!buf) {
-		store_snapshot_free(snap);
-		return CWMP_FAULT_RESOURCES_EXCEEDED;
-	}
-	len = (size_t)snprintf(buf, cap,
-			       "# phonesec vendor configuration file (TR-069 \"3 Vendor Configuration "
-			       "File\")\n# key = value; secrets are not exported\n");
-	for (size_t i = 0; i < snap->count && len < cap; i++) {
-		const struct store_row *r = &snap->rows[i];
-		if (r->setting->type == STORE_TYPE_SECRET || (r->setting->flags & STORE_F_READONLY))
-			continue;
-		len += (size_t)snprintf(buf + len, cap - len, "%s = %s\n", r->setting->key, r->running);
-	}
-	store_snapshot_free(snap);
-	if (len >= cap) {
-		free(buf);
-		return CWMP_FAULT_INTERNAL;
-	}
-	*text = buf;
 	return 0;
 }
 
@@ -1552,60 +1546,12 @@ int cwmp_model_export_log(struct cwmp_model *m, char **text)
 
 int cwmp_model_import(struct cwmp_model *m, const char *text, size_t len, const char *principal)
 {
-	struct store_txn *txn = NULL;
-	char line[MODEL_IMPORT_LINE_MAX + 1];
-	unsigned lineno = 0;
-	int fault = 0;
-
 	if (!m || (!text && len))
 		return CWMP_FAULT_INTERNAL;
-	if (len > CWMP_MODEL_IMPORT_MAX) {
-		model_err(m, "configuration file larger than %u bytes", CWMP_MODEL_IMPORT_MAX);
-		return CWMP_FAULT_FILE_CORRUPTED;
-	}
-	if (memchr(text, '\0', len)) {
-		model_err(m, "configuration file contains a NUL byte");
-		return CWMP_FAULT_FILE_CORRUPTED;
-	}
 	struct store_actor who = { STORE_SRC_TR069, STORE_ROLE_ADMIN, principal };
-	int rc = store_txn_begin(&txn, m->st, STORE_TXN_BOTH, &who);
-	if (rc) {
-		model_err(m, "%s", store_strerror(rc));
-		return CWMP_FAULT_INTERNAL;
-	}
-	for (size_t pos = 0; pos < len;) {
-		const char *nl = memchr(text + pos, '\n', len - pos);
-		size_t n = nl ? (size_t)(nl - text - pos) : len - pos;
-		char *key, *value;
-
-		lineno++;
-		if (n > MODEL_IMPORT_LINE_MAX) {
-			model_err(m, "line %u: longer than %d characters", lineno, MODEL_IMPORT_LINE_MAX);
-			fault = CWMP_FAULT_FILE_CORRUPTED;
-			goto out;
-		}
-		memcpy(line, text + pos, n);
-		line[n] = '\0';
-		pos += n + 1;
-		if (cwmp_conf_split_line(line, &key, &value)) {
-			model_err(m, "line %u: expected \"key = value\"", lineno);
-			fault = CWMP_FAULT_FILE_CORRUPTED;
-		} else if (key && store_txn_set(txn, key, value) != STORE_OK) {
-			model_err(m, "line %u: %s", lineno, store_txn_errmsg(txn));
-			fault = CWMP_FAULT_FILE_CORRUPTED;
-		}
-		if (fault)
-			goto out;
-	}
 	model_cache_stale(m);
-	rc = store_txn_commit(txn, NULL);
-	if (rc) {
-		model_err(m, "%s", store_txn_errmsg(txn));
-		fault = store_txn_error_count(txn) ? CWMP_FAULT_FILE_CORRUPTED : CWMP_FAULT_INTERNAL;
-	}
-out:
-	/* the line may have held a secret in clear */
-	explicit_bzero(line, sizeof(line));
-	store_txn_free(txn);
-	return fault;
+	int rc = store_config_import(NULL, m->st, text, len, STORE_TXN_BOTH, &who);
+	if (rc)
+		model_err(m, "%s", store_errmsg(m->st));
+	return model_config_fault(rc);
 }

@@ -57,12 +57,13 @@ size_t cwmp_model_paths_for_key(struct cwmp_model *m, const char *key, const cha
  * 2 active (kept in store state "cwmp.attr.<path>"). SoftwareVersion and ProvisioningCode are
  * always 2, ConnectionRequestURL defaults to 2 (TR-181 activeNotify). 0 for unknown paths. */
 int cwmp_model_notification(struct cwmp_model *m, const char *path);
-/* Vendor configuration file (Download/Upload FileType "3 Vendor Configuration File"):
- * export writes every non-secret setting as "key = value" lines (*text malloc'd; locks and
- * secrets are not exported). import reads the same format (secrets may be given in clear)
- * through ONE store transaction (STORE_TXN_BOTH, source tr069, principal); nothing changes on
- * any error. Both return 0 or a CWMP fault code: 9018 (file corrupted: syntax, unknown key,
- * invalid value or combination; cwmp_model_errmsg() says which), 9002 (store failure). */
+/* Vendor configuration file (Download/Upload FileType "3 Vendor Configuration File"): the
+ * store's configuration file (store_config_export / store_config_import: "key = value" lines,
+ * "@lock"/"@unlock" lines, secrets never exported). export: *text malloc'd. import: ONE store
+ * transaction (STORE_TXN_BOTH, source tr069, administrator role, principal); nothing changes on
+ * any error. Both return 0 or a CWMP fault code: 9018 (file corrupted: too large, syntax, unknown
+ * key, invalid value or combination; cwmp_model_errmsg() says which, with the line), 9002 (store
+ * failure), 9004 (export: out of memory). */
 int cwmp_model_export(struct cwmp_model *m, char **text);
 /* Vendor log file (Upload FileType "4 Vendor Log File", or "2 Vendor Log File" of CWMP 1.0):
  * the last CWMP_MODEL_LOG_ENTRIES entries of the store's audit log, oldest first, one a line:
@@ -74,7 +75,7 @@ int cwmp_model_import(struct cwmp_model *m, const char *text, size_t len, const 
 
 /* ------------------------------------------------------------------ used by rpc.c */
 
-#define CWMP_MODEL_IMPORT_MAX (64u * 1024u)
+#define CWMP_MODEL_IMPORT_MAX STORE_CONFIG_MAX
 
 /* The configuration the model was made with (firmware hook, identity). */
 const struct cwmp_conf *cwmp_model_conf(const struct cwmp_model *m);
