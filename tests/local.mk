@@ -15,3 +15,8 @@ tests_test_concurrency_LDADD = $(TEST_LIBS)
 tests_test_crash_LDADD = $(TEST_LIBS)
 tests_test_corrupt_LDADD = $(TEST_LIBS)
 EXTRA_DIST += tests/proc.sh
+
+# date-time values (store/value.c): every xs:dateTime form in, whole-second UTC out
+unit_tests += tests/test_datetime
+check_PROGRAMS += tests/test_datetime
+tests_test_datetime_LDADD = $(TEST_LIBS)
