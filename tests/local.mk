@@ -20,3 +20,7 @@ EXTRA_DIST += tests/proc.sh
 unit_tests += tests/test_datetime
 check_PROGRAMS += tests/test_datetime
 tests_test_datetime_LDADD = $(TEST_LIBS)
+
+# phonesec-cwmpd's interoperability with real ACSs (date-times, periodic informs, FactoryReset events)
+script_tests += tests/cwmp_interop.sh
+dist_check_SCRIPTS += tests/cwmp_interop.sh
