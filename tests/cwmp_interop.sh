@@ -66,7 +66,7 @@ nb=$(q informs)
 # GenieACS's inform provision, as it sends it in every session; then an offset with a fraction;
 # then a date that does not exist
 queue 010 "{\"rpcs\":[\"$(spv genie-1 PeriodicInformTime dateTime 1970-01-01T15:56:27.404Z)\",\"$(gpv PeriodicInformTime)\",\"$(spv off-2 PeriodicInformTime dateTime 2026-03-01T00:30:00.125+01:00)\",\"$(gpv PeriodicInformTime ParameterKey)\",\"$(spv bad-3 PeriodicInformTime dateTime 2026-02-30T00:00:00Z)\",\"$(gpv PeriodicInformTime ParameterKey)\"]}"
-[ "$(cr_ready)" = 200 ] || fail "connection request refused"
+cr_ok || fail "connection request refused"
 wait_until 30 count_ge GetParameterValuesResponse 3 || fail "the date-time session did not finish: $(q session-rpcs $((nb + 1)))"
 nth SetParameterValuesResponse 1 | grep -q '<Status>[01]</Status>' ||
 	fail "GenieACS's PeriodicInformTime with milliseconds refused: $(q session-rpcs $((nb + 1)))"
@@ -109,7 +109,7 @@ ref_s=$(( $(date +%s) - 997 ))
 ref_txt=$(python3 -c 'import sys, datetime as d; t = d.datetime.fromtimestamp(int(sys.argv[1]), d.timezone(d.timedelta(hours=2))); print(t.strftime("%Y-%m-%dT%H:%M:%S") + ".750+02:00")' "$ref_s")
 nb=$(q informs)
 queue 020 "{\"rpcs\":[\"$(spv per-1 PeriodicInformInterval unsignedInt $IV)\",\"$(spv per-2 PeriodicInformTime dateTime "$ref_txt")\",\"$(spv per-3 PeriodicInformEnable boolean true)\"]}"
-[ "$(cr_ready)" = 200 ] || fail "connection request refused"
+cr_ok || fail "connection request refused"
 # informs carrying 2 PERIODIC after the set-up session: "time_ms" each
 periodic_times() {
 	python3 - "$T/log" "$nb" <<'EOF'
@@ -133,12 +133,12 @@ plans=$(sed -n 's/.*next periodic inform at Unix time \([0-9]*\)\.\([0-9]*\) (Pe
 printf '%s\n' "$plans" | while read -r s ms; do
 	[ "$ms" = 000 ] && [ $(( (s - ref_s) % IV )) = 0 ] || { echo "planned at $s.$ms, not on $ref_s + i*$IV"; exit 1; }
 done || fail "a periodic inform was planned off the reference"
-# on the wire: each one in its own slot, at the slot's second (a loaded machine may be late, by
-# up to 3 s here, but never early)
+# on the wire: each one in its own slot, from the slot's second on (a loaded machine, valgrind,
+# may be late, up to half the interval here, but never early)
 slots=
 for t in $(periodic_times); do
 	late=$(( (t - ref_s * 1000) % (IV * 1000) ))
-	[ "$late" -le 3000 ] || fail "a periodic inform came $late ms after its slot (ref $ref_s, at $t ms)"
+	[ "$late" -le $((IV * 500)) ] || fail "a periodic inform came $late ms after its slot (ref $ref_s, at $t ms)"
 	slot=$(( (t - ref_s * 1000) / (IV * 1000) ))
 	case " $slots " in *" $slot "*) fail "two periodic informs in slot $slot";; esac
 	slots="$slots $slot"
@@ -151,7 +151,7 @@ fresh
 nb=$(q informs)
 e=$(q ended)
 queue 030 '{"fail":"drop"}'
-[ "$(cr_ready)" = 200 ] || fail "connection request refused"
+cr_ok || fail "connection request refused"
 wait_until 30 informs_ge $((nb + 2)) || fail "no retry after the dropped session"
 wait_until 30 ended_ge $((e + 1)) || fail "the retried session did not end"
 [ "$(retry_count $((nb + 1)))" = 0 ] || fail "first attempt: RetryCount $(retry_count $((nb + 1)))"
@@ -235,7 +235,7 @@ reset_phone() {
 	wait_until 30 ended_ge $((n0 + 1)) || fail "no first session"
 	nb=$(q informs)
 	queue 050 '{"rpcs":["<cwmp:FactoryReset/>"]}'
-	[ "$(cr_ready)" = 200 ] || fail "connection request refused"
+	cr_ok || fail "connection request refused"
 }
 # after_reset N: the N-th Inform is the first after the reset: 0 BOOTSTRAP and 1 BOOT
 after_reset() {
