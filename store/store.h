@@ -138,8 +138,8 @@ const struct store_enum *store_enum_by_number(const struct store_setting *s, int
 int store_value_check(char **canon, const struct store_setting *s, const char *value,
 		      char *msg, size_t msglen);
 
-/* Canonical text of a date-time: whole-second UTC, always this long; and TR-069's "unknown
- * time", which it also is for Unix seconds STORE_DATETIME_UNKNOWN_S. */
+/* Length of a date-time's canonical text (whole-second UTC "YYYY-MM-DDThh:mm:ssZ"), and
+ * TR-069's "unknown time" as that text and as Unix seconds. */
 #define STORE_DATETIME_LEN 20
 #define STORE_DATETIME_UNKNOWN "0001-01-01T00:00:00Z"
 #define STORE_DATETIME_UNKNOWN_S INT64_C(-62135596800)

@@ -67,7 +67,8 @@ int64_t cwmp_periodic_next_ms(int64_t now_ms, int64_t last_ms, unsigned interval
 	int64_t next;
 
 	if (has_ref) {
-		/* the reference is the ACS's choice of instant (TR-069 A.3.2.1): no jitter */
+		/* TR-181: PeriodicInformTime is the absolute time reference of the periodic
+		 * informs, the ACS's choice of instants: no jitter */
 		int64_t ref_ms = ref_s * 1000;
 		return ref_ms + (retry_floordiv(now_ms - ref_ms, iv) + 1) * iv;
 	}
