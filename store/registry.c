@@ -165,7 +165,7 @@ static const struct store_setting registry[] = {
 	},
 	{
 		.key = "tr69_periodic_time", .type = STORE_TYPE_STRING, .factory = "0001-01-01T00:00:00Z",
-		.min = 20, .max = 20, .charset = STORE_CS_DATETIME,
+		.min = 19, .max = 64, .charset = STORE_CS_DATETIME,
 		.tr069 = "ManagementServer.PeriodicInformTime", .snmp = "psPeriodicInformTime",
 		.snmp_id = 21, .wui_page = "tr069", .wui_label = "Periodic inform time",
 		.help = "Reference time of periodic informs (0001-01-01T00:00:00Z: none)",

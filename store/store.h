@@ -72,7 +72,7 @@ enum store_charset {
 	STORE_CS_DIGITS,        /* 0-9 */
 	STORE_CS_DIALLIST,      /* dial strings 0-9 * # + separated by single commas ("112,110") */
 	STORE_CS_URL,           /* empty, or an absolute http:// or https:// URL without spaces */
-	STORE_CS_DATETIME,      /* xsd:dateTime "YYYY-MM-DDThh:mm:ssZ" */
+	STORE_CS_DATETIME,      /* any xs:dateTime; kept as UTC "YYYY-MM-DDThh:mm:ssZ" */
 };
 
 /* How a SECRET is kept. */
@@ -137,6 +137,23 @@ const struct store_enum *store_enum_by_number(const struct store_setting *s, int
  * 1..65535". Returns STORE_E_TYPE or STORE_E_VALUE. Secrets' values never appear in msg. */
 int store_value_check(char **canon, const struct store_setting *s, const char *value,
 		      char *msg, size_t msglen);
+
+/* Length of a date-time's canonical text (whole-second UTC "YYYY-MM-DDThh:mm:ssZ"), and
+ * TR-069's "unknown time" as that text and as Unix seconds. */
+#define STORE_DATETIME_LEN 20
+#define STORE_DATETIME_UNKNOWN "0001-01-01T00:00:00Z"
+#define STORE_DATETIME_UNKNOWN_S INT64_C(-62135596800)
+
+/* Parses any xs:dateTime lexical form (XML Schema 1.0 section 3.2.7): an optional fraction of
+ * any length, a zone "Z", "+hh:mm" or "-hh:mm" (at most 14:00), or none (taken as UTC), hour 24
+ * at the end of a day, surrounding XML white space. *secs (may be NULL) receives the instant in
+ * Unix seconds, the fraction dropped (rounded towards the past). Years 0001..9999 in UTC only.
+ * Returns STORE_OK, or STORE_E_VALUE with the reason in msg (e.g. "February 2026 has 28 days").
+ * Pure and thread-safe. */
+int store_value_parse_datetime(int64_t *secs, const char *text, char *msg, size_t msglen);
+/* Writes the canonical text of Unix seconds secs (years 0001..9999) into out (at least
+ * STORE_DATETIME_LEN + 1 bytes). Returns STORE_OK or STORE_E_VALUE for a year out of range. */
+int store_value_format_datetime(char *out, size_t outlen, int64_t secs);
 
 /* ------------------------------------------------------------------------------------------- */
 /* The store handle                                                                             */

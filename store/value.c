@@ -96,7 +96,7 @@ const char *store_charset_name(enum store_charset cs)
 	case STORE_CS_DIGITS: return "digits 0-9";
 	case STORE_CS_DIALLIST: return "dial strings of 0-9 * # + separated by commas";
 	case STORE_CS_URL: return "an http:// or https:// URL";
-	case STORE_CS_DATETIME: return "a UTC time YYYY-MM-DDThh:mm:ssZ";
+	case STORE_CS_DATETIME: return "an xs:dateTime (kept as UTC YYYY-MM-DDThh:mm:ssZ)";
 	}
 	return "unknown";
 }
@@ -203,32 +203,158 @@ static bool valid_url(const char *v)
 	return true;
 }
 
-static bool digits_in(const char *p, int n, int lo, int hi)
+/* Date-times: every xs:dateTime lexical form in, whole-second UTC out. ACSs send milliseconds
+ * and offsets (GenieACS: "1970-01-01T15:56:27.404Z"); the store keeps one form, so that equal
+ * instants compare equal and readers (phonesec-cwmpd) parse one form only. */
+
+/* Days from 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's days_from_civil). */
+static int64_t datetime_days(int64_t y, int m, int d)
+{
+	y -= m <= 2;
+	int64_t era = (y >= 0 ? y : y - 399) / 400;
+	int64_t yoe = y - era * 400;
+	int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + doe - 719468;
+}
+
+/* The inverse: the date of a day number (civil_from_days). */
+static void datetime_civil(int64_t days, int64_t *y, int *m, int *d)
+{
+	days += 719468;
+	int64_t era = (days >= 0 ? days : days - 146096) / 146097;
+	int64_t doe = days - era * 146097;
+	int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	int64_t mp = (5 * doy + 2) / 153;
+	*d = (int)(doy - (153 * mp + 2) / 5 + 1);
+	*m = (int)(mp < 10 ? mp + 3 : mp - 9);
+	*y = yoe + era * 400 + (*m <= 2);
+}
+
+static int datetime_month_days(int64_t y, int m)
+{
+	static const int mdays[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+	bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+	return m == 2 && leap ? 29 : mdays[m - 1];
+}
+
+/* Exactly n digits at *p into *out; advances *p. */
+static bool datetime_digits(const char **p, int n, int *out)
 {
 	int v = 0;
 	for (int i = 0; i < n; i++) {
-		if (!isdigit((unsigned char)p[i]))
+		if (!isdigit((unsigned char)(*p)[i]))
 			return false;
-		v = v * 10 + (p[i] - '0');
+		v = v * 10 + ((*p)[i] - '0');
 	}
-	return v >= lo && v <= hi;
+	*p += n;
+	*out = v;
+	return true;
 }
 
-static bool valid_datetime(const char *v)
+static bool datetime_space(char c)
 {
-	/* YYYY-MM-DDThh:mm:ssZ */
-	static const int mdays[] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
-	int month, day;
-	if (strlen(v) != 20 || v[4] != '-' || v[7] != '-' || v[10] != 'T' || v[13] != ':' ||
-	    v[16] != ':' || v[19] != 'Z')
-		return false;
-	if (!digits_in(v, 4, 1, 9999) || !digits_in(v + 5, 2, 1, 12) || !digits_in(v + 8, 2, 1, 31) ||
-	    !digits_in(v + 11, 2, 0, 23) || !digits_in(v + 14, 2, 0, 59) ||
-	    !digits_in(v + 17, 2, 0, 59))
-		return false;
-	month = (v[5] - '0') * 10 + (v[6] - '0');
-	day = (v[8] - '0') * 10 + (v[9] - '0');
-	return day <= mdays[month - 1];
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+/* Earliest and latest instants with a four-digit year: 0001-01-01T00:00:00Z and
+ * 9999-12-31T23:59:59Z. */
+#define DATETIME_MIN_S STORE_DATETIME_UNKNOWN_S
+#define DATETIME_MAX_S (INT64_C(253402300800) - 1)
+
+int store_value_parse_datetime(int64_t *secs, const char *text, char *msg, size_t msglen)
+{
+	static const char *const month_names[] = { "January", "February", "March", "April", "May",
+		"June", "July", "August", "September", "October", "November", "December" };
+	static const char syntax[] = "not an xs:dateTime (YYYY-MM-DDThh:mm:ss, then an optional "
+				     ".fraction and Z, +hh:mm or -hh:mm)";
+	const char *p = text;
+	int64_t year = 0;
+	int mo, d, h, mi, se, zh = 0, zm = 0, ndig = 0;
+	bool frac_zero = true;
+	int64_t zone_s = 0;
+
+	if (!text)
+		return store_msg(msg, msglen, STORE_E_VALUE, "%s", syntax);
+	while (datetime_space(*p))
+		p++;
+	if (*p == '-')
+		return store_msg(msg, msglen, STORE_E_VALUE, "year out of range 0001..9999 (UTC)");
+	/* four digits or more, no leading zero beyond four (XML Schema); more than 9 cannot be
+	 * in range and are not summed */
+	for (; isdigit((unsigned char)*p); p++, ndig++)
+		if (ndig < 10)
+			year = year * 10 + (*p - '0');
+	if (ndig < 4 || (ndig > 4 && p[-ndig] == '0'))
+		return store_msg(msg, msglen, STORE_E_VALUE, "%s", syntax);
+	if (*p++ != '-' || !datetime_digits(&p, 2, &mo) || *p++ != '-' ||
+	    !datetime_digits(&p, 2, &d) || *p++ != 'T' || !datetime_digits(&p, 2, &h) ||
+	    *p++ != ':' || !datetime_digits(&p, 2, &mi) || *p++ != ':' ||
+	    !datetime_digits(&p, 2, &se))
+		return store_msg(msg, msglen, STORE_E_VALUE, "%s", syntax);
+	if (*p == '.') {
+		if (!isdigit((unsigned char)p[1]))
+			return store_msg(msg, msglen, STORE_E_VALUE, "%s", syntax);
+		for (p++; isdigit((unsigned char)*p); p++)
+			frac_zero = frac_zero && *p == '0';
+	}
+	if (*p == 'Z') {
+		p++;
+	} else if (*p == '+' || *p == '-') {
+		int sign = *p++ == '-' ? -1 : 1;
+		const char *z = p - 1;
+		if (!datetime_digits(&p, 2, &zh) || *p++ != ':' || !datetime_digits(&p, 2, &zm))
+			return store_msg(msg, msglen, STORE_E_VALUE, "%s", syntax);
+		if (zm > 59 || zh > 14 || (zh == 14 && zm > 0))
+			return store_msg(msg, msglen, STORE_E_VALUE,
+					 "time zone offset %.6s out of range -14:00..+14:00", z);
+		zone_s = sign * (zh * 3600 + zm * 60);
+	}
+	while (datetime_space(*p))
+		p++;
+	if (*p)
+		return store_msg(msg, msglen, STORE_E_VALUE, "%s", syntax);
+
+	if (ndig > 9 || year == 0) /* 0000 is no year in XML Schema 1.0 */
+		return store_msg(msg, msglen, STORE_E_VALUE, "year out of range 0001..9999 (UTC)");
+	if (mo < 1 || mo > 12)
+		return store_msg(msg, msglen, STORE_E_VALUE, "month %02d out of range 01..12", mo);
+	if (d < 1 || d > datetime_month_days(year, mo))
+		return store_msg(msg, msglen, STORE_E_VALUE, "day %02d: %s %04lld has %d days", d,
+				 month_names[mo - 1], (long long)year, datetime_month_days(year, mo));
+	if (h > 24 || (h == 24 && (mi || se || !frac_zero)))
+		return store_msg(msg, msglen, STORE_E_VALUE,
+				 "hour %02d out of range 00..23 (24 only for 24:00:00)", h);
+	if (mi > 59)
+		return store_msg(msg, msglen, STORE_E_VALUE, "minute %02d out of range 00..59", mi);
+	if (se > 59)
+		return store_msg(msg, msglen, STORE_E_VALUE, "second %02d out of range 00..59", se);
+	/* the zone's offset is subtracted: 12:00+02:00 is 10:00Z; 24:00 is the next day's 00:00 */
+	int64_t t = datetime_days(year, mo, d) * 86400 + h * 3600 + mi * 60 + se - zone_s;
+	if (t < DATETIME_MIN_S || t > DATETIME_MAX_S)
+		return store_msg(msg, msglen, STORE_E_VALUE, "year out of range 0001..9999 (UTC)");
+	if (secs)
+		*secs = t;
+	return STORE_OK;
+}
+
+int store_value_format_datetime(char *out, size_t outlen, int64_t secs)
+{
+	int64_t y;
+	int m, d;
+
+	if (secs < DATETIME_MIN_S || secs > DATETIME_MAX_S || outlen < STORE_DATETIME_LEN + 1)
+		return STORE_E_VALUE;
+	int64_t days = secs / 86400, rem = secs % 86400;
+	if (rem < 0) {
+		rem += 86400;
+		days--;
+	}
+	datetime_civil(days, &y, &m, &d);
+	snprintf(out, outlen, "%04d-%02d-%02dT%02d:%02d:%02dZ", (int)y, m, d, (int)(rem / 3600),
+		 (int)(rem / 60 % 60), (int)(rem % 60));
+	return STORE_OK;
 }
 
 /* The URL's authority (between "//" and the path) names a user: "http://user:pass@host/". */
@@ -252,11 +378,6 @@ static int check_charset(const struct store_setting *s, const char *v, char *msg
 					 "%s: no user or password in the URL (they have settings of "
 					 "their own)", s->key);
 		if (!valid_url(v))
-			return store_msg(msg, msglen, STORE_E_VALUE, "%s: not %s", s->key,
-					 store_charset_name(s->charset));
-		return STORE_OK;
-	case STORE_CS_DATETIME:
-		if (!valid_datetime(v))
 			return store_msg(msg, msglen, STORE_E_VALUE, "%s: not %s", s->key,
 					 store_charset_name(s->charset));
 		return STORE_OK;
@@ -310,6 +431,19 @@ static int check_text(const struct store_setting *s, const char *v, char *msg, s
 	return check_charset(s, v, msg, msglen);
 }
 
+/* A date-time in any xs:dateTime form, its canonical text into out. Its length is not the
+ * registry's to judge: a fraction may have any number of digits (SNMP bounds it by its SIZE). */
+static int check_datetime(char *out, size_t outlen, const struct store_setting *s, const char *v,
+			  const char *shown, char *msg, size_t msglen)
+{
+	char why[120];
+	int64_t t;
+
+	if (store_value_parse_datetime(&t, v, why, sizeof(why)) != STORE_OK)
+		return store_msg(msg, msglen, STORE_E_VALUE, "%s: '%s': %s", s->key, shown, why);
+	return store_value_format_datetime(out, outlen, t);
+}
+
 static int parse_bool(const char *v, const char **canon)
 {
 	static const char *const yes[] = { "on", "true", "1", "yes" };
@@ -332,6 +466,7 @@ int store_value_check(char **canon, const struct store_setting *s, const char *v
 {
 	char shown[200];
 	char num[16];
+	char when[STORE_DATETIME_LEN + 1];
 	const char *out = value;
 	int rc;
 
@@ -383,6 +518,15 @@ int store_value_check(char **canon, const struct store_setting *s, const char *v
 		break;
 	}
 	case STORE_TYPE_STRING:
+		if (s->charset == STORE_CS_DATETIME &&
+		    !(value[0] == '\0' && (s->flags & STORE_F_EMPTY_OK))) {
+			rc = check_datetime(when, sizeof(when), s, value, shown, msg, msglen);
+			if (rc != STORE_OK)
+				return rc;
+			out = when;
+			break;
+		}
+		/* fall through */
 	case STORE_TYPE_SECRET:
 		rc = check_text(s, value, msg, msglen);
 		if (rc != STORE_OK)

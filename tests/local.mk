@@ -23,3 +23,12 @@ tests_test_follow_LDADD = $(TEST_LIBS)
 unit_tests += tests/test_config
 check_PROGRAMS += tests/test_config
 tests_test_config_LDADD = $(TEST_LIBS)
+
+# date-time values (store/value.c): every xs:dateTime form in, whole-second UTC out
+unit_tests += tests/test_datetime
+check_PROGRAMS += tests/test_datetime
+tests_test_datetime_LDADD = $(TEST_LIBS)
+
+# phonesec-cwmpd's interoperability with real ACSs (date-times, periodic informs, FactoryReset events)
+script_tests += tests/cwmp_interop.sh
+dist_check_SCRIPTS += tests/cwmp_interop.sh

@@ -421,6 +421,36 @@ static void test_locks(void)
 	CU_ASSERT_FALSE(lock_is("web_logout_timer"));
 }
 
+/* psPeriodicInformTime takes every xs:dateTime form and reads back as whole-second UTC; a
+ * wrong date is wrongValue, a value beyond the MIB's SIZE wrongLength, both changing nothing. */
+static void test_set_datetime(void)
+{
+	static const oid periodic_time[] = { 1, 1, 21, 0 };
+	static const char *const in[] = { "2026-03-01T00:30:00.125+01:00",
+					  "1970-01-01T15:56:27.404Z", "2026-03-01T04:05:06" };
+	static const char *const kept[] = { "2026-02-28T23:30:00Z", "1970-01-01T15:56:27Z",
+					    "2026-03-01T04:05:06Z" };
+	static const char feb30[] = "2026-02-30T00:00:00Z";
+	char longer[66];
+	struct pdu p = { 0 };
+	int index;
+
+	for (size_t i = 0; i < 3; i++) {
+		pdu_add(&p, periodic_time, 4, ASN_OCTET_STR, in[i], strlen(in[i]));
+		CU_ASSERT_EQUAL(set_pdu(&p, &index, false), SNMP_ERR_NOERROR);
+		pdu_free(&p);
+		CU_ASSERT(key_is("tr69_periodic_time", kept[i]));
+	}
+	pdu_add(&p, periodic_time, 4, ASN_OCTET_STR, feb30, strlen(feb30));
+	CU_ASSERT_EQUAL(set_pdu(&p, &index, false), SNMP_ERR_WRONGVALUE);
+	pdu_free(&p);
+	snprintf(longer, sizeof(longer), "2026-03-01T04:05:06.%044dZ", 0);
+	pdu_add(&p, periodic_time, 4, ASN_OCTET_STR, longer, strlen(longer));
+	CU_ASSERT_EQUAL(set_pdu(&p, &index, false), SNMP_ERR_WRONGLENGTH);
+	pdu_free(&p);
+	CU_ASSERT(key_is("tr69_periodic_time", "2026-03-01T04:05:06Z"));
+}
+
 static int suite_init(void)
 {
 	struct agent_config cfg = { .writer = "test-nms" };
@@ -469,6 +499,7 @@ int main(void)
 	CU_add_test(s, "multi-varbind SET is all or nothing", test_set_atomic);
 	CU_add_test(s, "UNDO after ACTION", test_set_undo);
 	CU_add_test(s, "locks", test_locks);
+	CU_add_test(s, "date-times in every xs:dateTime form", test_set_datetime);
 	CU_basic_set_mode(CU_BRM_VERBOSE);
 	CU_basic_run_tests();
 	failed = CU_get_number_of_failures() + CU_get_number_of_suites_failed();

@@ -251,10 +251,17 @@ static void test_time_parse(void)
 	CU_ASSERT_EQUAL(t, 0);
 	CU_ASSERT_TRUE(cwmp_retry_parse_time(&t, "2000-02-29T12:00:00.250Z"));
 	CU_ASSERT_EQUAL(t, 951825600);
+	/* every xs:dateTime form the store accepts: no zone is UTC, offsets count */
+	CU_ASSERT_TRUE(cwmp_retry_parse_time(&t, "2023-11-14T22:13:20"));
+	CU_ASSERT_EQUAL(t, T0 / 1000);
+	CU_ASSERT_TRUE(cwmp_retry_parse_time(&t, "2023-11-14T23:13:20.404+01:00"));
+	CU_ASSERT_EQUAL(t, T0 / 1000);
+	/* the "unknown time", however written, is no reference */
 	CU_ASSERT_FALSE(cwmp_retry_parse_time(&t, "0001-01-01T00:00:00Z"));
-	CU_ASSERT_FALSE(cwmp_retry_parse_time(&t, "2023-11-14T22:13:20"));
+	CU_ASSERT_FALSE(cwmp_retry_parse_time(&t, "0001-01-01T00:00:00.999Z"));
+	CU_ASSERT_FALSE(cwmp_retry_parse_time(&t, "0001-01-01T01:00:00+01:00"));
 	CU_ASSERT_FALSE(cwmp_retry_parse_time(&t, "2023-13-14T22:13:20Z"));
-	CU_ASSERT_FALSE(cwmp_retry_parse_time(&t, "2023-11-14T22:13:20+01:00"));
+	CU_ASSERT_FALSE(cwmp_retry_parse_time(&t, "2023-11-14T22:13:20+15:00"));
 	CU_ASSERT_FALSE(cwmp_retry_parse_time(&t, ""));
 	CU_ASSERT_FALSE(cwmp_retry_parse_time(&t, NULL));
 }
@@ -275,7 +282,19 @@ static void test_periodic(void)
 	/* without: last + interval, or now when overdue */
 	CU_ASSERT_EQUAL(cwmp_periodic_next_ms(T0, T0 - 1000, 60, false, 0, 0, 0), T0 + 59000);
 	CU_ASSERT_EQUAL(cwmp_periodic_next_ms(T0, T0 - 3600000, 60, false, 0, 0, 0), T0);
-	/* jitter within [0, jitter] */
+	/* with a reference no jitter, whatever the random number: the ACS chose the instants */
+	for (uint32_t rnd = 0; rnd < 6001; rnd += 1000)
+		CU_ASSERT_EQUAL(cwmp_periodic_next_ms(T0, 0, 3600, true, ref_s, 6000, rnd),
+				T0 + 120000);
+	/* a reference crossing a year boundary, a small interval, now between two slots */
+	int64_t ny = 1767225600; /* 2026-01-01T00:00:00Z */
+	CU_ASSERT_EQUAL(cwmp_periodic_next_ms((ny - 1) * 1000 + 999, 0, 7, true, ny, 700, 99),
+			ny * 1000);
+	CU_ASSERT_EQUAL(cwmp_periodic_next_ms(ny * 1000 + 1, 0, 7, true, ny, 700, 99),
+			(ny + 7) * 1000);
+	CU_ASSERT_EQUAL(cwmp_periodic_next_ms((ny - 20) * 1000, 0, 7, true, ny, 700, 99),
+			(ny - 14) * 1000);
+	/* without a reference: jitter within [0, jitter] */
 	CU_ASSERT_EQUAL(cwmp_periodic_next_ms(T0, T0, 60, false, 0, 6000, 6000), T0 + 66000);
 	CU_ASSERT_EQUAL(cwmp_periodic_next_ms(T0, T0, 60, false, 0, 6000, 6001), T0 + 60000);
 	CU_ASSERT_EQUAL(cwmp_periodic_jitter_ms(60), 6000);

@@ -174,9 +174,9 @@ static void test_string(void)
 	expect("tr69_periodic_time", "2026-02-28T23:59:59Z", STORE_OK, NULL);
 	expect("tr69_periodic_time", "2024-02-29T00:00:00Z", STORE_OK, NULL);
 	expect("tr69_periodic_time", "2026-02-30T00:00:00Z", STORE_E_VALUE, NULL);
-	expect("tr69_periodic_time", "2026-02-28T24:00:00Z", STORE_E_VALUE, NULL);
+	expect("tr69_periodic_time", "2026-02-28T24:00:00Z", STORE_OK, "2026-03-01T00:00:00Z");
 	expect("tr69_periodic_time", "2026-02-28 23:59:59Z", STORE_E_VALUE, NULL);
-	expect("tr69_periodic_time", "2026-02-28T23:59:59", STORE_E_VALUE, NULL);
+	expect("tr69_periodic_time", "2026-02-28T23:59:59", STORE_OK, "2026-02-28T23:59:59Z");
 	expect("keyboard_lock_emergency", "112,110,911", STORE_OK, NULL);
 	expect("keyboard_lock_emergency", "+4930*1#", STORE_OK, NULL);
 	expect("keyboard_lock_emergency", "", STORE_OK, "");

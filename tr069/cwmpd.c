@@ -719,7 +719,8 @@ static void cwmpd_factory_reset_seen(struct cwmpd *d)
 }
 
 /* Reads the periodic settings and plans the next periodic inform: computed in wall-clock time
- * (PeriodicInformTime is an instant), armed as a monotonic deadline. */
+ * (PeriodicInformTime is an instant), armed as a monotonic deadline. With a known
+ * PeriodicInformTime exactly on it plus whole intervals; jitter only while it is unknown. */
 static void cwmpd_plan_periodic(struct cwmpd *d)
 {
 	bool on = false;
@@ -739,6 +740,11 @@ static void cwmpd_plan_periodic(struct cwmpd *d)
 		d->periodic_last_ms = wall;
 	int64_t next = cwmp_periodic_next_ms(wall, d->periodic_last_ms, interval, has_ref, ref_s,
 					     cwmp_periodic_jitter_ms(interval), cwmpd_rand());
+	/* the instant planned, for operators and the tests (to the millisecond: with a reference
+	 * it is ref + whole intervals, with no jitter) */
+	log_msg(LOG_DEBUG, "cwmp: next periodic inform at Unix time %lld.%03d (%s)",
+		(long long)(next / 1000), (int)(next % 1000),
+		has_ref ? "PeriodicInformTime + whole intervals" : "interval + jitter");
 	d->wall_offset_ms = wall - mono;
 	d->periodic_at_ms = mono + (next > wall ? next - wall : 0);
 	if (!d->periodic_at_ms)
@@ -1040,9 +1046,10 @@ static void cwmpd_on_done(evutil_socket_t fd, short what, void *arg)
 			d->rebooting = true;
 			d->want = false;
 			pending = false;
-		} else if (fx.reboot) {
+		} else if (fx.reboot || fx.factory_reset) {
 			/* no reboot hook: for the CWMP state machine a reboot is BOOT plus M Reboot
-			 * in the next session */
+			 * in the next session; a FactoryReset restarts the phone too, so its
+			 * 0 BOOTSTRAP goes with 1 BOOT (else the ACS never learns of the restart) */
 			cwmpd_reboot_in_place(d);
 		}
 		/* events that arrived during the session (or a finished transfer) go now; those the

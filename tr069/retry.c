@@ -2,10 +2,8 @@
  * pure functions of the caller's clock and random numbers (see retry.h). */
 #include "config.h"
 
-#include <string.h>
-#include <time.h>
-
 #include "retry.h"
+#include "store.h"
 
 /* a * b / 1000 saturated at CWMP_RETRY_CAP_MS (a, b >= 0). */
 static int64_t retry_mul(int64_t a, unsigned k_milli)
@@ -44,56 +42,14 @@ int64_t cwmp_retry_wait_ms(unsigned n, unsigned m_s, unsigned k_milli, uint32_t 
 	return lo + (int64_t)(span * ((double)rnd / 4294967296.0));
 }
 
-static bool retry_digits(const char *s, size_t n, int *out)
-{
-	int v = 0;
-
-	for (size_t i = 0; i < n; i++) {
-		if (s[i] < '0' || s[i] > '9')
-			return false;
-		v = v * 10 + (s[i] - '0');
-	}
-	*out = v;
-	return true;
-}
-
-/* Days from 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm). */
-static int64_t retry_days(int y, int m, int d)
-{
-	y -= m <= 2;
-	int64_t era = (y >= 0 ? y : y - 399) / 400;
-	int64_t yoe = y - era * 400;
-	int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + doe - 719468;
-}
-
 bool cwmp_retry_parse_time(int64_t *out_s, const char *s)
 {
-	int y, mo, d, h, mi, se;
+	int64_t t;
 
-	if (!s || strlen(s) < 20 || s[4] != '-' || s[7] != '-' || s[10] != 'T' || s[13] != ':' ||
-	    s[16] != ':')
+	/* the store's parser, so that what the store accepted is what is planned with */
+	if (store_value_parse_datetime(&t, s, NULL, 0) != STORE_OK || t == STORE_DATETIME_UNKNOWN_S)
 		return false;
-	if (!retry_digits(s, 4, &y) || !retry_digits(s + 5, 2, &mo) || !retry_digits(s + 8, 2, &d) ||
-	    !retry_digits(s + 11, 2, &h) || !retry_digits(s + 14, 2, &mi) ||
-	    !retry_digits(s + 17, 2, &se))
-		return false;
-	const char *p = s + 19;
-	if (*p == '.') {
-		p++;
-		if (*p < '0' || *p > '9')
-			return false;
-		while (*p >= '0' && *p <= '9')
-			p++;
-	}
-	if (strcmp(p, "Z") != 0)
-		return false;
-	if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || se > 60)
-		return false;
-	if (y == 1 && mo == 1 && d == 1 && h == 0 && mi == 0 && se == 0)
-		return false; /* TR-069's "unknown time" */
-	*out_s = retry_days(y, mo, d) * 86400 + h * 3600 + mi * 60 + se;
+	*out_s = t;
 	return true;
 }
 
@@ -111,13 +67,14 @@ int64_t cwmp_periodic_next_ms(int64_t now_ms, int64_t last_ms, unsigned interval
 	int64_t next;
 
 	if (has_ref) {
+		/* TR-181: PeriodicInformTime is the absolute time reference of the periodic
+		 * informs, the ACS's choice of instants: no jitter */
 		int64_t ref_ms = ref_s * 1000;
-		next = ref_ms + (retry_floordiv(now_ms - ref_ms, iv) + 1) * iv;
-	} else {
-		next = last_ms + iv;
-		if (next < now_ms)
-			next = now_ms;
+		return ref_ms + (retry_floordiv(now_ms - ref_ms, iv) + 1) * iv;
 	}
+	next = last_ms + iv;
+	if (next < now_ms)
+		next = now_ms;
 	return next + (int64_t)(rnd % ((uint64_t)jitter_ms + 1));
 }
 

@@ -22,15 +22,18 @@ void cwmp_retry_window(int64_t *lo_ms, int64_t *hi_ms, unsigned n, unsigned m_s,
 /* A wait drawn uniformly inside the window from the random number rnd. */
 int64_t cwmp_retry_wait_ms(unsigned n, unsigned m_s, unsigned k_milli, uint32_t rnd);
 
-/* Parses xsd:dateTime "YYYY-MM-DDThh:mm:ss[.fff]Z" (UTC) into Unix seconds. Returns false for
- * anything else and for the "unknown time" 0001-01-01T00:00:00Z. */
+/* Parses an xs:dateTime (any lexical form store_value_parse_datetime() accepts: fraction, zone
+ * or none) into Unix seconds, the fraction dropped. Returns false for anything else and for the
+ * "unknown time" 0001-01-01T00:00:00Z. */
 bool cwmp_retry_parse_time(int64_t *out_s, const char *s);
 
 /* Time of the next periodic inform, strictly after now_ms:
- * - with a PeriodicInformTime (has_ref, ref_s): the next ref_s + i*interval_s (i any integer);
- * - without: last_ms + interval_s (last_ms = the previous periodic inform, or the moment periodic
- *   informs were enabled), or now_ms when that is already past.
- * Then a jitter of rnd % (jitter_ms + 1) ms is added, so a fleet does not call at one second. */
+ * - with a PeriodicInformTime (has_ref, ref_s): exactly the next ref_s + i*interval_s (i any
+ *   integer), without jitter: the ACS chose the instants (it spreads its fleet by giving phones
+ *   different references);
+ * - without (the reference is unknown): last_ms + interval_s (last_ms = the previous periodic
+ *   inform, or the moment periodic informs were enabled), or now_ms when that is already past,
+ *   plus a jitter of rnd % (jitter_ms + 1) ms, so that a fleet does not call at one second. */
 int64_t cwmp_periodic_next_ms(int64_t now_ms, int64_t last_ms, unsigned interval_s, bool has_ref,
 			      int64_t ref_s, unsigned jitter_ms, uint32_t rnd);
 /* The jitter the daemon uses for an interval: a tenth of it, at most 60 s. */
