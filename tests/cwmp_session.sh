@@ -161,4 +161,56 @@ EOF
 grep -q 'acs pass' "$T/cwmpd.log" && fail "the ACS password was logged"
 stop_daemon
 ok "an ACS asking for Basic over plain http gets no credentials (refused, retried later)"
+# ------------------------------------------------------------------ 10. hostile challenges over http
+# Credentials go only to a Digest challenge read whole (RFC 7235); each of these 401s (one field a
+# line, several lines: several fields) gets nothing, twice; the ACS records every Authorization
+# header it receives, so the wire says that none was sent.
+stop_acs
+rm -rf "$T/log" "$T/q"
+start_acs --challenge-file "$T/chal"
+: >"$T/cwmpd.log"
+"$CLI" -s "$ST" set tr69_acs_url="http://127.0.0.1:$ACS_PORT/acs" tr69_retry_min_wait=1 \
+	tr69_retry_multiplier=1000 >/dev/null || fail "setting the ACS up"
+challenge() { printf '%s\n' "$@" >"$T/chal.tmp" && mv "$T/chal.tmp" "$T/chal"; }
+challenge 'Digest realm="phonesec-acs", qop="auth", algorithm="MD5"'
+start_daemon
+for c in 'Digest realm="phonesec-acs", qop="auth", algorithm="MD5"' \
+	'Basic realm="a, Digest b"' \
+	'Basic realm="x", Digest realm=y' \
+	'Digest realm="phonesec-acs", nonce="abc", algorithm="MD5"' \
+	'Digest realm="phonesec-acs", nonce="abc", qop="auth", algorithm="SHA-512-256"' \
+	'Digest realm="phonesec-acs", nonce="abc" qop="auth"' \
+	'Digest realm="phonesec-acs", nonce="a\"b", qop="auth"' \
+	'Basic realm="x"|Digest realm="y", qop="auth"' \
+	'Newauth realm="x", Basic token68=='; do
+	# shellcheck disable=SC2086
+	(IFS='|'; challenge $c)
+	n0=$(q count401)
+	wait_until 30 events_ge 401 $((n0 + 2)) || fail "no retry after the challenge $c"
+done
+python3 - "$T/log/log.jsonl" <<'EOF2' || fail "credentials were sent to a hostile challenge over http"
+import json, sys
+recs = [json.loads(l) for l in open(sys.argv[1])]
+sent = [r for r in recs if r.get("event") == "authorization"]
+assert not sent, sent
+assert not any(r.get("event") == "auth-ok" for r in recs)
+assert not any(r.get("had_auth") for r in recs if r.get("event") == "401")
+print("%d challenges, no Authorization header" % len([r for r in recs if r.get("event") == "401"]))
+EOF2
+grep -q "credentials not sent" "$T/cwmpd.log" || fail "the refusal was not logged"
+grep -q 'acs pass' "$T/cwmpd.log" && fail "the ACS password was logged"
+ok "hostile or incomplete challenges over http (no nonce, Digest quoted in Basic, ...): no credentials on the wire"
+
+# a whole Digest challenge beside Basic ones, in one field and in several: Digest answers
+challenge 'Basic realm="a, Digest b", @DIGEST@' 'Basic realm="phonesec-acs"'
+wait_until 30 events_ge auth-ok 1 || fail "Digest beside Basic challenges not answered"
+wait_until 10 ended_ge 1 || fail "no session after the Digest answer"
+python3 - "$T/log/log.jsonl" <<'EOF2' || fail "not Digest on the wire"
+import json, sys
+recs = [json.loads(l) for l in open(sys.argv[1])]
+sent = [r["value"] for r in recs if r.get("event") == "authorization"]
+assert sent and all(v.startswith("Digest ") and 'realm="phonesec-acs"' in v for v in sent), sent
+EOF2
+stop_daemon
+ok "a whole Digest challenge among Basic ones (one field, several fields): answered with Digest"
 exit 0
