@@ -28,8 +28,8 @@
 //
 // --challenge-file F: the WWW-Authenticate fields of unusual or hostile 401s, one a line. While F
 //   exists and is not empty, its lines replace http-auth's challenge at every 401 of the CWMP
-//   endpoint and of file names starting with "chal-"; "@DIGEST@" in a line stands for
-//   http-auth's own Digest challenge (answerable). Every request that carries an Authorization
+//   endpoint; "@DIGEST@" in a line stands for http-auth's own Digest challenge (answerable).
+// --file-challenge-file F: the same for the file names starting with "chal-". Every request that carries an Authorization
 //   header is recorded as {"event":"authorization", "value"} (the wire's view of credentials).
 //
 // File server (Download/Upload), same port, path /files/NAME, outside the CWMP session rules:
@@ -132,19 +132,19 @@ function fileAuthFor(name) {
 
 // The 401 of auth (an http-auth object): its own challenge, or the lines of --challenge-file
 // (custom: a CWMP 401 or a "chal-" file). Returns the Digest challenge of http-auth it sent, if any.
-function customLines() {
-  if (!opt.challenge_file) return null;
+function customLines(file) {
+  if (!file) return null;
   let text = "";
   try {
-    text = fs.readFileSync(opt.challenge_file, "utf8");
+    text = fs.readFileSync(file, "utf8");
   } catch (e) {
     return null;
   }
   const lines = text.split("\n").filter((l) => l.length);
   return lines.length ? lines : null;
 }
-function ask(authObj, res, result, custom) {
-  const lines = custom ? customLines() : null;
+function ask(authObj, res, result, file) {
+  const lines = customLines(file);
   if (!lines) {
     authObj.ask(res, result);
     return String(res.getHeader("WWW-Authenticate") || "");
@@ -228,7 +228,7 @@ function serveFile(req, res, body) {
   fileAuth.isAuthenticated(req, (result) => {
     if (result instanceof Error || !result.pass) {
       rec(401, !!req.headers.authorization);
-      return ask(fileAuth, res, result, name.startsWith("chal-"));
+      return ask(fileAuth, res, result, name.startsWith("chal-") ? opt.file_challenge_file : null);
     }
     go(true);
   });
@@ -441,7 +441,7 @@ function onRequest(req, res) {
     if (opt.cwmp_auth === "basic") {
       basic.isAuthenticated(req, (result) => {
         if (result instanceof Error || !result.pass) {
-          ask(basic, res, result, true);
+          ask(basic, res, result, opt.challenge_file);
           record({ time_ms: Date.now(), conn: conn.id, event: "401", had_auth: !!req.headers.authorization });
           return;
         }
@@ -454,7 +454,7 @@ function onRequest(req, res) {
     // Digest on the first request of a connection, by http-auth
     digest.isAuthenticated(req, (result) => {
       if (result instanceof Error || !result.pass) {
-        const m = /nonce="([^"]+)"/.exec(ask(digest, res, result, true));
+        const m = /nonce="([^"]+)"/.exec(ask(digest, res, result, opt.challenge_file));
         if (m) nonceSocket.set(m[1], conn.id);
         record({ time_ms: Date.now(), conn: conn.id, event: "401", had_auth: !!req.headers.authorization });
         return;
