@@ -691,7 +691,6 @@ static int sess_answer(struct sess *s, const struct cwmp_msg_in *req, int parse_
 		r.transfer_pending = false;
 	sess_merge(&s->res->effects, &r);
 	explicit_bzero(&r.transfer, sizeof(r.transfer));
-	s->res->requests++;
 	log_msg(LOG_INFO, "cwmp: answered %s", req->method);
 	return 0;
 }
@@ -753,6 +752,7 @@ static int sess_run(struct sess *s)
 		int perr = cwmp_msg_parse(&msg, s->in, body, blen);
 		if (perr == CWMP_MSG_E_EMPTY)
 			break;
+		s->res->requests++; /* a request answered with a fault counts as much */
 		if (sess_answer(s, &msg, perr, &out, &len) || sess_post(s, out, len, &body, &blen))
 			return -1;
 	}

@@ -44,7 +44,7 @@ struct cwmp_session_params {
 
 #define CWMP_SESSION_TIMEOUT_S 300     /* a whole session */
 #define CWMP_SESSION_IO_TIMEOUT_S 30   /* one send or receive */
-#define CWMP_SESSION_MAX_REQUESTS 512  /* ACS requests answered in one session */
+#define CWMP_SESSION_MAX_REQUESTS 512  /* ACS requests answered in one session, faults too */
 #define CWMP_SESSION_MAX_BODY (256u * 1024u) /* largest ACS message accepted */
 #define CWMP_SESSION_MAX_COOKIES 8
 #define CWMP_SESSION_MAX_REDIRECTS 5   /* redirects of the Inform followed (TR-069 3.4.5) */
@@ -56,7 +56,7 @@ struct cwmp_session_result {
 	bool transfer_delivered; /* TransferCompleteResponse received */
 	bool completed;          /* ended by 204 or an empty 200 */
 	bool auth_failed;        /* the ACS refused our credentials */
-	unsigned requests;       /* ACS requests answered */
+	unsigned requests;       /* ACS requests answered (faults included) */
 	unsigned connections;    /* TCP connections used (1 unless the ACS closed one or redirected) */
 	unsigned redirects;      /* redirects of the Inform followed */
 	struct cwmp_rpc_result effects; /* merged effects of every answered request */
