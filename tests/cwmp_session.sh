@@ -213,4 +213,52 @@ assert sent and all(v.startswith("Digest ") and 'realm="phonesec-acs"' in v for 
 EOF2
 stop_daemon
 ok "a whole Digest challenge among Basic ones (one field, several fields): answered with Digest"
+# ------------------------------------------------------------------ 11. characters XML forbids
+# "&#0;" inside a name or a value cut it short (the rest was applied to the name before the NUL):
+# such a request gets 9003 and changes nothing, value and ParameterKey alike.
+start_daemon
+e0=$(q ended)
+PII=Device.ManagementServer.PeriodicInformInterval
+spv() { # NAME VALUE KEY
+	printf '<cwmp:SetParameterValues><ParameterList soapenc:arrayType=\\"cwmp:ParameterValueStruct[1]\\"><ParameterValueStruct><Name>%s</Name><Value xsi:type=\\"xsd:unsignedInt\\">%s</Value></ParameterValueStruct></ParameterList><ParameterKey>%s</ParameterKey></cwmp:SetParameterValues>' "$1" "$2" "$3"
+}
+GPV="<cwmp:GetParameterValues><ParameterNames soapenc:arrayType=\\\"xsd:string[2]\\\"><string>$PII</string><string>Device.ManagementServer.ParameterKey</string></ParameterNames></cwmp:GetParameterValues>"
+before=$("$CLI" -s "$ST" get tr69_periodic_interval)
+queue 110 "{\"rpcs\":[\"$(spv "$PII&#0;junk" 112 nul-1)\",\"$(spv "$PII" '112&#0;x' nul-2)\",\"$(spv "$PII" 113 'nul-3&#x1F;')\",\"$GPV\"]}"
+cr_ok || fail "connection request"
+wait_until 15 ended_ge $((e0 + 1)) || fail "no session with the forbidden characters"
+[ "$(q session-rpcs "$(q ended)")" = "Inform - Fault Fault Fault GetParameterValuesResponse" ] ||
+	fail "forbidden characters: $(q session-rpcs "$(q ended)")"
+[ "$(grep -l '<FaultCode>9003</FaultCode>' "$T/log/"*-Fault.xml | wc -l)" -ge 3 ] || fail "not 9003"
+[ "$("$CLI" -s "$ST" get tr69_periodic_interval)" = "$before" ] || fail "a value with &#0; was applied"
+q body GetParameterValuesResponse | grep -q "<Value xsi:type=\"xsd:unsignedInt\">$before</Value>" ||
+	fail "the interval read back: $(q body GetParameterValuesResponse)"
+q body GetParameterValuesResponse | grep -q 'nul-' && fail "the ParameterKey of a refused request was kept"
+ok "names, values and keys with characters XML forbids (&#0;, &#x1F;): 9003, nothing changed"
+
+# ------------------------------------------------------------------ 12. the request cap counts faults
+# 600 requests each answered with a fault (arguments that do not deserialize): the session ends at
+# the 512th, as it does for requests answered without a fault.
+e0=$(q ended); s0=$(q informs)
+python3 - "$T/q/120.json" <<'EOF2'
+import json, sys
+bad = "<cwmp:ScheduleInform><DelaySeconds>abc</DelaySeconds><CommandKey>cap</CommandKey></cwmp:ScheduleInform>"
+json.dump({"rpcs": [bad] * 600}, open(sys.argv[1] + ".tmp", "w"))
+EOF2
+mv "$T/q/120.json.tmp" "$T/q/120.json"
+cr_ok || fail "connection request"
+wait_until 120 grep -q 'more than 512 ACS requests in one session' "$T/cwmpd.log" ||
+	fail "the session of 600 faulting requests did not end at the cap"
+python3 - "$T/log/log.jsonl" "$((s0 + 1))" <<'EOF2' || fail "faulting requests past the cap"
+import json, sys
+recs = [json.loads(l) for l in open(sys.argv[1])]
+n = int(sys.argv[2])
+faults = [r for r in recs if r.get("session") == n and r.get("rpc") == "Fault"]
+assert len(faults) == 512, len(faults)
+assert not any(r.get("event") == "end" and r.get("session") == n for r in recs)
+print("512 faults answered, then the session ended")
+EOF2
+wait_until 20 ended_ge $((e0 + 1)) || fail "no session after the capped one"
+stop_daemon
+ok "a session of 600 requests answered with faults ends at the 512 cap"
 exit 0
