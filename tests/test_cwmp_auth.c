@@ -12,6 +12,7 @@
 #include "httpda.h"
 #pragma GCC diagnostic pop
 #include "auth.h"
+#include "session.h"
 #include "testutil.h"
 
 #define GOOD "Digest realm=\"acs\", nonce=\"n0nce\", qop=\"auth\", algorithm=MD5"
@@ -206,7 +207,7 @@ static void test_arm(void)
 	       &a);
 	CU_ASSERT_EQUAL(cwmp_auth_choose(&a, false), CWMP_AUTH_DIGEST);
 	soap->authrealm = "stale"; /* a realm held from before does not keep the new challenge out */
-	CU_ASSERT_EQUAL(cwmp_auth_arm(soap, soap->fparsehdr, &a, &da, "cpe", "pw"), 0);
+	CU_ASSERT_EQUAL(cwmp_session_auth_arm(soap, soap->fparsehdr, &a, &da, "cpe", "pw"), 0);
 	CU_ASSERT_STRING_EQUAL(da.authrealm, "acs");
 	CU_ASSERT_STRING_EQUAL(da.nonce, "abc");
 	CU_ASSERT_STRING_EQUAL(da.opaque, "op");
@@ -216,7 +217,7 @@ static void test_arm(void)
 	http_da_release(soap, &da);
 	/* nothing to arm without a whole Digest challenge */
 	choose(true, "Basic realm=\"x\"", NULL, &a);
-	CU_ASSERT_EQUAL(cwmp_auth_arm(soap, soap->fparsehdr, &a, &da, "cpe", "pw"), -1);
+	CU_ASSERT_EQUAL(cwmp_session_auth_arm(soap, soap->fparsehdr, &a, &da, "cpe", "pw"), -1);
 	CU_ASSERT_PTR_NULL(da.authrealm);
 	soap_destroy(soap);
 	soap_end(soap);

@@ -7,11 +7,6 @@
 #include <string.h>
 #include <strings.h>
 
-/* httpda.h declares its digest selectors without prototypes */
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wstrict-prototypes"
-#include "httpda.h"
-#pragma GCC diagnostic pop
 #include "auth.h"
 
 #define AUTH_VALUE_MAX 255 /* the longest parameter value kept (nonce, opaque) */
@@ -344,20 +339,4 @@ int cwmp_auth_digest_header(const struct cwmp_auth *a, char *out, size_t outlen)
 			 a->realm, a->nonce, a->qop, a->algorithm, a->has_opaque ? ", opaque=\"" : "",
 			 a->has_opaque ? a->opaque : "", a->has_opaque ? "\"" : "");
 	return n < 0 || (size_t)n >= outlen ? -1 : 0;
-}
-
-int cwmp_auth_arm(struct soap *soap, int (*parsehdr)(struct soap *, const char *, const char *),
-		  const struct cwmp_auth *a, struct http_da_info *da, const char *user,
-		  const char *pass)
-{
-	char hdr[CWMP_AUTH_HEADER_MAX];
-
-	if (cwmp_auth_digest_header(a, hdr, sizeof(hdr)))
-		return -1;
-	/* httpda takes a challenge only for a realm other than the one it holds */
-	soap->authrealm = NULL;
-	if (parsehdr(soap, "WWW-Authenticate", hdr) || !soap->authrealm)
-		return -1;
-	http_da_save(soap, da, soap->authrealm, user, pass);
-	return 0;
 }

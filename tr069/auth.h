@@ -6,9 +6,9 @@
  * (gSOAP and httpda never see one); cwmp_auth_choose() then says what may be answered. Credentials
  * go only to a Digest challenge that was parsed whole (realm, nonce, an algorithm httpda computes,
  * qop auth or auth-int), or to Basic over https; over plain http a Basic challenge, a Digest one
- * lacking any of these, a malformed header or an unknown scheme gets nothing. cwmp_auth_arm()
- * gives httpda the chosen Digest challenge and nothing else. Buffers are bounded; no function
- * allocates except cwmp_auth_arm() (through http_da_save, released by http_da_release).
+ * lacking any of these, a malformed header or an unknown scheme gets nothing.
+ * cwmp_session_auth_arm() (session.h) gives httpda the chosen Digest challenge and nothing else.
+ * No gSOAP here (the fuzz target links this file alone); buffers are bounded, nothing allocated.
  */
 #ifndef PHONESEC_TR069_AUTH_H
 #define PHONESEC_TR069_AUTH_H
@@ -63,14 +63,5 @@ const char *cwmp_auth_why(const struct cwmp_auth *a, bool tls);
  * can be inside: such values were refused). Returns 0, or -1 without a whole Digest challenge or
  * when out is too small. */
 int cwmp_auth_digest_header(const struct cwmp_auth *a, char *out, size_t outlen);
-
-/* gSOAP side: after a 401 whose challenges a holds and cwmp_auth_choose() said DIGEST, hands
- * the challenge to httpda through parsehdr (the parse hook below ours, httpda's) and saves the
- * credentials in da (http_da_save; release with http_da_release). Returns 0 or -1. */
-struct soap;
-struct http_da_info;
-int cwmp_auth_arm(struct soap *soap, int (*parsehdr)(struct soap *, const char *, const char *),
-		  const struct cwmp_auth *a, struct http_da_info *da, const char *user,
-		  const char *pass);
 
 #endif

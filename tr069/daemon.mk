@@ -53,5 +53,5 @@ tests_test_cwmp_auth_SOURCES = tests/test_cwmp_auth.c
 tests_test_cwmp_auth_CPPFLAGS = $(CWMP_CPPFLAGS) -I$(GSOAP_PLUGIN_DIR) -I$(top_srcdir)/tests
 # libgsoapssl refers to the serializers and the namespaces table: those archives again after it
 tests_test_cwmp_auth_LDADD = tests/libtestutil.a $(CWMP_LIBS) tr069/libphonesec-cwmp.a \
-	tr069/libcwmp-soap.a $(STORE_LIBS) $(CUNIT_LIBS)
+	tr069/libcwmp-soap.a $(STORE_LIBS) lib/libphonesec-util.a $(CUNIT_LIBS) -lpthread
 $(tests_test_cwmp_auth_OBJECTS): $(CWMP_GEN)

@@ -166,7 +166,7 @@ static int sess_parsehdr(struct soap *soap, const char *key, const char *val)
 		sess_take_cookie(s, val);
 		return SOAP_OK;
 	}
-	/* the challenges are ours alone too: httpda gets the one we choose (cwmp_auth_arm), and
+	/* the challenges are ours alone too: httpda gets the one we choose (cwmp_session_auth_arm), and
 	 * gSOAP never learns of a Basic one it would answer in clear */
 	if (key && val && !strcasecmp(key, "WWW-Authenticate")) {
 		cwmp_auth_add(&s->auth, val);
@@ -189,6 +189,23 @@ static SOAP_SOCKET sess_open(struct soap *soap, const char *endpoint, const char
 }
 
 /* ------------------------------------------------------------------------------- transport */
+
+int cwmp_session_auth_arm(struct soap *soap,
+			  int (*parsehdr)(struct soap *, const char *, const char *),
+			  const struct cwmp_auth *a, struct http_da_info *da, const char *user,
+			  const char *pass)
+{
+	char hdr[CWMP_AUTH_HEADER_MAX];
+
+	if (cwmp_auth_digest_header(a, hdr, sizeof(hdr)))
+		return -1;
+	/* httpda takes a challenge only for a realm other than the one it holds */
+	soap->authrealm = NULL;
+	if (parsehdr(soap, "WWW-Authenticate", hdr) || !soap->authrealm)
+		return -1;
+	http_da_save(soap, da, soap->authrealm, user, pass);
+	return 0;
+}
 
 void cwmp_url_host_port(const char *url, char *host, size_t hostlen, char *port, size_t portlen)
 {
@@ -443,8 +460,8 @@ static int sess_post(struct sess *s, const char *body, size_t len, const char **
 				s->da_saved = false;
 				s->basic = how == CWMP_AUTH_BASIC;
 				if (how == CWMP_AUTH_DIGEST) {
-					if (cwmp_auth_arm(soap, s->inner_parsehdr, &s->auth, &s->da,
-							  s->p->user, s->p->pass))
+					if (cwmp_session_auth_arm(soap, s->inner_parsehdr, &s->auth,
+								  &s->da, s->p->user, s->p->pass))
 						return sess_fail(s, "the ACS's Digest challenge could "
 								 "not be answered");
 					s->da_saved = true;

@@ -311,8 +311,8 @@ static int xfer_request(struct xfer *x, const char *body, size_t len, char **rbo
 			retried = true;
 			if (how == CWMP_AUTH_DIGEST) {
 				/* new connection or not, httpda answers with this challenge's nonce */
-				if (cwmp_auth_arm(soap, x->inner_parsehdr, &x->auth, &x->da,
-						  t->username, t->password)) {
+				if (cwmp_session_auth_arm(soap, x->inner_parsehdr, &x->auth, &x->da,
+							  t->username, t->password)) {
 					xfer_fail(x, CWMP_FAULT_TRANSFER_AUTH, "the file server's Digest "
 						  "challenge could not be answered");
 					return -1;
