@@ -739,6 +739,12 @@ static void test_forbidden_char_refs(void)
 			"</Password><FileSize>0</FileSize><TargetFileName></TargetFileName>"
 			"<DelaySeconds>0</DelaySeconds><SuccessURL></SuccessURL><FailureURL>"
 			"</FailureURL></cwmp:Download>"),
+		/* the same characters as such (gSOAP would take them and write them back as
+		 * references): a vertical tab, an escape, U+FFFE, a surrogate in UTF-8 */
+		REF_SPV(PII, "112", "a\x0b"),
+		REF_SPV(PII, "112\x1b", "k"),
+		REF_SPV(PII, "112", "a\xef\xbf\xbe"),
+		REF_SPV(PII, "112", "a\xed\xa0\x80"),
 		/* in an attribute value too */
 		REF_ENV("<cwmp:Reboot x=\"&#0;\"><CommandKey>a</CommandKey></cwmp:Reboot>"),
 	};

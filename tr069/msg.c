@@ -526,18 +526,38 @@ static bool msg_bad_refs(const char *buf, size_t len)
 	return false;
 }
 
+/* True when buf[0..len) holds, as a literal, a character XML 1.0 forbids: a C0 control other
+ * than tab and line ends, or U+FFFE, U+FFFF or a surrogate in UTF-8. gSOAP would take it (and
+ * write it back as a reference): refused like a reference to it. */
+static bool msg_bad_literals(const char *buf, size_t len)
+{
+	const unsigned char *p = (const unsigned char *)buf;
+
+	for (size_t i = 0; i < len; i++) {
+		if (p[i] < 0x20 && p[i] != '\t' && p[i] != '\n' && p[i] != '\r')
+			return true;
+		if (p[i] == 0xED && i + 1 < len && p[i + 1] >= 0xA0 && p[i + 1] <= 0xBF)
+			return true; /* U+D800..U+DFFF */
+		if (p[i] == 0xEF && i + 2 < len && p[i + 1] == 0xBF &&
+		    (p[i + 2] == 0xBE || p[i + 2] == 0xBF))
+			return true; /* U+FFFE, U+FFFF */
+	}
+	return false;
+}
+
 /* A linear pass before gSOAP sees the input: gSOAP skips unknown content without counting its
  * depth and would accept a DOCTYPE, so nesting, DTDs (forbidden in SOAP 1.1 section 3), NUL
  * bytes and truncation inside markup are refused here. Not a full XML check: gSOAP does that.
  * *bad_ref is set when text or a tag (its attribute values) holds a forbidden character reference
- * (msg_bad_refs); comments, CDATA and processing instructions hold none. */
+ * (msg_bad_refs) or anything holds a forbidden character as such (msg_bad_literals); comments,
+ * CDATA and processing instructions hold no reference. */
 static int msg_prescan(const char *buf, size_t len, bool *bad_ref)
 {
 	size_t depth = 0, i = 0;
 
-	*bad_ref = false;
 	if (memchr(buf, '\0', len))
 		return CWMP_MSG_E_SYNTAX;
+	*bad_ref = msg_bad_literals(buf, len);
 	while (i < len) {
 		const char *lt = memchr(buf + i, '<', len - i);
 		if (!lt) {
