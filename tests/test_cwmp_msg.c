@@ -758,9 +758,15 @@ static void test_forbidden_char_refs(void)
 		CU_ASSERT_NOT_EQUAL(in.rpc, CWMP_RPC_UNKNOWN);
 		CU_ASSERT_TRUE(in.hdr.id && !strcmp(in.hdr.id, "ref-1"));
 	}
-	/* the ID itself, and a fault of the ACS: refused as well */
 	CU_ASSERT_EQUAL(parse_text(&in, REF_ENV("<cwmp:Reboot><CommandKey>a</CommandKey></cwmp:Reboot>")
 				       ), CWMP_MSG_OK);
+	/* an ID holding such a character cannot be echoed in a fault: unreadable */
+	static const char bad_id[] =
+		"<e:Envelope xmlns:e=\"http://schemas.xmlsoap.org/soap/envelope/\" "
+		"xmlns:cwmp=\"urn:dslforum-org:cwmp-1-2\"><e:Header><cwmp:ID e:mustUnderstand=\"1\">"
+		"a&#x1F;b</cwmp:ID></e:Header><e:Body><cwmp:Reboot><CommandKey>a</CommandKey>"
+		"</cwmp:Reboot></e:Body></e:Envelope>";
+	CU_ASSERT_EQUAL(parse_text(&in, bad_id), CWMP_MSG_E_SYNTAX);
 	/* allowed references are decoded to UTF-8 (never their low byte alone: &#x100; is no NUL,
 	 * &#x141; no "A"): tab, line ends, the BMP, beyond it in decimal; a CDATA section's "&#0;"
 	 * is text, not a reference */

@@ -693,9 +693,10 @@ int cwmp_msg_parse(struct cwmp_msg_in *out, struct cwmp_msg *m, const char *buf,
 		return msg_fail(m, msg_parse_err(m, false), "parse: end of envelope");
 	/* read whole, so that the session knows the RPC and its ID for the fault (9003) */
 	if (bad_ref) {
-		snprintf(m->errmsg, sizeof(m->errmsg), "parse: a character reference to a character "
-			 "XML forbids (&#0; ...)");
-		return out->rpc == CWMP_RPC_FAULT ? CWMP_MSG_E_SYNTAX : CWMP_MSG_E_ARGS;
+		snprintf(m->errmsg, sizeof(m->errmsg), "parse: a character XML forbids (&#0; ...)");
+		/* a fault echoes the cwmp:ID: one holding such a character cannot be answered */
+		bool bad_id = out->hdr.id && msg_bad_literals(out->hdr.id, strlen(out->hdr.id));
+		return out->rpc == CWMP_RPC_FAULT || bad_id ? CWMP_MSG_E_SYNTAX : CWMP_MSG_E_ARGS;
 	}
 	return CWMP_MSG_OK;
 }
