@@ -767,6 +767,12 @@ static void test_forbidden_char_refs(void)
 		"a&#x1F;b</cwmp:ID></e:Header><e:Body><cwmp:Reboot><CommandKey>a</CommandKey>"
 		"</cwmp:Reboot></e:Body></e:Envelope>";
 	CU_ASSERT_EQUAL(parse_text(&in, bad_id), CWMP_MSG_E_SYNTAX);
+	/* also for a method we do not know (answered 9000 otherwise) */
+	static const char bad_id_unknown[] =
+		"<e:Envelope xmlns:e=\"http://schemas.xmlsoap.org/soap/envelope/\" "
+		"xmlns:cwmp=\"urn:dslforum-org:cwmp-1-2\"><e:Header><cwmp:ID e:mustUnderstand=\"1\">"
+		"a\x1d</cwmp:ID></e:Header><e:Body><cwmp:NoSuchMethod/></e:Body></e:Envelope>";
+	CU_ASSERT_EQUAL(parse_text(&in, bad_id_unknown), CWMP_MSG_E_SYNTAX);
 	/* allowed references are decoded to UTF-8 (never their low byte alone: &#x100; is no NUL,
 	 * &#x141; no "A"): tab, line ends, the BMP, beyond it in decimal; a CDATA section's "&#0;"
 	 * is text, not a reference */

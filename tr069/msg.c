@@ -609,6 +609,12 @@ static int msg_prescan(const char *buf, size_t len, bool *bad_ref)
 	return CWMP_MSG_OK;
 }
 
+/* A fault echoes the cwmp:ID: one holding a character XML forbids cannot be answered. */
+static bool msg_bad_id(const struct cwmp_msg_in *out)
+{
+	return out->hdr.id && msg_bad_literals(out->hdr.id, strlen(out->hdr.id));
+}
+
 int cwmp_msg_parse(struct cwmp_msg_in *out, struct cwmp_msg *m, const char *buf, size_t len)
 {
 	if (!out || !m || (!buf && len))
@@ -682,8 +688,9 @@ int cwmp_msg_parse(struct cwmp_msg_in *out, struct cwmp_msg *m, const char *buf,
 			return msg_fail(m, CWMP_MSG_E_NAMESPACE, "parse: Body child not in a cwmp namespace");
 		out->ns = (enum cwmp_ns)ns;
 		out->rpc = cwmp_rpc_from_name(out->method);
-		if (out->rpc == CWMP_RPC_UNKNOWN)
-			return CWMP_MSG_OK; /* the caller answers 9000; the rest is not read */
+		if (out->rpc == CWMP_RPC_UNKNOWN) /* the caller answers 9000; the rest is not read */
+			return bad_ref && msg_bad_id(out) ? msg_fail(m, CWMP_MSG_E_SYNTAX, "parse: ID")
+							  : CWMP_MSG_OK;
 		out->body = msg_read_rpc(soap, out->rpc);
 		if (!out->body)
 			return msg_fail(m, msg_parse_err(m, true), "parse: arguments");
@@ -694,9 +701,8 @@ int cwmp_msg_parse(struct cwmp_msg_in *out, struct cwmp_msg *m, const char *buf,
 	/* read whole, so that the session knows the RPC and its ID for the fault (9003) */
 	if (bad_ref) {
 		snprintf(m->errmsg, sizeof(m->errmsg), "parse: a character XML forbids (&#0; ...)");
-		/* a fault echoes the cwmp:ID: one holding such a character cannot be answered */
-		bool bad_id = out->hdr.id && msg_bad_literals(out->hdr.id, strlen(out->hdr.id));
-		return out->rpc == CWMP_RPC_FAULT || bad_id ? CWMP_MSG_E_SYNTAX : CWMP_MSG_E_ARGS;
+		return out->rpc == CWMP_RPC_FAULT || msg_bad_id(out) ? CWMP_MSG_E_SYNTAX
+								     : CWMP_MSG_E_ARGS;
 	}
 	return CWMP_MSG_OK;
 }
