@@ -217,6 +217,9 @@ ok "a whole Digest challenge among Basic ones (one field, several fields): answe
 # "&#0;" inside a name or a value cut it short (the rest was applied to the name before the NUL):
 # such a request gets 9003 and changes nothing, value and ParameterKey alike.
 start_daemon
+# the listener is up once it answers (401 without credentials; a slow start under valgrind)
+cr_listening() { [ "$(curl -s -o /dev/null -w '%{http_code}' "$(cr_url)")" != 000 ]; }
+wait_until 60 cr_listening || fail "the connection-request listener did not come up"
 e0=$(q ended)
 PII=Device.ManagementServer.PeriodicInformInterval
 spv() { # NAME VALUE KEY
