@@ -166,8 +166,8 @@ static int sess_parsehdr(struct soap *soap, const char *key, const char *val)
 		sess_take_cookie(s, val);
 		return SOAP_OK;
 	}
-	/* the challenges are ours alone too: httpda gets the one we choose (cwmp_session_auth_arm), and
-	 * gSOAP never learns of a Basic one it would answer in clear */
+	/* the challenges are ours alone too: httpda gets the one we choose
+	 * (cwmp_session_auth_arm); gSOAP never sees a Basic one it would answer in clear */
 	if (key && val && !strcasecmp(key, "WWW-Authenticate")) {
 		cwmp_auth_add(&s->auth, val);
 		return SOAP_OK;
