@@ -773,6 +773,13 @@ static void test_forbidden_char_refs(void)
 		"xmlns:cwmp=\"urn:dslforum-org:cwmp-1-2\"><e:Header><cwmp:ID e:mustUnderstand=\"1\">"
 		"a\x1d</cwmp:ID></e:Header><e:Body><cwmp:NoSuchMethod/></e:Body></e:Envelope>";
 	CU_ASSERT_EQUAL(parse_text(&in, bad_id_unknown), CWMP_MSG_E_SYNTAX);
+	/* and for arguments that do not deserialize (9003 otherwise) */
+	static const char bad_id_args[] =
+		"<e:Envelope xmlns:e=\"http://schemas.xmlsoap.org/soap/envelope/\" "
+		"xmlns:cwmp=\"urn:dslforum-org:cwmp-1-2\"><e:Header><cwmp:ID e:mustUnderstand=\"1\">"
+		"a\x01</cwmp:ID></e:Header><e:Body><cwmp:ScheduleInform><DelaySeconds>abc"
+		"</DelaySeconds><CommandKey>k</CommandKey></cwmp:ScheduleInform></e:Body></e:Envelope>";
+	CU_ASSERT_EQUAL(parse_text(&in, bad_id_args), CWMP_MSG_E_SYNTAX);
 	/* allowed references are decoded to UTF-8 (never their low byte alone: &#x100; is no NUL,
 	 * &#x141; no "A"): tab, line ends, the BMP, beyond it in decimal; a CDATA section's "&#0;"
 	 * is text, not a reference */

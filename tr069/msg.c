@@ -615,7 +615,7 @@ static bool msg_bad_id(const struct cwmp_msg_in *out)
 	return out->hdr.id && msg_bad_literals(out->hdr.id, strlen(out->hdr.id));
 }
 
-int cwmp_msg_parse(struct cwmp_msg_in *out, struct cwmp_msg *m, const char *buf, size_t len)
+static int msg_parse(struct cwmp_msg_in *out, struct cwmp_msg *m, const char *buf, size_t len)
 {
 	if (!out || !m || (!buf && len))
 		return CWMP_MSG_E_INVALID;
@@ -688,9 +688,8 @@ int cwmp_msg_parse(struct cwmp_msg_in *out, struct cwmp_msg *m, const char *buf,
 			return msg_fail(m, CWMP_MSG_E_NAMESPACE, "parse: Body child not in a cwmp namespace");
 		out->ns = (enum cwmp_ns)ns;
 		out->rpc = cwmp_rpc_from_name(out->method);
-		if (out->rpc == CWMP_RPC_UNKNOWN) /* the caller answers 9000; the rest is not read */
-			return bad_ref && msg_bad_id(out) ? msg_fail(m, CWMP_MSG_E_SYNTAX, "parse: ID")
-							  : CWMP_MSG_OK;
+		if (out->rpc == CWMP_RPC_UNKNOWN)
+			return CWMP_MSG_OK; /* the caller answers 9000; the rest is not read */
 		out->body = msg_read_rpc(soap, out->rpc);
 		if (!out->body)
 			return msg_fail(m, msg_parse_err(m, true), "parse: arguments");
@@ -701,10 +700,22 @@ int cwmp_msg_parse(struct cwmp_msg_in *out, struct cwmp_msg *m, const char *buf,
 	/* read whole, so that the session knows the RPC and its ID for the fault (9003) */
 	if (bad_ref) {
 		snprintf(m->errmsg, sizeof(m->errmsg), "parse: a character XML forbids (&#0; ...)");
-		return out->rpc == CWMP_RPC_FAULT || msg_bad_id(out) ? CWMP_MSG_E_SYNTAX
-								     : CWMP_MSG_E_ARGS;
+		return out->rpc == CWMP_RPC_FAULT ? CWMP_MSG_E_SYNTAX : CWMP_MSG_E_ARGS;
 	}
 	return CWMP_MSG_OK;
+}
+
+int cwmp_msg_parse(struct cwmp_msg_in *out, struct cwmp_msg *m, const char *buf, size_t len)
+{
+	int err = msg_parse(out, m, buf, len);
+
+	/* every answer the caller makes (9003, 9000) echoes the cwmp:ID */
+	if ((err == CWMP_MSG_E_ARGS || err == CWMP_MSG_E_HEADER ||
+	     (err == CWMP_MSG_OK && out->rpc == CWMP_RPC_UNKNOWN)) && msg_bad_id(out)) {
+		snprintf(m->errmsg, sizeof(m->errmsg), "parse: a character XML forbids in cwmp:ID");
+		return CWMP_MSG_E_SYNTAX;
+	}
+	return err;
 }
 
 /* ------------------------------------------------------------------------------- write */
