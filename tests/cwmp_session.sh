@@ -161,4 +161,107 @@ EOF
 grep -q 'acs pass' "$T/cwmpd.log" && fail "the ACS password was logged"
 stop_daemon
 ok "an ACS asking for Basic over plain http gets no credentials (refused, retried later)"
+# ------------------------------------------------------------------ 10. hostile challenges over http
+# Credentials go only to a Digest challenge read whole (RFC 7235); each of these 401s (one field a
+# line, several lines: several fields) gets nothing, twice; the ACS records every Authorization
+# header it receives, so the wire says that none was sent.
+stop_acs
+rm -rf "$T/log" "$T/q"
+start_acs --challenge-file "$T/chal"
+: >"$T/cwmpd.log"
+"$CLI" -s "$ST" set tr69_acs_url="http://127.0.0.1:$ACS_PORT/acs" tr69_retry_min_wait=1 \
+	tr69_retry_multiplier=1000 >/dev/null || fail "setting the ACS up"
+challenge() { printf '%s\n' "$@" >"$T/chal.tmp" && mv "$T/chal.tmp" "$T/chal"; }
+challenge 'Digest realm="phonesec-acs", qop="auth", algorithm="MD5"'
+start_daemon
+for c in 'Digest realm="phonesec-acs", qop="auth", algorithm="MD5"' \
+	'Basic realm="a, Digest b"' \
+	'Basic realm="x", Digest realm=y' \
+	'Digest realm="phonesec-acs", nonce="abc", algorithm="MD5"' \
+	'Digest realm="phonesec-acs", nonce="abc", qop="auth", algorithm="SHA-512-256"' \
+	'Digest realm="phonesec-acs", nonce="abc" qop="auth"' \
+	'Digest realm="phonesec-acs", nonce="a\"b", qop="auth"' \
+	'Basic realm="x"|Digest realm="y", qop="auth"' \
+	'Newauth realm="x", Basic token68=='; do
+	# shellcheck disable=SC2086
+	(IFS='|'; challenge $c)
+	n0=$(q count401)
+	wait_until 30 events_ge 401 $((n0 + 2)) || fail "no retry after the challenge $c"
+done
+python3 - "$T/log/log.jsonl" <<'EOF2' || fail "credentials were sent to a hostile challenge over http"
+import json, sys
+recs = [json.loads(l) for l in open(sys.argv[1])]
+sent = [r for r in recs if r.get("event") == "authorization"]
+assert not sent, sent
+assert not any(r.get("event") == "auth-ok" for r in recs)
+assert not any(r.get("had_auth") for r in recs if r.get("event") == "401")
+print("%d challenges, no Authorization header" % len([r for r in recs if r.get("event") == "401"]))
+EOF2
+grep -q "credentials not sent" "$T/cwmpd.log" || fail "the refusal was not logged"
+grep -q 'acs pass' "$T/cwmpd.log" && fail "the ACS password was logged"
+ok "hostile or incomplete challenges over http (no nonce, Digest quoted in Basic, ...): no credentials on the wire"
+
+# a whole Digest challenge beside Basic ones, in one field and in several: Digest answers
+challenge 'Basic realm="a, Digest b", @DIGEST@' 'Basic realm="phonesec-acs"'
+wait_until 30 events_ge auth-ok 1 || fail "Digest beside Basic challenges not answered"
+wait_until 10 ended_ge 1 || fail "no session after the Digest answer"
+python3 - "$T/log/log.jsonl" <<'EOF2' || fail "not Digest on the wire"
+import json, sys
+recs = [json.loads(l) for l in open(sys.argv[1])]
+sent = [r["value"] for r in recs if r.get("event") == "authorization"]
+assert sent and all(v.startswith("Digest ") and 'realm="phonesec-acs"' in v for v in sent), sent
+EOF2
+stop_daemon
+ok "a whole Digest challenge among Basic ones (one field, several fields): answered with Digest"
+# ------------------------------------------------------------------ 11. characters XML forbids
+# "&#0;" inside a name or a value cut it short (the rest was applied to the name before the NUL):
+# such a request gets 9003 and changes nothing, value and ParameterKey alike.
+start_daemon
+# the listener is up once it answers (401 without credentials; a slow start under valgrind)
+cr_listening() { [ "$(curl -s -o /dev/null -w '%{http_code}' "$(cr_url)")" != 000 ]; }
+wait_until 60 cr_listening || fail "the connection-request listener did not come up"
+e0=$(q ended)
+PII=Device.ManagementServer.PeriodicInformInterval
+spv() { # NAME VALUE KEY
+	printf '<cwmp:SetParameterValues><ParameterList soapenc:arrayType=\\"cwmp:ParameterValueStruct[1]\\"><ParameterValueStruct><Name>%s</Name><Value xsi:type=\\"xsd:unsignedInt\\">%s</Value></ParameterValueStruct></ParameterList><ParameterKey>%s</ParameterKey></cwmp:SetParameterValues>' "$1" "$2" "$3"
+}
+GPV="<cwmp:GetParameterValues><ParameterNames soapenc:arrayType=\\\"xsd:string[2]\\\"><string>$PII</string><string>Device.ManagementServer.ParameterKey</string></ParameterNames></cwmp:GetParameterValues>"
+before=$("$CLI" -s "$ST" get tr69_periodic_interval)
+queue 110 "{\"rpcs\":[\"$(spv "$PII&#0;junk" 112 nul-1)\",\"$(spv "$PII" '112&#0;x' nul-2)\",\"$(spv "$PII" 113 'nul-3&#x1F;')\",\"$GPV\"]}"
+cr_ok || fail "connection request"
+wait_until 15 ended_ge $((e0 + 1)) || fail "no session with the forbidden characters"
+[ "$(q session-rpcs "$(q ended)")" = "Inform - Fault Fault Fault GetParameterValuesResponse" ] ||
+	fail "forbidden characters: $(q session-rpcs "$(q ended)")"
+[ "$(grep -l '<FaultCode>9003</FaultCode>' "$T/log/"*-Fault.xml | wc -l)" -ge 3 ] || fail "not 9003"
+[ "$("$CLI" -s "$ST" get tr69_periodic_interval)" = "$before" ] || fail "a value with &#0; was applied"
+q body GetParameterValuesResponse | grep -q "<Value xsi:type=\"xsd:unsignedInt\">$before</Value>" ||
+	fail "the interval read back: $(q body GetParameterValuesResponse)"
+q body GetParameterValuesResponse | grep -q 'nul-' && fail "the ParameterKey of a refused request was kept"
+ok "names, values and keys with characters XML forbids (&#0;, &#x1F;): 9003, nothing changed"
+
+# ------------------------------------------------------------------ 12. the request cap counts faults
+# 600 requests each answered with a fault (arguments that do not deserialize): the session ends at
+# the 512th, as it does for requests answered without a fault.
+e0=$(q ended); s0=$(q informs)
+python3 - "$T/q/120.json" <<'EOF2'
+import json, sys
+bad = "<cwmp:ScheduleInform><DelaySeconds>abc</DelaySeconds><CommandKey>cap</CommandKey></cwmp:ScheduleInform>"
+json.dump({"rpcs": [bad] * 600}, open(sys.argv[1] + ".tmp", "w"))
+EOF2
+mv "$T/q/120.json.tmp" "$T/q/120.json"
+cr_ok || fail "connection request"
+wait_until 120 grep -q 'more than 512 ACS requests in one session' "$T/cwmpd.log" ||
+	fail "the session of 600 faulting requests did not end at the cap"
+python3 - "$T/log/log.jsonl" "$((s0 + 1))" <<'EOF2' || fail "faulting requests past the cap"
+import json, sys
+recs = [json.loads(l) for l in open(sys.argv[1])]
+n = int(sys.argv[2])
+faults = [r for r in recs if r.get("session") == n and r.get("rpc") == "Fault"]
+assert len(faults) == 512, len(faults)
+assert not any(r.get("event") == "end" and r.get("session") == n for r in recs)
+print("512 faults answered, then the session ended")
+EOF2
+wait_until 20 ended_ge $((e0 + 1)) || fail "no session after the capped one"
+stop_daemon
+ok "a session of 600 requests answered with faults ends at the 512 cap"
 exit 0

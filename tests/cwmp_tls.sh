@@ -302,8 +302,17 @@ wait_until 15 count_ge TransferComplete 2 || fail "https upload: no TransferComp
 [ "$(tc_field FaultCode)" = 0 ] || fail "https upload: fault $(tc_field FaultCode) $(tc_field FaultString)"
 grep -q "^web_logout_timer *= *11$" "$T/files/up.cfg.uploaded" || fail "https upload: file not received"
 ok "Download and Upload over https with the trusted CA"
+# Basic is answered over https only (over http a transfer gets 9012, cwmp_transfer.sh)
+printf 'web_logout_timer = 12\n' >"$T/files/basic-tls.cfg"
+queue 021 "{\"rpcs\":[\"$(download tls-basic "https://127.0.0.1:$ACS_PORT/files/basic-tls.cfg")\"]}"
+cr_ok || fail "transfers: connection request"
+wait_until 15 count_ge TransferComplete 3 || fail "https Basic download: no TransferComplete"
+[ "$(tc_field FaultCode)" = 0 ] || fail "https Basic download: fault $(tc_field FaultCode) $(tc_field FaultString)"
+[ "$("$CLI" -s "$ST" get web_logout_timer)" = 12 ] || fail "https Basic download: not applied"
+q files | grep -q '^GET basic-tls.cfg 200 Basic' || fail "https Basic download: $(q files | tr '\n' ' ')"
+ok "a file server over https asking for Basic: answered"
 
-n_tc=2
+n_tc=3
 for srv in wronghost otherserver; do
 	file_server "fs-$srv" "$srv"
 	queue "03$n_tc" "{\"rpcs\":[\"$(download "tls-$srv" "https://127.0.0.1:$FS_PORT/files/tls.cfg")\"]}"

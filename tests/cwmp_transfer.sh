@@ -9,7 +9,7 @@ set -u
 T_NAME=transfer
 . "${top_srcdir:-.}/tests/cwmp_lib.sh"
 
-start_file_acs --files2-port-file "$T/files2-port"
+start_file_acs --files2-port-file "$T/files2-port" --file-challenge-file "$T/fchal"
 init_phone
 
 # download KEY FILE [USER PASS [DELAY [FILETYPE]]]: the Download RPC as the scenario's Body child
@@ -91,14 +91,23 @@ cr_ok || fail "connection request"
 transfer_complete 7
 [ "$(tc_fault)" = 9010 ] || fail "oversized file: fault $(tc_fault)"
 [ "$("$CLI" -s "$ST" get web_logout_timer)" = 7 ] || fail "oversized file changed a value"
+ok "file server faults: 9012 wrong credentials, 9016 missing file, 9015 unreachable, 9010 over 64 KB"
+# Basic over plain http: the password would cross the wire in clear; nothing is sent, 9012
 printf 'web_logout_timer = 8\n' > "$T/files/basic-good.cfg"
 queue 033 "{\"rpcs\":[\"$(download dl-basic basic-good.cfg)\"]}"
 cr_ok || fail "connection request"
 transfer_complete 8
-[ "$(tc_fault)" = 0 ] || fail "Basic download: fault $(tc_fault)"
-[ "$("$CLI" -s "$ST" get web_logout_timer)" = 8 ] || fail "Basic download not applied"
-q files | grep -q '^GET basic-good.cfg 200 Basic' || fail "no Basic answer: $(q files)"
-ok "file server faults: 9012 wrong credentials, 9016 missing file, 9015 unreachable, 9010 over 64 KB; Basic when asked"
+[ "$(tc_fault)" = 9012 ] || fail "Basic download over http: fault $(tc_fault)"
+q body TransferComplete | grep -q 'Basic authentication over plain http' || fail "9012 without its reason"
+[ "$("$CLI" -s "$ST" get web_logout_timer)" = 7 ] || fail "a refused Basic download changed a value"
+q files | grep -q '^GET basic-good.cfg 401 -$' || fail "no unauthenticated 401: $(q files)"
+q files | grep 'basic-good.cfg' | grep -qv ' 401 -$' && fail "credentials reached the Basic server: $(q files)"
+python3 - "$T/log/log.jsonl" <<'EOF2' || fail "an Authorization header reached the Basic file server"
+import json, sys
+recs = [json.loads(l) for l in open(sys.argv[1])]
+assert not [r for r in recs if r.get("event") == "authorization" and "basic-" in r["url"]]
+EOF2
+ok "a file server over plain http offering Basic only: 9012, the password never sent"
 
 # ------------------------------------------------------------------ 4. upload
 queue 040 "{\"rpcs\":[\"$(upload ul-1 up.cfg)\"]}"
@@ -248,5 +257,44 @@ redirected 084 "$(upload ul-to to-up2.cfg)" 0 22 "upload redirect"
 [ -s "$T/files/up2.cfg.uploaded" ] || fail "upload redirect: nothing uploaded"
 q files | grep -q '^PUT to-up2.cfg 307 Digest' || fail "no 307 for the PUT: $(q files)"
 ok "upload redirected (307): the PUT repeated at the new URL"
+# ------------------------------------------------------------------ 9. hostile challenges of a file server
+# The rule of the ACS session (a Digest challenge read whole, Basic over https only) holds for
+# transfers too, with every challenge of every WWW-Authenticate field read, not the first alone.
+fchallenge() { printf '%s\n' "$@" >"$T/fchal.tmp" && mv "$T/fchal.tmp" "$T/fchal"; }
+printf 'web_logout_timer = 31\n' > "$T/files/chal-a.cfg"
+tc0=$(q count TransferComplete)
+i=0
+for c in 'Digest realm="phonesec-files", qop="auth", algorithm="MD5"' \
+	'Basic realm="a, Digest b"' \
+	'Basic realm="x", Digest realm=y' \
+	'Digest realm="phonesec-files", nonce="abc", algorithm="MD5"' \
+	'Digest realm="phonesec-files", nonce="abc", qop="auth", algorithm="SHA-512-256"' \
+	'Basic realm="x"|Digest realm="y", qop="auth"'; do
+	i=$((i + 1))
+	(IFS='|'; fchallenge $c)
+	queue "09$i" "{\"rpcs\":[\"$(download "dl-chal-$i" chal-a.cfg)\"]}"
+	cr_ok || fail "connection request"
+	tc0=$((tc0 + 1))
+	transfer_complete "$tc0"
+	[ "$(tc_fault)" = 9012 ] || fail "challenge $c: fault $(tc_fault)"
+	[ "$("$CLI" -s "$ST" get web_logout_timer)" = 22 ] || fail "challenge $c: a value changed"
+done
+python3 - "$T/log/log.jsonl" <<'EOF2' || fail "credentials were sent to a hostile file server challenge"
+import json, sys
+recs = [json.loads(l) for l in open(sys.argv[1])]
+assert not [r for r in recs if r.get("event") == "authorization" and "chal-" in r["url"]]
+print("%d refused 401s" % len([r for r in recs if r.get("event") == "file" and r["name"] == "chal-a.cfg"]))
+EOF2
+ok "hostile or incomplete file server challenges over http: 9012, no credentials on the wire"
+
+fchallenge 'Basic realm="a, Digest b", @DIGEST@' 'Basic realm="phonesec-files"'
+queue 099 "{\"rpcs\":[\"$(download dl-chal-ok chal-a.cfg)\"]}"
+cr_ok || fail "connection request"
+tc0=$((tc0 + 1))
+transfer_complete "$tc0"
+[ "$(tc_fault)" = 0 ] || fail "Digest among Basic challenges: fault $(tc_fault): $(q body TransferComplete)"
+[ "$("$CLI" -s "$ST" get web_logout_timer)" = 31 ] || fail "Digest among Basic challenges: not applied"
+q files | grep -q '^GET chal-a.cfg 200 Digest' || fail "not answered with Digest: $(q files)"
+ok "a whole Digest challenge among Basic ones of a file server: answered with Digest"
 no_violations
 exit 0

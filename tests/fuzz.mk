@@ -20,3 +20,11 @@ tests_test_fuzz_digest_CPPFLAGS = $(AM_CPPFLAGS) $(CRYPTO_CFLAGS) -DFUZZ_CORPUS=
 tests_test_fuzz_digest_LDADD = $(HTTP_LIBS)
 
 EXTRA_DIST += tests/fuzz/corpus tests/fuzz/crashes tools/fuzz-ci
+
+# WWW-Authenticate (tr069/auth.c): no gSOAP, the parser alone
+FUZZ_SEEDS_AUTH = $(abs_top_srcdir)/tests/fuzz/corpus/cwmp_auth
+unit_tests += tests/test_fuzz_cwmp_auth
+check_PROGRAMS += tests/test_fuzz_cwmp_auth
+tests_test_fuzz_cwmp_auth_SOURCES = tests/fuzz/replay.c tests/fuzz/fuzz_cwmp_auth.c tests/fuzz/fuzz.h
+tests_test_fuzz_cwmp_auth_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tr069 -DFUZZ_CORPUS='"$(FUZZ_SEEDS_AUTH)"'
+tests_test_fuzz_cwmp_auth_LDADD = tr069/libphonesec-cwmp.a

@@ -686,6 +686,120 @@ static void test_hostile_misc(void)
 	CU_ASSERT_EQUAL(parse_fixture(&in, "GetRPCMethods.xml", false), CWMP_MSG_OK);
 }
 
+/* Character references to characters XML 1.0 forbids: the request is read whole (its RPC and ID
+ * known, for the fault) and refused with CWMP_MSG_E_ARGS (9003), never cut at the NUL. */
+#define REF_ENV(body) \
+	"<e:Envelope xmlns:e=\"http://schemas.xmlsoap.org/soap/envelope/\" " \
+	"xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" " \
+	"xmlns:xsd=\"http://www.w3.org/2001/XMLSchema\" " \
+	"xmlns:cwmp=\"urn:dslforum-org:cwmp-1-2\"><e:Header><cwmp:ID e:mustUnderstand=\"1\">ref-1" \
+	"</cwmp:ID></e:Header><e:Body>" body "</e:Body></e:Envelope>"
+#define REF_SPV(name, value, key) \
+	REF_ENV("<cwmp:SetParameterValues><ParameterList><ParameterValueStruct><Name>" name \
+		"</Name><Value xsi:type=\"xsd:unsignedInt\">" value "</Value></ParameterValueStruct>" \
+		"</ParameterList><ParameterKey>" key "</ParameterKey></cwmp:SetParameterValues>")
+#define PII "Device.ManagementServer.PeriodicInformInterval"
+
+static void test_forbidden_char_refs(void)
+{
+	static const char *const bad[] = {
+		REF_SPV(PII "&#0;junk", "112", "k"),
+		REF_SPV(PII, "112&#0;x", "k"),
+		REF_SPV(PII, "112", "key&#0;"),
+		REF_SPV(PII, "112&#1;", "k"),
+		REF_SPV(PII, "112", "&#8;"),
+		REF_SPV(PII, "112", "a&#xB;"),
+		REF_SPV(PII, "112", "a&#xc;"),
+		REF_SPV(PII, "112", "a&#xE;"),
+		REF_SPV(PII, "112", "a&#x1F;"),
+		REF_SPV(PII, "112", "a&#31;"),
+		REF_SPV(PII, "112", "a&#xFFFE;"),
+		REF_SPV(PII, "112", "a&#xffff;"),
+		REF_SPV(PII, "112", "a&#xD800;"),
+		REF_SPV(PII, "112", "a&#xDFFF;"),
+		REF_SPV(PII, "112", "a&#55296;"),
+		REF_SPV(PII, "112", "a&#x110000;"),
+		REF_SPV(PII, "112", "a&#x00000000000000000000;"),
+		REF_SPV(PII, "112", "a&#99999999999999999999999999;"),
+		REF_SPV(PII, "112", "a&#;"),
+		REF_SPV(PII, "112", "a&#x;"),
+		REF_SPV(PII, "112", "a&#12a;"),
+		/* more digits than gSOAP reads: the rest would be left as text */
+		REF_SPV(PII, "112", "a&#x10000;"),
+		REF_SPV(PII, "112", "a&#x00041;"),
+		REF_SPV(PII, "112", "a&#000065;"),
+		REF_SPV(PII, "112", "a&#1114111;"),
+		REF_ENV("<cwmp:Reboot><CommandKey>a&#0;b</CommandKey></cwmp:Reboot>"),
+		REF_ENV("<cwmp:ScheduleInform><DelaySeconds>5</DelaySeconds><CommandKey>&#x0;"
+			"</CommandKey></cwmp:ScheduleInform>"),
+		REF_ENV("<cwmp:GetParameterValues><ParameterNames><string>Device.&#0;</string>"
+			"</ParameterNames></cwmp:GetParameterValues>"),
+		REF_ENV("<cwmp:Download><CommandKey>d</CommandKey><FileType>3 Vendor Configuration "
+			"File</FileType><URL>http://a/&#0;b</URL><Username></Username><Password>"
+			"</Password><FileSize>0</FileSize><TargetFileName></TargetFileName>"
+			"<DelaySeconds>0</DelaySeconds><SuccessURL></SuccessURL><FailureURL>"
+			"</FailureURL></cwmp:Download>"),
+		/* the same characters as such (gSOAP would take them and write them back as
+		 * references): a vertical tab, an escape, U+FFFE, a surrogate in UTF-8 */
+		REF_SPV(PII, "112", "a\x0b"),
+		REF_SPV(PII, "112\x1b", "k"),
+		REF_SPV(PII, "112", "a\xef\xbf\xbe"),
+		REF_SPV(PII, "112", "a\xed\xa0\x80"),
+		/* in an attribute value too */
+		REF_ENV("<cwmp:Reboot x=\"&#0;\"><CommandKey>a</CommandKey></cwmp:Reboot>"),
+	};
+	struct cwmp_msg_in in;
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		int err = parse_text(&in, bad[i]);
+		if (err != CWMP_MSG_E_ARGS)
+			fprintf(stderr, "\ncase %zu: got %d (%s)\n", i, err, cwmp_msg_errmsg(codec));
+		CU_ASSERT_EQUAL(err, CWMP_MSG_E_ARGS);
+		CU_ASSERT_NOT_EQUAL(in.rpc, CWMP_RPC_UNKNOWN);
+		CU_ASSERT_TRUE(in.hdr.id && !strcmp(in.hdr.id, "ref-1"));
+	}
+	CU_ASSERT_EQUAL(parse_text(&in, REF_ENV("<cwmp:Reboot><CommandKey>a</CommandKey></cwmp:Reboot>")
+				       ), CWMP_MSG_OK);
+	/* an ID holding such a character cannot be echoed in a fault: unreadable */
+	static const char bad_id[] =
+		"<e:Envelope xmlns:e=\"http://schemas.xmlsoap.org/soap/envelope/\" "
+		"xmlns:cwmp=\"urn:dslforum-org:cwmp-1-2\"><e:Header><cwmp:ID e:mustUnderstand=\"1\">"
+		"a&#x1F;b</cwmp:ID></e:Header><e:Body><cwmp:Reboot><CommandKey>a</CommandKey>"
+		"</cwmp:Reboot></e:Body></e:Envelope>";
+	CU_ASSERT_EQUAL(parse_text(&in, bad_id), CWMP_MSG_E_SYNTAX);
+	/* also for a method we do not know (answered 9000 otherwise) */
+	static const char bad_id_unknown[] =
+		"<e:Envelope xmlns:e=\"http://schemas.xmlsoap.org/soap/envelope/\" "
+		"xmlns:cwmp=\"urn:dslforum-org:cwmp-1-2\"><e:Header><cwmp:ID e:mustUnderstand=\"1\">"
+		"a\x1d</cwmp:ID></e:Header><e:Body><cwmp:NoSuchMethod/></e:Body></e:Envelope>";
+	CU_ASSERT_EQUAL(parse_text(&in, bad_id_unknown), CWMP_MSG_E_SYNTAX);
+	/* and for arguments that do not deserialize (9003 otherwise) */
+	static const char bad_id_args[] =
+		"<e:Envelope xmlns:e=\"http://schemas.xmlsoap.org/soap/envelope/\" "
+		"xmlns:cwmp=\"urn:dslforum-org:cwmp-1-2\"><e:Header><cwmp:ID e:mustUnderstand=\"1\">"
+		"a\x01</cwmp:ID></e:Header><e:Body><cwmp:ScheduleInform><DelaySeconds>abc"
+		"</DelaySeconds><CommandKey>k</CommandKey></cwmp:ScheduleInform></e:Body></e:Envelope>";
+	CU_ASSERT_EQUAL(parse_text(&in, bad_id_args), CWMP_MSG_E_SYNTAX);
+	/* allowed references are decoded to UTF-8 (never their low byte alone: &#x100; is no NUL,
+	 * &#x141; no "A"): tab, line ends, the BMP, beyond it in decimal; a CDATA section's "&#0;"
+	 * is text, not a reference */
+	CU_ASSERT_EQUAL(parse_text(&in, REF_ENV("<cwmp:Reboot><CommandKey>&#65;&#x9;&#xa;&#13;"
+						"&#x20AC;&#xFFFD;&#x0042;&#65536;&#x100;&#x141;"
+						"<![CDATA[&#0;]]></CommandKey></cwmp:Reboot>")),
+			CWMP_MSG_OK);
+	CU_ASSERT_STRING_EQUAL(((struct _cwmp__Reboot *)in.body)->CommandKey,
+			       "A\t\n\r\xe2\x82\xac\xef\xbf\xbd" "B\xf0\x90\x80\x80\xc4\x80\xc5\x81&#0;");
+	CU_ASSERT_EQUAL(parse_text(&in, REF_SPV(PII, "112", "a&amp;#0;")), CWMP_MSG_OK);
+	CU_ASSERT_EQUAL(parse_text(&in, REF_ENV("<!-- &#0; --><cwmp:Reboot><CommandKey>a</CommandKey>"
+						"</cwmp:Reboot>")), CWMP_MSG_OK);
+	/* not a request: the session fails rather than answer */
+	CU_ASSERT_EQUAL(parse_text(&in, REF_ENV("<e:Fault><faultcode>Client</faultcode><faultstring>"
+						"x&#0;</faultstring></e:Fault>")),
+			CWMP_MSG_E_SYNTAX);
+	/* the codec stays usable */
+	CU_ASSERT_EQUAL(parse_fixture(&in, "GetRPCMethods.xml", false), CWMP_MSG_OK);
+}
+
 int main(void)
 {
 	if (CU_initialize_registry() != CUE_SUCCESS)
@@ -714,6 +828,7 @@ int main(void)
 	CU_add_test(s, "hostile oversized", test_hostile_oversized);
 	CU_add_test(s, "hostile deep", test_hostile_deep);
 	CU_add_test(s, "hostile misc", test_hostile_misc);
+	CU_add_test(s, "forbidden character references", test_forbidden_char_refs);
 	CU_basic_set_mode(CU_BRM_VERBOSE);
 	CU_basic_run_tests();
 	unsigned failed = CU_get_number_of_failures();

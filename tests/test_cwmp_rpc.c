@@ -94,14 +94,31 @@ static char *load(const char *name, size_t *len)
 
 /* Answers the fixture's request against the current store; the answer must validate against
  * the BBF schema and echo the request's cwmp:ID. *out receives the parsed answer. */
+static void answer_buf(const char *fixture, char *buf, size_t len, struct cwmp_msg_in *out);
 static void answer(const char *fixture, struct cwmp_msg_in *out)
 {
 	size_t len = 0;
 	char *buf = load(fixture, &len);
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(buf);
+	answer_buf(fixture, buf, len, out);
+}
+
+/* answer() of a request given as text. */
+static void answer_text(const char *what, const char *text, struct cwmp_msg_in *out)
+{
+	char *buf = strdup(text);
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(buf);
+	answer_buf(what, buf, strlen(buf), out);
+}
+
+/* answer() of buf[0..len) (malloc'd, freed here). */
+static void answer_buf(const char *fixture, char *buf, size_t len, struct cwmp_msg_in *out)
+{
 	struct cwmp_msg_in in;
 	char id[128];
 
-	CU_ASSERT_PTR_NOT_NULL_FATAL(buf);
 	int rc = cwmp_msg_parse(&in, codec, buf, len);
 	if (rc)
 		fprintf(stderr, "\n%s: %s\n", fixture, cwmp_msg_errmsg(codec));
@@ -383,6 +400,114 @@ static void test_spv_auth_scheme_alone(void)
 	CU_ASSERT_STRING_EQUAL(state("cwmp.parameter_key"), "scheme-1");
 }
 
+/* SetParameterValues requests as text: SPV(items, count, ParameterKey) of PVS(name, type, value) */
+#define PVS(name, type, value) \
+	"<ParameterValueStruct><Name>" name "</Name><Value xsi:type=\"xsd:" type "\">" value \
+	"</Value></ParameterValueStruct>"
+#define SPV(items, n, key) \
+	"<soap-env:Envelope xmlns:soap-env=\"http://schemas.xmlsoap.org/soap/envelope/\" " \
+	"xmlns:soap-enc=\"http://schemas.xmlsoap.org/soap/encoding/\" " \
+	"xmlns:xsd=\"http://www.w3.org/2001/XMLSchema\" " \
+	"xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" " \
+	"xmlns:cwmp=\"urn:dslforum-org:cwmp-1-2\"><soap-env:Header><cwmp:ID " \
+	"soap-env:mustUnderstand=\"1\">spv-k</cwmp:ID></soap-env:Header><soap-env:Body>" \
+	"<cwmp:SetParameterValues><ParameterList soap-enc:arrayType=\"cwmp:ParameterValueStruct[" \
+	n "]\">" items "</ParameterList><ParameterKey>" key "</ParameterKey>" \
+	"</cwmp:SetParameterValues></soap-env:Body></soap-env:Envelope>"
+#define PII "Device.ManagementServer.PeriodicInformInterval"
+#define KEY32 "0123456789abcdef0123456789ABCDEF"
+
+/* Every setting (running and saved layers, lock, secret set) of snap equals the store's now. */
+static void expect_unchanged(const struct store_snapshot *snap, const char *what)
+{
+	struct store_snapshot *now = NULL;
+
+	CU_ASSERT_EQUAL_FATAL(store_snapshot_take(&now, st), STORE_OK);
+	for (size_t i = 0; i < snap->count; i++) {
+		const struct store_row *a = &snap->rows[i], *b = &now->rows[i];
+		bool same = !strcmp(a->running, b->running) && !strcmp(a->saved, b->saved) &&
+			    a->locked == b->locked && a->secret_set == b->secret_set;
+		if (!same)
+			fprintf(stderr, "\n%s changed %s: %s -> %s\n", what, a->setting->key,
+				a->running, b->running);
+		CU_ASSERT_TRUE(same);
+	}
+	CU_ASSERT_EQUAL(now->head_seq, snap->head_seq);
+	store_snapshot_free(now);
+}
+
+/* A SetParameterValues refused for one fixed value (a read-only parameter, an invalid value)
+ * leaves the ParameterKey and every value as they were, the valid items included. */
+static void test_spv_refused_keeps_all(void)
+{
+	static const struct {
+		const char *what, *xml, *name;
+		unsigned code;
+	} cases[] = {
+		{ "a read-only parameter",
+		  SPV(PVS(PII, "unsignedInt", "777") PVS("Device." VP "Security.HiddenTags", "boolean",
+							  "true")
+		      PVS("Device.DeviceInfo.SoftwareVersion", "string", "9.9"), "3", "pk-after"),
+		  "Device.DeviceInfo.SoftwareVersion", CWMP_FAULT_NOT_WRITABLE },
+		{ "an invalid value",
+		  SPV(PVS("Device." VP "Security.HiddenTags", "boolean", "true")
+		      PVS("Device.ManagementServer.PeriodicInformEnable", "boolean", "false")
+		      PVS(PII, "unsignedInt", "0"), "3", "pk-after"),
+		  PII, CWMP_FAULT_INVALID_VALUE },
+	};
+	struct cwmp_msg_in a;
+	struct store_snapshot *snap = NULL;
+
+	fresh();
+	answer_text("accepted", SPV(PVS(PII, "unsignedInt", "1234")
+				    PVS("Device.ManagementServer.PeriodicInformEnable", "boolean",
+					"true"), "2", "pk-before"), &a);
+	CU_ASSERT_EQUAL_FATAL(a.rpc, CWMP_RPC_SET_PARAMETER_VALUES_RESPONSE);
+	CU_ASSERT_STRING_EQUAL(state("cwmp.parameter_key"), "pk-before");
+	CU_ASSERT_STRING_EQUAL(setting("tr69_periodic_interval"), "1234");
+	CU_ASSERT_EQUAL_FATAL(store_snapshot_take(&snap, st), STORE_OK);
+	CU_ASSERT_STRING_EQUAL(store_snapshot_find(snap, "use_hidden_tags")->running, "off");
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		memset(&res, 0, sizeof(res));
+		answer_text(cases[i].what, cases[i].xml, &a);
+		CU_ASSERT_EQUAL_FATAL(fault_code(&a), CWMP_FAULT_INVALID_ARGUMENTS);
+		const struct _cwmp__Fault *f = a.body;
+		CU_ASSERT_EQUAL_FATAL(f->__sizeSetParameterValuesFault, 1);
+		CU_ASSERT_STRING_EQUAL(f->SetParameterValuesFault[0].ParameterName, cases[i].name);
+		CU_ASSERT_EQUAL(f->SetParameterValuesFault[0].FaultCode, cases[i].code);
+		CU_ASSERT_STRING_EQUAL(state("cwmp.parameter_key"), "pk-before");
+		CU_ASSERT_STRING_EQUAL(setting("tr69_periodic_interval"), "1234");
+		CU_ASSERT_STRING_EQUAL(setting("use_hidden_tags"), "off");
+		CU_ASSERT_EQUAL(res.store_seq, 0);
+		expect_unchanged(snap, cases[i].what);
+	}
+	store_snapshot_free(snap);
+}
+
+/* ParameterKey is a string(32): 32 characters are kept, 33 refused with 9003 and nothing set. */
+static void test_spv_parameter_key_length(void)
+{
+	struct cwmp_msg_in a;
+	struct store_snapshot *snap = NULL;
+
+	fresh();
+	answer_text("32-character key", SPV(PVS(PII, "unsignedInt", "999"), "1", KEY32), &a);
+	CU_ASSERT_EQUAL_FATAL(a.rpc, CWMP_RPC_SET_PARAMETER_VALUES_RESPONSE);
+	CU_ASSERT_STRING_EQUAL(state("cwmp.parameter_key"), KEY32);
+	CU_ASSERT_STRING_EQUAL(setting("tr69_periodic_interval"), "999");
+	CU_ASSERT_EQUAL_FATAL(store_snapshot_take(&snap, st), STORE_OK);
+	answer_text("33-character key", SPV(PVS(PII, "unsignedInt", "998"), "1", KEY32 "X"), &a);
+	CU_ASSERT_EQUAL(fault_code(&a), CWMP_FAULT_INVALID_ARGUMENTS);
+	CU_ASSERT_STRING_EQUAL(state("cwmp.parameter_key"), KEY32);
+	CU_ASSERT_STRING_EQUAL(setting("tr69_periodic_interval"), "999");
+	expect_unchanged(snap, "a 33-character ParameterKey");
+	store_snapshot_free(snap);
+	/* an XML-forbidden character is no way around it: the session refuses it (9003) before */
+	struct cwmp_msg_in in;
+	const char *cut = SPV(PVS(PII, "unsignedInt", "112&#0;x"), "1", "k");
+	CU_ASSERT_EQUAL(cwmp_msg_parse(&in, codec, cut, strlen(cut)), CWMP_MSG_E_ARGS);
+}
+
 static void test_attributes(void)
 {
 	struct cwmp_msg_in a;
@@ -577,6 +702,10 @@ int main(void)
 	CU_add_test(s, "SetParameterValues: hardening", test_spv_harden);
 	CU_add_test(s, "SetParameterValues: refused, nothing changes", test_spv_bad);
 	CU_add_test(s, "SetParameterValues: AuthScheme alone", test_spv_auth_scheme_alone);
+	CU_add_test(s, "SetParameterValues: a refused value keeps the key and every value",
+		    test_spv_refused_keeps_all);
+	CU_add_test(s, "SetParameterValues: ParameterKey of 32 and 33 characters",
+		    test_spv_parameter_key_length);
 	CU_add_test(s, "attributes and AccessList locks", test_attributes);
 	CU_add_test(s, "objects, Reboot, FactoryReset, ScheduleInform", test_objects_and_commands);
 	CU_add_test(s, "Download and Upload", test_transfers);

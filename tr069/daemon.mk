@@ -44,3 +44,14 @@ dist_check_SCRIPTS += tests/cwmp_session.sh tests/cwmp_transfer.sh tests/cwmp_tl
 	tests/cwmp_cr.sh tests/cwmp_firmware.sh tests/cwmp_reboot.sh tests/cwmp_reload.sh \
 	tests/cwmp_redirect.sh
 EXTRA_DIST += tests/cwmp_lib.sh
+
+# WWW-Authenticate (RFC 7235) and the rule of what a 401 may get: sessions and transfers alike
+tr069_libphonesec_cwmp_a_SOURCES += tr069/auth.c tr069/auth.h
+unit_tests += tests/test_cwmp_auth
+check_PROGRAMS += tests/test_cwmp_auth
+tests_test_cwmp_auth_SOURCES = tests/test_cwmp_auth.c
+tests_test_cwmp_auth_CPPFLAGS = $(CWMP_CPPFLAGS) -I$(GSOAP_PLUGIN_DIR) -I$(top_srcdir)/tests
+# libgsoapssl refers to the serializers and the namespaces table: those archives again after it
+tests_test_cwmp_auth_LDADD = tests/libtestutil.a $(CWMP_LIBS) tr069/libphonesec-cwmp.a \
+	tr069/libcwmp-soap.a $(STORE_LIBS) lib/libphonesec-util.a $(CUNIT_LIBS) -lpthread
+$(tests_test_cwmp_auth_OBJECTS): $(CWMP_GEN)

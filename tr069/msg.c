@@ -230,8 +230,10 @@ int cwmp_msg_new(struct cwmp_msg **out, size_t max_in, size_t max_out)
 	m->max_in = max_in ? max_in : CWMP_MSG_DEFAULT_MAX_IN;
 	m->max_out = max_out ? max_out : CWMP_MSG_DEFAULT_MAX_OUT;
 	memcpy(m->nstab, namespaces, sizeof(m->nstab));
-	/* XML_TREE: no id/href on output, ignored on input (no multi-ref graphs from the ACS). */
-	m->soap = soap_new1(SOAP_XML_TREE);
+	/* XML_TREE: no id/href on output, ignored on input (no multi-ref graphs from the ACS).
+	 * C_UTFSTRING: strings stay UTF-8 both ways, a character reference becomes its UTF-8 bytes
+	 * (without it gSOAP keeps the low byte alone: "&#x100;" a NUL, "&#x16C;" an "l"). */
+	m->soap = soap_new1(SOAP_XML_TREE | SOAP_C_UTFSTRING);
 	if (!m->soap) {
 		free(m);
 		return CWMP_MSG_E_NOMEM;
@@ -485,19 +487,84 @@ static size_t msg_skip_to(const char *buf, size_t len, size_t p, const char *clo
 	return 0;
 }
 
+/* XML 1.0 production [2] Char: what a character reference may stand for. */
+static bool msg_xml_char(unsigned long c)
+{
+	return c == 0x9 || c == 0xA || c == 0xD || (c >= 0x20 && c <= 0xD7FF) ||
+	       (c >= 0xE000 && c <= 0xFFFD) || (c >= 0x10000 && c <= 0x10FFFF);
+}
+
+/* True when buf[0..len) holds a character reference ("&#N;", "&#xH;") to a character XML 1.0
+ * forbids (NUL, C0 controls but tab and line ends, surrogates, U+FFFE, U+FFFF, beyond
+ * U+10FFFF) or one without digits or ';'. gSOAP decodes such a reference into the string it
+ * builds, where a NUL cuts the value short ("112&#0;x" read as "112"): refused before. So is a
+ * reference gSOAP cannot read whole: it takes at most 6 characters between '&' and ';' (4 hex
+ * or 5 decimal digits) and leaves the rest as text ("&#x10000;" read as U+1000 and ";"). */
+static bool msg_bad_refs(const char *buf, size_t len)
+{
+	for (const char *p = buf, *end = buf + len; (p = memchr(p, '&', (size_t)(end - p)));) {
+		p++;
+		if (p >= end || *p != '#')
+			continue;
+		p++;
+		bool hex = p < end && (*p == 'x' || *p == 'X');
+		p += hex;
+		unsigned long c = 0;
+		size_t digits = 0;
+		for (; p < end && *p != ';'; p++, digits++) {
+			int d = *p >= '0' && *p <= '9' ? *p - '0'
+				: hex && *p >= 'a' && *p <= 'f' ? *p - 'a' + 10
+				: hex && *p >= 'A' && *p <= 'F' ? *p - 'A' + 10 : -1;
+			if (d < 0)
+				return true;
+			if (c <= 0x10FFFF) /* beyond stays beyond: no overflow */
+				c = c * (hex ? 16 : 10) + (unsigned long)d;
+		}
+		if (p >= end || !digits || digits > (hex ? 4u : 5u) || !msg_xml_char(c))
+			return true;
+	}
+	return false;
+}
+
+/* True when buf[0..len) holds, as a literal, a character XML 1.0 forbids: a C0 control other
+ * than tab and line ends, or U+FFFE, U+FFFF or a surrogate in UTF-8. gSOAP would take it (and
+ * write it back as a reference): refused like a reference to it. */
+static bool msg_bad_literals(const char *buf, size_t len)
+{
+	const unsigned char *p = (const unsigned char *)buf;
+
+	for (size_t i = 0; i < len; i++) {
+		if (p[i] < 0x20 && p[i] != '\t' && p[i] != '\n' && p[i] != '\r')
+			return true;
+		if (p[i] == 0xED && i + 1 < len && p[i + 1] >= 0xA0 && p[i + 1] <= 0xBF)
+			return true; /* U+D800..U+DFFF */
+		if (p[i] == 0xEF && i + 2 < len && p[i + 1] == 0xBF &&
+		    (p[i + 2] == 0xBE || p[i + 2] == 0xBF))
+			return true; /* U+FFFE, U+FFFF */
+	}
+	return false;
+}
+
 /* A linear pass before gSOAP sees the input: gSOAP skips unknown content without counting its
  * depth and would accept a DOCTYPE, so nesting, DTDs (forbidden in SOAP 1.1 section 3), NUL
- * bytes and truncation inside markup are refused here. Not a full XML check: gSOAP does that. */
-static int msg_prescan(const char *buf, size_t len)
+ * bytes and truncation inside markup are refused here. Not a full XML check: gSOAP does that.
+ * *bad_ref is set when text or a tag (its attribute values) holds a forbidden character reference
+ * (msg_bad_refs) or anything holds a forbidden character as such (msg_bad_literals); comments,
+ * CDATA and processing instructions hold no reference. */
+static int msg_prescan(const char *buf, size_t len, bool *bad_ref)
 {
 	size_t depth = 0, i = 0;
 
 	if (memchr(buf, '\0', len))
 		return CWMP_MSG_E_SYNTAX;
+	*bad_ref = msg_bad_literals(buf, len);
 	while (i < len) {
 		const char *lt = memchr(buf + i, '<', len - i);
-		if (!lt)
+		if (!lt) {
+			*bad_ref = *bad_ref || msg_bad_refs(buf + i, len - i);
 			break;
+		}
+		*bad_ref = *bad_ref || msg_bad_refs(buf + i, (size_t)(lt - buf) - i);
 		i = (size_t)(lt - buf) + 1;
 		if (i >= len)
 			return CWMP_MSG_E_SYNTAX;
@@ -517,6 +584,7 @@ static int msg_prescan(const char *buf, size_t len)
 			i = msg_skip_to(buf, len, i, ">");
 		} else {
 			char quote = 0;
+			const size_t tag = i;
 			for (; i < len; i++) {
 				char c = buf[i];
 				if (quote) {
@@ -530,6 +598,7 @@ static int msg_prescan(const char *buf, size_t len)
 			}
 			if (i >= len)
 				return CWMP_MSG_E_SYNTAX;
+			*bad_ref = *bad_ref || msg_bad_refs(buf + tag, i - tag);
 			if (buf[i - 1] != '/' && ++depth > CWMP_MSG_MAX_DEPTH)
 				return CWMP_MSG_E_DEPTH;
 			i++;
@@ -540,7 +609,13 @@ static int msg_prescan(const char *buf, size_t len)
 	return CWMP_MSG_OK;
 }
 
-int cwmp_msg_parse(struct cwmp_msg_in *out, struct cwmp_msg *m, const char *buf, size_t len)
+/* A fault echoes the cwmp:ID: one holding a character XML forbids cannot be answered. */
+static bool msg_bad_id(const struct cwmp_msg_in *out)
+{
+	return out->hdr.id && msg_bad_literals(out->hdr.id, strlen(out->hdr.id));
+}
+
+static int msg_parse(struct cwmp_msg_in *out, struct cwmp_msg *m, const char *buf, size_t len)
 {
 	if (!out || !m || (!buf && len))
 		return CWMP_MSG_E_INVALID;
@@ -563,7 +638,8 @@ int cwmp_msg_parse(struct cwmp_msg_in *out, struct cwmp_msg *m, const char *buf,
 	if (buf[i] != '<')
 		return msg_fail(m, CWMP_MSG_E_SYNTAX, "parse: not XML");
 
-	int err = msg_prescan(buf + i, len - i);
+	bool bad_ref = false;
+	int err = msg_prescan(buf + i, len - i, &bad_ref);
 	if (err)
 		return msg_fail(m, err, "parse");
 
@@ -621,7 +697,25 @@ int cwmp_msg_parse(struct cwmp_msg_in *out, struct cwmp_msg *m, const char *buf,
 	}
 	if (soap_body_end_in(soap) || soap_envelope_end_in(soap) || soap_end_recv(soap))
 		return msg_fail(m, msg_parse_err(m, false), "parse: end of envelope");
+	/* read whole, so that the session knows the RPC and its ID for the fault (9003) */
+	if (bad_ref) {
+		snprintf(m->errmsg, sizeof(m->errmsg), "parse: a character XML forbids (&#0; ...)");
+		return out->rpc == CWMP_RPC_FAULT ? CWMP_MSG_E_SYNTAX : CWMP_MSG_E_ARGS;
+	}
 	return CWMP_MSG_OK;
+}
+
+int cwmp_msg_parse(struct cwmp_msg_in *out, struct cwmp_msg *m, const char *buf, size_t len)
+{
+	int err = msg_parse(out, m, buf, len);
+
+	/* every answer the caller makes (9003, 9000) echoes the cwmp:ID */
+	if ((err == CWMP_MSG_E_ARGS || err == CWMP_MSG_E_HEADER ||
+	     (err == CWMP_MSG_OK && out->rpc == CWMP_RPC_UNKNOWN)) && msg_bad_id(out)) {
+		snprintf(m->errmsg, sizeof(m->errmsg), "parse: a character XML forbids in cwmp:ID");
+		return CWMP_MSG_E_SYNTAX;
+	}
+	return err;
 }
 
 /* ------------------------------------------------------------------------------- write */

@@ -22,10 +22,13 @@ enum cwmp_msg_err {
 	CWMP_MSG_E_NOMEM = -2,
 	CWMP_MSG_E_TOO_BIG = -3,   /* input larger than the codec's input limit, or output larger
 	                              than its output limit */
-	CWMP_MSG_E_SYNTAX = -4,    /* not well-formed XML, truncated, not a SOAP 1.1 envelope */
+	CWMP_MSG_E_SYNTAX = -4,    /* not well-formed XML, truncated, not a SOAP 1.1 envelope; or
+	                              a request to be answered with a fault whose cwmp:ID holds a
+	                              character XML 1.0 forbids (the fault could not echo it) */
 	CWMP_MSG_E_DEPTH = -5,     /* nesting deeper than CWMP_MSG_MAX_DEPTH */
 	CWMP_MSG_E_NAMESPACE = -6, /* the Body's child is not in a cwmp-1-* namespace */
 	CWMP_MSG_E_ARGS = -7,      /* a known RPC whose arguments do not deserialize (wrong type,
+	                              a character reference to a character XML 1.0 forbids,
 	                              too many items); the caller answers fault 9003 */
 	CWMP_MSG_E_HEADER = -8,    /* a SOAP header entry with mustUnderstand="1" we do not know */
 	CWMP_MSG_E_EMPTY = -9,     /* an empty message (the ACS's empty HTTP body) */

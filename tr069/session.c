@@ -15,6 +15,7 @@
 #pragma GCC diagnostic ignored "-Wstrict-prototypes"
 #include "httpda.h"
 #pragma GCC diagnostic pop
+#include "auth.h"
 #include "log.h"
 #include "msg.h"
 #include "session.h"
@@ -49,7 +50,8 @@ struct sess {
 	char url[CWMP_SESSION_URL_MAX + 1];
 	char location[CWMP_SESSION_URL_MAX + 1]; /* Location of the last response ("" none) */
 	bool redirectable;          /* the POST being made carries the Inform */
-	bool chal_digest;           /* the last response offered Digest (WWW-Authenticate) */
+	struct cwmp_auth auth;      /* the challenges of the last response (WWW-Authenticate) */
+	bool basic;                 /* answer with Basic (https, the ACS offered nothing else) */
 	unsigned redirects;
 };
 
@@ -164,10 +166,11 @@ static int sess_parsehdr(struct soap *soap, const char *key, const char *val)
 		sess_take_cookie(s, val);
 		return SOAP_OK;
 	}
+	/* the challenges are ours alone too: httpda gets the one we choose
+	 * (cwmp_session_auth_arm); gSOAP never sees a Basic one it would answer in clear */
 	if (key && val && !strcasecmp(key, "WWW-Authenticate")) {
-		const char *v = val + strspn(val, " \t");
-		if (!strncasecmp(v, "Digest", 6) || strcasestr(v, ", Digest "))
-			s->chal_digest = true;
+		cwmp_auth_add(&s->auth, val);
+		return SOAP_OK;
 	}
 	if (key && val && !strcasecmp(key, "Location"))
 		cwmp_location_take(s->location, val);
@@ -186,6 +189,23 @@ static SOAP_SOCKET sess_open(struct soap *soap, const char *endpoint, const char
 }
 
 /* ------------------------------------------------------------------------------- transport */
+
+int cwmp_session_auth_arm(struct soap *soap,
+			  int (*parsehdr)(struct soap *, const char *, const char *),
+			  const struct cwmp_auth *a, struct http_da_info *da, const char *user,
+			  const char *pass)
+{
+	char hdr[CWMP_AUTH_HEADER_MAX];
+
+	if (cwmp_auth_digest_header(a, hdr, sizeof(hdr)))
+		return -1;
+	/* httpda takes a challenge only for a realm other than the one it holds */
+	soap->authrealm = NULL;
+	if (parsehdr(soap, "WWW-Authenticate", hdr) || !soap->authrealm)
+		return -1;
+	http_da_save(soap, da, soap->authrealm, user, pass);
+	return 0;
+}
 
 void cwmp_url_host_port(const char *url, char *host, size_t hostlen, char *port, size_t portlen)
 {
@@ -382,6 +402,7 @@ static int sess_redirect(struct sess *s, int status)
 	/* a new connection, with nothing of the old server's: cookies, Digest state, TLS context */
 	sess_transport_free(s);
 	s->da_saved = false;
+	s->basic = false;
 	s->n_cookies = 0;
 	s->cookie_overflow = false;
 	s->location[0] = '\0';
@@ -404,9 +425,14 @@ static int sess_post(struct sess *s, const char *body, size_t len, const char **
 		soap_end(soap); /* the previous response's memory; the connection stays */
 		s->soap_body = len > 0;
 		s->location[0] = '\0';
-		s->chal_digest = false;
-		if (s->da_saved)
+		cwmp_auth_reset(&s->auth);
+		if (s->da_saved) {
 			http_da_restore(soap, &s->da);
+		} else if (s->basic) {
+			soap->authrealm = NULL;
+			soap->userid = s->p->user;
+			soap->passwd = s->p->pass;
+		}
 		soap->keep_alive = 1;
 		if (soap_POST(soap, s->url, NULL, NULL) ||
 		    (len && soap_send_raw(soap, body, len)) || soap_end_send(soap)) {
@@ -417,23 +443,29 @@ static int sess_post(struct sess *s, const char *body, size_t len, const char **
 		}
 		if (soap_begin_recv(soap)) {
 			int err = soap->error;
-			/* TR-069 3.4.4: without TLS the ACS must use Digest. A Basic challenge over
-			 * plain http (from a man in the middle as much as from an ACS) would have
-			 * the password sent in clear: refused, nothing sent. */
-			if (err == 401 && s->p->user[0] && soap->authrealm && !s->chal_digest &&
-			    strncasecmp(s->url, "https://", 8)) {
+			/* TR-069 3.4.4: without TLS the ACS must use Digest. Credentials go only to a
+			 * Digest challenge read whole, or to Basic over https: anything else (from a
+			 * man in the middle as much as from an ACS) gets nothing. */
+			bool tls = !strncasecmp(s->url, "https://", 8);
+			enum cwmp_auth_choice how = cwmp_auth_choose(&s->auth, tls);
+			if (err == 401 && !retried_auth && s->p->user[0] && how == CWMP_AUTH_NONE) {
 				s->res->auth_failed = true;
-				return sess_fail(s, "the ACS asked for Basic authentication over plain "
-						 "http: refused, credentials not sent (Digest or https "
-						 "needed)");
+				return sess_fail(s, "the ACS's 401: %s", cwmp_auth_why(&s->auth, tls));
 			}
-			if (err == 401 && !retried_auth && s->p->user[0] && soap->authrealm) {
-				/* the Digest answer goes on this very connection: gSOAP dropped
-				 * keep-alive on the 401, so it is turned on again */
+			if (err == 401 && !retried_auth && s->p->user[0]) {
+				/* the answer goes on this very connection: gSOAP dropped keep-alive
+				 * on the 401, so it is turned on again */
 				if (s->da_saved)
 					http_da_release(soap, &s->da);
-				http_da_save(soap, &s->da, soap->authrealm, s->p->user, s->p->pass);
-				s->da_saved = true;
+				s->da_saved = false;
+				s->basic = how == CWMP_AUTH_BASIC;
+				if (how == CWMP_AUTH_DIGEST) {
+					if (cwmp_session_auth_arm(soap, s->inner_parsehdr, &s->auth,
+								  &s->da, s->p->user, s->p->pass))
+						return sess_fail(s, "the ACS's Digest challenge could "
+								 "not be answered");
+					s->da_saved = true;
+				}
 				soap->keep_alive = 1;
 				retried_auth = true;
 				continue;
@@ -676,7 +708,6 @@ static int sess_answer(struct sess *s, const struct cwmp_msg_in *req, int parse_
 		r.transfer_pending = false;
 	sess_merge(&s->res->effects, &r);
 	explicit_bzero(&r.transfer, sizeof(r.transfer));
-	s->res->requests++;
 	log_msg(LOG_INFO, "cwmp: answered %s", req->method);
 	return 0;
 }
@@ -738,6 +769,7 @@ static int sess_run(struct sess *s)
 		int perr = cwmp_msg_parse(&msg, s->in, body, blen);
 		if (perr == CWMP_MSG_E_EMPTY)
 			break;
+		s->res->requests++; /* a request answered with a fault counts as much */
 		if (sess_answer(s, &msg, perr, &out, &len) || sess_post(s, out, len, &body, &blen))
 			return -1;
 	}

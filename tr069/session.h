@@ -44,7 +44,7 @@ struct cwmp_session_params {
 
 #define CWMP_SESSION_TIMEOUT_S 300     /* a whole session */
 #define CWMP_SESSION_IO_TIMEOUT_S 30   /* one send or receive */
-#define CWMP_SESSION_MAX_REQUESTS 512  /* ACS requests answered in one session */
+#define CWMP_SESSION_MAX_REQUESTS 512  /* ACS requests answered in one session, faults too */
 #define CWMP_SESSION_MAX_BODY (256u * 1024u) /* largest ACS message accepted */
 #define CWMP_SESSION_MAX_COOKIES 8
 #define CWMP_SESSION_MAX_REDIRECTS 5   /* redirects of the Inform followed (TR-069 3.4.5) */
@@ -56,7 +56,7 @@ struct cwmp_session_result {
 	bool transfer_delivered; /* TransferCompleteResponse received */
 	bool completed;          /* ended by 204 or an empty 200 */
 	bool auth_failed;        /* the ACS refused our credentials */
-	unsigned requests;       /* ACS requests answered */
+	unsigned requests;       /* ACS requests answered (faults included) */
 	unsigned connections;    /* TCP connections used (1 unless the ACS closed one or redirected) */
 	unsigned redirects;      /* redirects of the Inform followed */
 	struct cwmp_rpc_result effects; /* merged effects of every answered request */
@@ -81,6 +81,17 @@ void cwmp_location_take(char *out, const char *val);
 void cwmp_url_host_port(const char *url, char *host, size_t hostlen, char *port, size_t portlen);
 /* Same scheme, host and port (default ports made explicit, case ignored). */
 bool cwmp_same_origin(const char *a, const char *b);
+/* After a 401 whose challenges a holds (auth.h) and for which cwmp_auth_choose() said DIGEST:
+ * hands that challenge alone, rewritten from its parsed values, to httpda through parsehdr (the
+ * parse hook below the caller's, httpda's) and saves the credentials in da (http_da_save; the
+ * caller releases them with http_da_release). Returns 0, or -1 with nothing saved. Shared with
+ * the file transfers. */
+struct cwmp_auth;
+struct http_da_info;
+int cwmp_session_auth_arm(struct soap *soap,
+			  int (*parsehdr)(struct soap *, const char *, const char *),
+			  const struct cwmp_auth *a, struct http_da_info *da, const char *user,
+			  const char *pass);
 
 /* Runs one session. Returns 0 when it completed, -1 otherwise (res->error says why). */
 int cwmp_session_run(struct cwmp_session_result *res, const struct cwmp_session_params *p);

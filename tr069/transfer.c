@@ -20,6 +20,7 @@
 #pragma GCC diagnostic ignored "-Wstrict-prototypes"
 #include "httpda.h"
 #pragma GCC diagnostic pop
+#include "auth.h"
 #include "hook.h"
 #include "log.h"
 #include "tls.h"
@@ -31,8 +32,8 @@ struct xfer {
 	struct soap *soap;
 	struct http_da_info da;
 	bool da_saved;
-	bool basic;              /* answer with Basic (the server offered nothing else) */
-	bool chal_digest, chal_basic; /* schemes of the last 401 */
+	bool basic;              /* answer with Basic (https, the server offered nothing else) */
+	struct cwmp_auth auth;   /* the challenges of the last response */
 	int (*inner_parsehdr)(struct soap *, const char *, const char *);
 	char url_log[300];
 	uint64_t limit;          /* largest body accepted */
@@ -75,7 +76,8 @@ static void xfer_fail(struct xfer *x, unsigned code, const char *fmt, ...)
 	va_end(ap);
 }
 
-/* Notes which schemes a 401 offers; everything goes on to gSOAP and httpda. */
+/* Keeps the challenges of a 401 (auth.h: gSOAP and httpda see only the one chosen) and the
+ * Location of a redirect; everything else goes on to gSOAP and httpda. */
 static int xfer_parsehdr(struct soap *soap, const char *key, const char *val)
 {
 	struct xfer *x = soap->user;
@@ -83,12 +85,8 @@ static int xfer_parsehdr(struct soap *soap, const char *key, const char *val)
 	if (key && val && !strcasecmp(key, "Location"))
 		cwmp_location_take(x->location, val);
 	if (key && val && !strcasecmp(key, "WWW-Authenticate")) {
-		while (*val == ' ')
-			val++;
-		if (!strncasecmp(val, "Digest", 6))
-			x->chal_digest = true;
-		else if (!strncasecmp(val, "Basic", 5))
-			x->chal_basic = true;
+		cwmp_auth_add(&x->auth, val);
+		return SOAP_OK;
 	}
 	return x->inner_parsehdr(soap, key, val);
 }
@@ -269,11 +267,12 @@ static int xfer_request(struct xfer *x, const char *body, size_t len, char **rbo
 
 	for (;; soap = x->soap) {
 		soap_end(soap);
-		x->chal_digest = x->chal_basic = false;
+		cwmp_auth_reset(&x->auth);
 		x->location[0] = '\0';
 		if (x->da_saved)
 			http_da_restore(soap, &x->da);
 		else if (x->basic) {
+			soap->authrealm = NULL;
 			soap->userid = t->username;
 			soap->passwd = t->password;
 		}
@@ -301,17 +300,26 @@ static int xfer_request(struct xfer *x, const char *body, size_t len, char **rbo
 							       : "access without credentials");
 				return -1;
 			}
-			retried = true;
-			if (x->chal_digest && soap->authrealm) {
-				/* new connection or not, httpda answers with this challenge's nonce */
-				http_da_save(soap, &x->da, soap->authrealm, t->username, t->password);
-				x->da_saved = true;
-			} else if (x->chal_basic) {
-				x->basic = true;
-			} else {
-				xfer_fail(x, CWMP_FAULT_TRANSFER_AUTH,
-					  "the file server asked for an unknown authentication scheme");
+			/* the one rule of auth.h: a whole Digest challenge, or Basic over https */
+			bool tls = !strncasecmp(x->url, "https://", 8);
+			enum cwmp_auth_choice how = cwmp_auth_choose(&x->auth, tls);
+			if (how == CWMP_AUTH_NONE) {
+				xfer_fail(x, CWMP_FAULT_TRANSFER_AUTH, "the file server's 401: %s",
+					  cwmp_auth_why(&x->auth, tls));
 				return -1;
+			}
+			retried = true;
+			if (how == CWMP_AUTH_DIGEST) {
+				/* new connection or not, httpda answers with this challenge's nonce */
+				if (cwmp_session_auth_arm(soap, x->inner_parsehdr, &x->auth, &x->da,
+							  t->username, t->password)) {
+					xfer_fail(x, CWMP_FAULT_TRANSFER_AUTH, "the file server's Digest "
+						  "challenge could not be answered");
+					return -1;
+				}
+				x->da_saved = true;
+			} else {
+				x->basic = true;
 			}
 			soap->keep_alive = 1;
 			continue;

@@ -8,7 +8,8 @@
  *
  * Contract: cwmp_transfer_run() blocks (the daemon's worker thread), uses the model (and so its
  * store handle) of the calling thread, and frees everything before it returns. Authentication is
- * answered only when the server asks (Digest, or Basic when that is all it offers); https URLs
+ * answered only when the server asks, by auth.h's rule (a Digest challenge parsed whole, or Basic
+ * over https only; anything else is 9012 with nothing sent); https URLs
  * are verified as the ACS is (cwmp_tls_setup), never retried over http. Bodies are
  * bounded by CWMP_TRANSFER_MAX_BYTES (firmware: CWMP_TRANSFER_FIRMWARE_MAX_BYTES and FileSize
  * when given, never held in memory). Never logs a password or a file's content.
@@ -33,7 +34,7 @@
  * CompleteTime and the fault: 0 on success; 9010 (Download) / 9011 (Upload) when the file type
  * cannot be carried out or the file is too large (or the firmware hook failed, exited non-zero or
  * was killed after conf's firmware_hook_timeout), 9012 when the file server refused our
- * credentials (or asked for some when none were given), 9015 when it could not be reached
+ * credentials (or asked for some when none were given, or in a way we do not answer), 9015 when it could not be reached
  * (connection or TLS failure), 9016 when it refused the file (HTTP status other than 2xx),
  * 9017 when the body could not be read, 9018 when the downloaded file is not a valid
  * configuration (nothing is changed then), 9002 on a store failure. principal: the ACS URL for

@@ -26,6 +26,12 @@
 // --cwmp-auth basic: the CPE is asked for Basic (http-auth) instead of Digest; its 401 records
 //   say whether the request carried credentials (had_auth).
 //
+// --challenge-file F: the WWW-Authenticate fields of unusual or hostile 401s, one a line. While F
+//   exists and is not empty, its lines replace http-auth's challenge at every 401 of the CWMP
+//   endpoint; "@DIGEST@" in a line stands for http-auth's own Digest challenge (answerable).
+// --file-challenge-file F: the same for the file names starting with "chal-". Every request that carries an Authorization
+//   header is recorded as {"event":"authorization", "value"} (the wire's view of credentials).
+//
 // File server (Download/Upload), same port, path /files/NAME, outside the CWMP session rules:
 //   --files DIR                 GET serves DIR/NAME (NAME chunked-*: chunked, without a length);
 //                               PUT stores the body as DIR/NAME.uploaded
@@ -120,7 +126,39 @@ const fileDigest = auth.digest({ realm: fileRealm }, (user, callback) => {
 function fileAuthFor(name) {
   if (!opt.file_user || (name && name.startsWith("open-"))) return null;
   if ((name && name.startsWith("basic-")) || opt.file_auth === "basic") return fileBasic;
+  if (name && name.startsWith("chal-")) return fileDigest;
   return fileDigest;
+}
+
+// The 401 of auth (an http-auth object): its own challenge, or the lines of --challenge-file
+// (custom: a CWMP 401 or a "chal-" file). Returns the Digest challenge of http-auth it sent, if any.
+function customLines(file) {
+  if (!file) return null;
+  let text = "";
+  try {
+    text = fs.readFileSync(file, "utf8");
+  } catch (e) {
+    return null;
+  }
+  const lines = text.split("\n").filter((l) => l.length);
+  return lines.length ? lines : null;
+}
+function ask(authObj, res, result, file) {
+  const lines = customLines(file);
+  if (!lines) {
+    authObj.ask(res, result);
+    return String(res.getHeader("WWW-Authenticate") || "");
+  }
+  let own = "";
+  const values = lines.map((l) => {
+    if (!l.includes("@DIGEST@")) return l;
+    own = authObj.generateHeader(result || {});
+    return l.replace("@DIGEST@", own);
+  });
+  res.setHeader("WWW-Authenticate", values);
+  res.writeHead(401, { "Content-Length": 0 });
+  res.end();
+  return own;
 }
 
 function fileName(url) {
@@ -190,7 +228,7 @@ function serveFile(req, res, body) {
   fileAuth.isAuthenticated(req, (result) => {
     if (result instanceof Error || !result.pass) {
       rec(401, !!req.headers.authorization);
-      return fileAuth.ask(res, result);
+      return ask(fileAuth, res, result, name.startsWith("chal-") ? opt.file_challenge_file : null);
     }
     go(true);
   });
@@ -395,12 +433,15 @@ function onRequest(req, res) {
   });
   req.on("end", () => {
     const body = Buffer.concat(chunks).toString("utf8");
+    if (req.headers.authorization !== undefined)
+      record({ time_ms: Date.now(), conn: conn.id, event: "authorization", url: req.url,
+               value: req.headers.authorization });
     if (req.url.startsWith("/files/")) return serveFile(req, res, body);
     if (conn.authed) return handle(req, res, conn, body);
     if (opt.cwmp_auth === "basic") {
       basic.isAuthenticated(req, (result) => {
         if (result instanceof Error || !result.pass) {
-          basic.ask(res, result);
+          ask(basic, res, result, opt.challenge_file);
           record({ time_ms: Date.now(), conn: conn.id, event: "401", had_auth: !!req.headers.authorization });
           return;
         }
@@ -413,8 +454,7 @@ function onRequest(req, res) {
     // Digest on the first request of a connection, by http-auth
     digest.isAuthenticated(req, (result) => {
       if (result instanceof Error || !result.pass) {
-        digest.ask(res, result);
-        const m = /nonce="([^"]+)"/.exec(res.getHeader("WWW-Authenticate") || "");
+        const m = /nonce="([^"]+)"/.exec(ask(digest, res, result, opt.challenge_file));
         if (m) nonceSocket.set(m[1], conn.id);
         record({ time_ms: Date.now(), conn: conn.id, event: "401", had_auth: !!req.headers.authorization });
         return;
