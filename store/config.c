@@ -1,5 +1,5 @@
-/* Configuration files: the settings as "key = value" lines with the provider locks as "@lock" and
- * "@unlock" lines (the factory profiles' format), exported without secrets, imported as one transaction. */
+/* Configuration files: the settings as "key = value" lines, the provider locks as "@lock" and
+ * "@unlock" lines (the factory profiles' format); exported without secrets, imported as one change. */
 #include "config.h"
 
 #include <stdio.h>
@@ -75,7 +75,8 @@ int store_config_export(char **text, struct store *st)
 
 		if (r->setting->type == STORE_TYPE_SECRET || (r->setting->flags & STORE_F_READONLY))
 			continue;
-		len += (size_t)snprintf(buf + len, cap - len, "%s = %s\n", r->setting->key, r->running);
+		len += (size_t)snprintf(buf + len, cap - len, "%s = %s\n", r->setting->key,
+					r->running);
 	}
 	len = config_lock_lines(buf, cap, len, snap, true);
 	len = config_lock_lines(buf, cap, len, snap, false);
@@ -197,7 +198,8 @@ int store_config_import(uint64_t *seq, struct store *st, const char *text, size_
 			rc = STORE_E_PROFILE; /* a key or lock given twice */
 		if (rc) {
 			/* the transaction's messages never hold a secret's value */
-			store_fail(st, rc, "line %u: %s", lineno, syntax ? syntax : store_txn_errmsg(txn));
+			store_fail(st, rc, "line %u: %s", lineno,
+				   syntax ? syntax : store_txn_errmsg(txn));
 			goto out;
 		}
 	}

@@ -47,7 +47,7 @@ enum store_err {
 	STORE_E_EXISTS = -12,       /* create: the store already exists */
 	STORE_E_NOT_FOUND = -13,    /* open: no store at that path */
 	STORE_E_SCHEMA = -14,       /* the store was written by a newer phonesec */
-	STORE_E_PROFILE = -15,      /* a factory profile or configuration file is unreadable or invalid */
+	STORE_E_PROFILE = -15,      /* a factory profile or configuration file is unusable */
 	STORE_E_DENIED = -16,       /* verification failed (wrong secret) */
 };
 

@@ -283,6 +283,28 @@ check "notification: source cli" says "psSettingSource.8 = cli" echo "$line"
 check "notification: change counter $seq_now" says "psChangeCounter.0 = $seq_now" echo "$line"
 check "no notification carries a value of a secret" fails grep -q 'Wui-Pass-42' "$tmp/trapd.log"
 
+# The subagent stopped while a change is committed and its audit entry pruned (as the log does past
+# 10,000 entries): on waking it has fallen behind and notifies the setting once all the same.
+# Nothing may stop the script between STOP and CONT.
+kill -STOP "$agent_pid"
+cli set https_port=8443 >/dev/null; r1=$?
+cli set web_logout_timer=9 >/dev/null; r2=$?
+python3 -c '
+import sqlite3, sys
+db = sqlite3.connect(sys.argv[1], timeout=15)
+db.execute("DELETE FROM audit WHERE seq < (SELECT max(seq) FROM audit)")
+db.commit()
+' "$STORE"; r3=$?
+kill -CONT "$agent_pid"
+check "fell behind: the pruned log prepared" [ "$r1$r2$r3" = 000 ]
+got=0
+for _ in $(seq 1 $((100 * slow))); do
+	grep -q 'psSettingKey.9 = "\{0,1\}https_port' "$tmp/trapd.log" 2>/dev/null && { got=1; break; }
+	sleep 0.1
+done
+check "fell behind: psSettingChanged for the pruned change" [ "$got" -eq 1 ]
+check "fell behind: noticed" says "fell behind the audit log" cat "$tmp/agent.log"
+
 cli harden --admin-password Adm1n-Pass-99 --http-password Wui-Pass-43 --pin 482913 --save \
 	>/dev/null 2>&1 || ko "phonesec harden failed"
 got=0

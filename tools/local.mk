@@ -7,4 +7,4 @@ tools_phonesec_LDADD = $(STORE_LIBS) $(CRYPTO_LIBS)
 # export and import: configuration files
 tools_phonesec_SOURCES += tools/cli_config.c tools/cli_config.h
 script_tests += tests/cli_config.sh
-EXTRA_DIST += tests/cli_config.sh
+dist_check_SCRIPTS += tests/cli_config.sh

@@ -55,3 +55,7 @@ tests_test_cwmp_auth_CPPFLAGS = $(CWMP_CPPFLAGS) -I$(GSOAP_PLUGIN_DIR) -I$(top_s
 tests_test_cwmp_auth_LDADD = tests/libtestutil.a $(CWMP_LIBS) tr069/libphonesec-cwmp.a \
 	tr069/libcwmp-soap.a $(STORE_LIBS) lib/libphonesec-util.a $(CUNIT_LIBS) -lpthread
 $(tests_test_cwmp_auth_OBJECTS): $(CWMP_GEN)
+
+# phonesec-cwmpd following the audit log, also after falling behind it
+script_tests += tests/cwmp_follow.sh
+dist_check_SCRIPTS += tests/cwmp_follow.sh
