@@ -6,4 +6,4 @@ store_libphonesec_store_a_SOURCES = \
 	store/profile.c store/secret.c store/audit.c store/feed.c store/compliance.c \
 	store/lockout.c
 store_libphonesec_store_a_CFLAGS = $(AM_CFLAGS) $(SQLITE_CFLAGS) $(CRYPTO_CFLAGS)
-STORE_LIBS = store/libphonesec-store.a $(SQLITE_LIBS) $(CRYPTO_LIBS)
+STORE_LIBS = store/libphonesec-store.a lib/libphonesec-util.a $(SQLITE_LIBS) $(CRYPTO_LIBS)

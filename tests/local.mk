@@ -15,3 +15,12 @@ tests_test_concurrency_LDADD = $(TEST_LIBS)
 tests_test_crash_LDADD = $(TEST_LIBS)
 tests_test_corrupt_LDADD = $(TEST_LIBS)
 EXTRA_DIST += tests/proc.sh
+
+# The URL parser (lib/url.c).
+unit_tests += tests/test_url
+check_PROGRAMS += tests/test_url
+tests_test_url_LDADD = $(TEST_LIBS)
+
+# ACS URLs through the shared parser, end to end with phonesec-cwmpd.
+script_tests += tests/cwmp_url.sh
+dist_check_SCRIPTS += tests/cwmp_url.sh
