@@ -4,9 +4,9 @@
 
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "internal.h"
+#include "url.h"
 
 typedef enum store_rule_status (*rule_eval)(const struct store_snapshot *snap);
 
@@ -85,7 +85,8 @@ static enum store_rule_status acs_https(const struct store_snapshot *snap)
 	const char *url = running(snap, "tr69_acs_url");
 	if (!on(snap, "tr69_enable") || !*url)
 		return STORE_RULE_NA;
-	return strncasecmp(url, "https://", 8) == 0 ? STORE_RULE_PASS : STORE_RULE_FAIL;
+	struct url u;
+	return url_parse(&u, url, 0) == URL_OK && u.https ? STORE_RULE_PASS : STORE_RULE_FAIL;
 }
 
 static const struct rule rules[] = {

@@ -7,4 +7,4 @@ store_libphonesec_store_a_SOURCES = \
 	store/lockout.c
 store_libphonesec_store_a_SOURCES += store/follow.c store/config.c
 store_libphonesec_store_a_CFLAGS = $(AM_CFLAGS) $(SQLITE_CFLAGS) $(CRYPTO_CFLAGS)
-STORE_LIBS = store/libphonesec-store.a $(SQLITE_LIBS) $(CRYPTO_LIBS)
+STORE_LIBS = store/libphonesec-store.a lib/libphonesec-util.a $(SQLITE_LIBS) $(CRYPTO_LIBS)

@@ -71,7 +71,8 @@ enum store_charset {
 	STORE_CS_USERNAME,      /* printable ASCII without ':' '"' '\\' and space (HTTP user names) */
 	STORE_CS_DIGITS,        /* 0-9 */
 	STORE_CS_DIALLIST,      /* dial strings 0-9 * # + separated by single commas ("112,110") */
-	STORE_CS_URL,           /* empty, or an absolute http:// or https:// URL without spaces */
+	STORE_CS_URL,           /* empty, or an http(s) URL lib/url.c accepts (scheme in any case,
+	                           port 1..65535, no user information) */
 	STORE_CS_DATETIME,      /* any xs:dateTime; kept as UTC "YYYY-MM-DDThh:mm:ssZ" */
 };
 

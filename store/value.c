@@ -10,6 +10,7 @@
 #include <strings.h>
 
 #include "internal.h"
+#include "url.h"
 
 const char *store_strerror(int err)
 {
@@ -183,26 +184,6 @@ static bool valid_diallist(const char *v)
 	}
 }
 
-static bool valid_url(const char *v)
-{
-	const char *host;
-	if (!*v)
-		return true;
-	if (strncasecmp(v, "https://", 8) == 0)
-		host = v + 8;
-	else if (strncasecmp(v, "http://", 7) == 0)
-		host = v + 7;
-	else
-		return false;
-	if (*host == '\0' || *host == '/' || *host == ':' || *host == '?' || *host == '#')
-		return false;
-	for (const char *p = v; *p; p++)
-		if ((unsigned char)*p <= 0x20 || (unsigned char)*p >= 0x7f || *p == '"' || *p == '<' ||
-		    *p == '>' || *p == '\\')
-			return false;
-	return true;
-}
-
 /* Date-times: every xs:dateTime lexical form in, whole-second UTC out. ACSs send milliseconds
  * and offsets (GenieACS: "1970-01-01T15:56:27.404Z"); the store keeps one form, so that equal
  * instants compare equal and readers (phonesec-cwmpd) parse one form only. */
@@ -357,30 +338,27 @@ int store_value_format_datetime(char *out, size_t outlen, int64_t secs)
 	return STORE_OK;
 }
 
-/* The URL's authority (between "//" and the path) names a user: "http://user:pass@host/". */
-static bool url_has_userinfo(const char *v)
-{
-	const char *a = strstr(v, "//");
-	if (!a)
-		return false;
-	a += 2;
-	return memchr(a, '@', strcspn(a, "/?#")) != NULL;
-}
-
 static int check_charset(const struct store_setting *s, const char *v, char *msg, size_t msglen)
 {
 	bool secret = s->type == STORE_TYPE_SECRET;
 	switch (s->charset) {
-	case STORE_CS_URL:
+	case STORE_CS_URL: {
+		/* lib/url: the same parser as phonesec-cwmpd's, so a stored URL is one it can use */
+		struct url u;
+		int rc = *v ? url_parse(&u, v, 0) : URL_OK;
 		/* credentials in a URL end up in logs and on every channel that reads it back */
-		if (url_has_userinfo(v))
+		if (rc == URL_E_USERINFO)
 			return store_msg(msg, msglen, STORE_E_VALUE,
 					 "%s: no user or password in the URL (they have settings of "
 					 "their own)", s->key);
-		if (!valid_url(v))
+		if (rc == URL_E_SCHEME)
 			return store_msg(msg, msglen, STORE_E_VALUE, "%s: not %s", s->key,
 					 store_charset_name(s->charset));
+		if (rc)
+			return store_msg(msg, msglen, STORE_E_VALUE, "%s: not %s: %s", s->key,
+					 store_charset_name(s->charset), url_strerror(rc));
 		return STORE_OK;
+	}
 	case STORE_CS_DIALLIST:
 		if (!valid_diallist(v))
 			return store_msg(msg, msglen, STORE_E_VALUE, "%s: not %s (at most 32 each)",

@@ -32,3 +32,12 @@ tests_test_datetime_LDADD = $(TEST_LIBS)
 # phonesec-cwmpd's interoperability with real ACSs (date-times, periodic informs, FactoryReset events)
 script_tests += tests/cwmp_interop.sh
 dist_check_SCRIPTS += tests/cwmp_interop.sh
+
+# The URL parser (lib/url.c).
+unit_tests += tests/test_url
+check_PROGRAMS += tests/test_url
+tests_test_url_LDADD = $(TEST_LIBS)
+
+# ACS URLs through the shared parser, end to end with phonesec-cwmpd.
+script_tests += tests/cwmp_url.sh
+dist_check_SCRIPTS += tests/cwmp_url.sh

@@ -171,8 +171,11 @@ check "bad 3-varbind SET changed nothing in the store" \
 	[ "$(cli get web_logout_timer http_port use_hidden_tags | tr '\n' ' ')" = "5 80 off " ]
 check "bad 3-varbind SET wrote no audit entry" [ "$(counter)" = "$c0" ]
 
-out=$(snmp snmpset $ADM "$T" PHONESEC-MIB::psHttpAuthScheme.0 i 2 2>&1)
-check "Digest without a password: inconsistentValue" says inconsistentValue echo "$out"
+out=$(snmp snmpset $ADM "$T" PHONESEC-MIB::psKeypadLockEnable.0 i 1 2>&1)
+check "the keypad lock without a PIN: inconsistentValue" says inconsistentValue echo "$out"
+check "Digest alone, no web UI user or password yet: accepted" aset PHONESEC-MIB::psHttpAuthScheme.0 i 2
+check "... and applied" [ "$(cli get http_scheme)" = digest ]
+cli set http_scheme=basic >/dev/null
 
 c0=$(counter)
 snmp snmpset $ADM "$T" PHONESEC-MIB::psHttpUser.0 s admin PHONESEC-MIB::psHttpPassword.0 s 'Wui-Pass-42' \

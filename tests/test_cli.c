@@ -79,6 +79,7 @@ static void run_free(struct run *r)
 struct tty_step {
 	const char *expect;
 	const char *send;
+	size_t send_len; /* bytes of send when it holds NUL bytes; 0: strlen */
 };
 
 /* Runs program with argv (NULL-terminated) in a new session. Without steps, stdin is a pipe fed
@@ -193,8 +194,9 @@ static void run_argv(struct run *r, const char *input, const struct tty_step *st
 		while (step < nsteps && se.buf && strstr(se.buf + seen, steps[step].expect)) {
 			seen = (size_t)(strstr(se.buf + seen, steps[step].expect) - se.buf) +
 			       strlen(steps[step].expect);
-			if (master >= 0 &&
-			    write(master, steps[step].send, strlen(steps[step].send)) < 0)
+			size_t n = steps[step].send_len ? steps[step].send_len
+							: strlen(steps[step].send);
+			if (master >= 0 && write(master, steps[step].send, n) < 0)
 				break;
 			step++;
 		}
@@ -1173,22 +1175,24 @@ static void test_harden_generate(void)
 static void test_terminal(void)
 {
 	static const struct tty_step harden[] = {
-		{ "New admin_mode_password: ", "Abcdefgh1\n" },
-		{ "Repeat admin_mode_password: ", "Different1\n" }, /* mismatch: asked again */
-		{ "New admin_mode_password: ", "Short12\n" },       /* 7 characters: again */
-		{ "New admin_mode_password: ", "Adm1nPassw0rd\n" },
-		{ "Repeat admin_mode_password: ", "Adm1nPassw0rd\n" },
-		{ "New keyboard_lock_pw: ", "4711\n" },
-		{ "Repeat keyboard_lock_pw: ", "4711\n" },
+		{ "New admin_mode_password: ", "Abcdefgh1\n", 0 },
+		{ "Repeat admin_mode_password: ", "Different1\n", 0 }, /* mismatch: asked again */
+		{ "New admin_mode_password: ", "Short12\n", 0 },       /* 7 characters: again */
+		{ "New admin_mode_password: ", "Adm1nPassw0rd\n", 0 },
+		{ "Repeat admin_mode_password: ", "Adm1nPassw0rd\n", 0 },
+		/* a NUL byte: refused, not cut to "4711", asked again */
+		{ "New keyboard_lock_pw: ", "4711\0\n", 6 },
+		{ "New keyboard_lock_pw: ", "4711\n", 0 },
+		{ "Repeat keyboard_lock_pw: ", "4711\n", 0 },
 	};
-	static const struct tty_step verify[] = { { "admin_mode_password: ", "Adm1nPassw0rd\n" } };
-	static const struct tty_step decline[] = { { "Type 'yes'", "no\n" } };
-	static const struct tty_step accept[] = { { "Type 'yes'", "yes\n" } };
+	static const struct tty_step verify[] = { { "admin_mode_password: ", "Adm1nPassw0rd\n", 0 } };
+	static const struct tty_step decline[] = { { "Type 'yes'", "no\n", 0 } };
+	static const struct tty_step accept[] = { { "Type 'yes'", "yes\n", 0 } };
 	static const struct cli_case cases[] = {
 		/* Nothing typed is echoed or printed. */
 		{ "harden on a terminal", { "harden", "--http-password", "HttpPass123" },
 		  .steps = harden, .nsteps = COUNT_OF(harden),
-		  .err_has = { "differ", "at least 8" },
+		  .err_has = { "differ", "at least 8", "keyboard_lock_pw: the line read contains a NUL" },
 		  .tty_lacks = { "Adm1nPassw0rd", "Different1", "4711" },
 		  .out_lacks = { "Adm1nPassw0rd" }, .err_lacks = { "Adm1nPassw0rd", "Short12" } },
 		{ "check after harden on a terminal", { "check" }, .status = 0 },

@@ -448,12 +448,12 @@ static void test_set(void)
 			    "Device.UserInterface.HTTPAccess.2.X_EXAMPLE-COM_AuthScheme", "Digest", NULL),
 			CWMP_FAULT_INVALID_ARGUMENTS);
 	CU_ASSERT_EQUAL(f[1], CWMP_FAULT_INVALID_VALUE);
-	/* inconsistent combination (Digest without WUI credentials): 9007 on the parameter */
-	CU_ASSERT_EQUAL(spv(f, "k-5", "Device.UserInterface.HTTPAccess.2.X_EXAMPLE-COM_AuthScheme",
-			    "Digest", NULL), CWMP_FAULT_INVALID_ARGUMENTS);
+	/* inconsistent combination (the keypad lock without a PIN): 9007 on the parameter */
+	CU_ASSERT_EQUAL(spv(f, "k-5", "Device.X_EXAMPLE-COM_Phone.KeypadLock.Enable", "true", NULL),
+			CWMP_FAULT_INVALID_ARGUMENTS);
 	CU_ASSERT_EQUAL(f[0], CWMP_FAULT_INVALID_VALUE);
-	CU_ASSERT_STRING_EQUAL(setting("http_scheme"), "basic");
-	/* ... and consistent with them */
+	CU_ASSERT_STRING_EQUAL(setting("enable_keyboard_lock"), "off");
+	/* Digest with the WUI credentials (also accepted alone: one setting at a time) */
 	CU_ASSERT_EQUAL(spv(f, "k-6", "Device.Users.User.2.Username", "desk",
 			    "Device.Users.User.2.Password", "Desk-Pass-1",
 			    "Device.UserInterface.HTTPAccess.2.X_EXAMPLE-COM_AuthScheme", "Digest", NULL), 0);

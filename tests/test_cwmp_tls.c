@@ -395,6 +395,32 @@ static void test_session_kept_and_resumed(void)
 	cwmp_tls_cache_free(c);
 }
 
+/* The host and port phonesec-cwmpd connects to and verifies, through lib/url: the scheme in any
+ * case; a port outside 1..65535 gives no host at all (it connected to 99999 mod 65536). */
+static void test_url_host_port(void)
+{
+	static const struct {
+		const char *url, *host, *port;
+	} cases[] = {
+		{ "HTTPS://acs.example.net/cwmp", "acs.example.net", "443" },
+		{ "Http://acs.example.net:7547", "acs.example.net", "7547" },
+		{ "https://[2001:db8::5]:8443/x", "2001:db8::5", "8443" },
+		{ "https://user:pw@files.example/f", "files.example", "443" },
+		{ "https://acs.example.net:99999/", "", "80" },
+		{ "https://acs.example.net:0/", "", "80" },
+		{ "ftp://acs.example.net/", "", "80" },
+	};
+	char host[256], port[8];
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		cwmp_url_host_port(cases[i].url, host, sizeof(host), port, sizeof(port));
+		CU_ASSERT_STRING_EQUAL(host, cases[i].host);
+		CU_ASSERT_STRING_EQUAL(port, cases[i].port);
+	}
+	cwmp_url_host_port("https://h/", host, sizeof(host), NULL, 0);
+	CU_ASSERT_STRING_EQUAL(host, "h");
+}
+
 int main(void)
 {
 	signal(SIGPIPE, SIG_IGN); /* a peer that closed: an error, not the end of the test */
@@ -407,6 +433,7 @@ int main(void)
 		return 1;
 	CU_pSuite s = CU_add_suite("cwmp tls", NULL, NULL);
 	CU_add_test(s, "context reused", test_context_reused);
+	CU_add_test(s, "URL host and port", test_url_host_port);
 	CU_add_test(s, "host name per connection", test_host_per_connection);
 	CU_add_test(s, "context rebuilt when the trust changes", test_rebuilt_when_trust_changes);
 	CU_add_test(s, "session kept, offered once, forgotten", test_session_kept_and_resumed);

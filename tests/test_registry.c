@@ -171,6 +171,15 @@ static void test_string(void)
 	       "no user or password in the URL");
 	expect("tr69_acs_url", "http://@acs.example.com/", STORE_E_VALUE, "no user");
 	expect("tr69_acs_url", "https://acs.example.com/a@b?c=d@e#f@g", STORE_OK, NULL);
+	/* lib/url: the scheme in any case (kept as given), ports 1..65535, real hosts */
+	expect("tr69_acs_url", "HTTPS://ACS.example.com/cwmp", STORE_OK, NULL);
+	expect("tr69_acs_url", "hTTp://[2001:db8::1]:7547/", STORE_OK, NULL);
+	expect("tr69_acs_url", "https://acs.example.com:65535/", STORE_OK, NULL);
+	expect("tr69_acs_url", "https://acs.example.com:99999/", STORE_E_VALUE, "port");
+	expect("tr69_acs_url", "https://acs.example.com:0/", STORE_E_VALUE, "port");
+	expect("tr69_acs_url", "https://acs.example.com:/", STORE_E_VALUE, "port");
+	expect("tr69_acs_url", "https://300.1.1.1/", STORE_E_VALUE, "host");
+	expect("tr69_acs_url", "https://[::1/", STORE_E_VALUE, "host");
 	expect("tr69_periodic_time", "2026-02-28T23:59:59Z", STORE_OK, NULL);
 	expect("tr69_periodic_time", "2024-02-29T00:00:00Z", STORE_OK, NULL);
 	expect("tr69_periodic_time", "2026-02-30T00:00:00Z", STORE_E_VALUE, NULL);

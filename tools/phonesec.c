@@ -77,7 +77,7 @@ static const struct cli_command commands[] = {
 		.name = "audit", .run = cli_cmd_audit, .flags = CLI_F_JSON, .synopsis = "[-n N] [--json]",
 		.summary = "show the last changes",
 		.help = "Shows the last N audit entries, oldest first: sequence, time (UTC), action, source,\n"
-			"principal and the keys changed. Values are never recorded.\n",
+			"role, principal and the keys changed. Values are never recorded.\n",
 		.options = "  -n, --count N        number of entries (1..100000, default 20)\n"
 			   "  --json               one JSON array of objects\n",
 	},
@@ -157,7 +157,8 @@ static void global_help(FILE *f)
 		"Options:\n"
 		"  -s, --store PATH   the store (default: $PHONESEC_STORE, else %s)\n"
 		"  --role ROLE        administrator (default) or subscriber: act as the desk user, to\n"
-		"                     whom settings locked by the provider are refused\n"
+		"                     whom settings locked by the provider are refused, and save,\n"
+		"                     discard, boot and factory-reset\n"
 		"  --json             JSON output of get, list, audit and check\n"
 		"  -h, --help         this help; `phonesec COMMAND --help` for a command's\n"
 		"  --version          print the version\n"
@@ -166,7 +167,8 @@ static void global_help(FILE *f)
 		"  0  success\n"
 		"  1  check failed, verification failed, or confirmation declined\n"
 		"  2  usage error or invalid value (unknown, wrong type, bad value, inconsistent,\n"
-		"     locked or read-only setting); nothing was written\n"
+		"     locked or read-only setting, a command the role may not run); nothing was\n"
+		"     written\n"
 		"  3  store error: missing, corrupt or already existing store, I/O error, busy\n",
 		PHONESEC_DEFAULT_STORE);
 }

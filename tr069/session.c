@@ -21,6 +21,7 @@
 #include "session.h"
 #include "tls.h"
 #include "transfer.h"
+#include "url.h"
 
 struct sess_cookie {
 	char name[65];
@@ -209,45 +210,14 @@ int cwmp_session_auth_arm(struct soap *soap,
 
 void cwmp_url_host_port(const char *url, char *host, size_t hostlen, char *port, size_t portlen)
 {
-	const char *h = strstr(url, "://");
-	const char *p = NULL;
-	size_t n;
+	struct url u;
+	int rc = url_parse(&u, url, URL_USERINFO_SKIP);
 
 	host[0] = '\0';
+	if (rc == URL_OK)
+		snprintf(host, hostlen, "%s", u.host);
 	if (port && portlen)
-		snprintf(port, portlen, "%s", strncasecmp(url, "https://", 8) ? "80" : "443");
-	if (!h)
-		return;
-	h += 3;
-	n = strcspn(h, "/?#");
-	const char *at = memchr(h, '@', n);
-	if (at) {
-		n -= (size_t)(at + 1 - h);
-		h = at + 1;
-	}
-	const char *end = h + n;
-	if (*h == '[') {
-		const char *rb = memchr(h, ']', n);
-		if (!rb)
-			return;
-		p = rb + 1 < end && rb[1] == ':' ? rb + 2 : NULL;
-		h++;
-		n = (size_t)(rb - h);
-	} else {
-		const char *colon = memchr(h, ':', n);
-		if (colon) {
-			p = colon + 1;
-			n = (size_t)(colon - h);
-		}
-	}
-	if (n < hostlen) {
-		memcpy(host, h, n);
-		host[n] = '\0';
-	}
-	if (p && p < end && port && (size_t)(end - p) < portlen) {
-		memcpy(port, p, (size_t)(end - p));
-		port[end - p] = '\0';
-	}
+		snprintf(port, portlen, "%u", rc == URL_OK ? u.port : 80u);
 }
 
 static int sess_tls_setup(struct sess *s)
@@ -282,10 +252,14 @@ static int sess_transport_new(struct sess *s)
 	soap->transfer_timeout = CWMP_SESSION_IO_TIMEOUT_S * 2;
 	soap->recv_maxlength = CWMP_SESSION_MAX_BODY;
 	soap->maxlength = CWMP_SESSION_MAX_BODY;
-	if (!strncmp(s->url, "https://", 8))
+	struct url u;
+	int rc = url_parse(&u, s->url, 0);
+	if (rc)
+		return sess_fail(s, "ACS URL refused: %s", url_strerror(rc));
+	/* the scheme in lower case from here on: "HTTPS://" is https like "https://" */
+	memcpy(s->url, u.https ? "https" : "http", u.https ? 5 : 4);
+	if (u.https)
 		return sess_tls_setup(s);
-	if (strncmp(s->url, "http://", 7))
-		return sess_fail(s, "ACS URL is neither http:// nor https://");
 	return 0;
 }
 

@@ -25,6 +25,7 @@
 #include "log.h"
 #include "tls.h"
 #include "transfer.h"
+#include "url.h"
 
 struct xfer {
 	const struct cwmp_transfer *t;
@@ -117,14 +118,20 @@ static int xfer_transport_new(struct xfer *x, const struct cwmp_conf *conf)
 	 * is counted exactly by xfer_stream, this only bounds it with room for the headers */
 	soap->recv_maxlength = x->limit + 1 + (x->stream ? 1024 * 1024 : 0);
 	soap->maxlength = CWMP_TRANSFER_MAX_BYTES + 1;
-	if (!strncasecmp(x->url, "https://", 8)) {
-		if (cwmp_tls_setup(soap, conf, x->url, err, sizeof(err))) {
-			xfer_fail(x, CWMP_FAULT_INTERNAL, "%s", err);
-			return -1;
-		}
-	} else if (strncasecmp(x->url, "http://", 7)) {
+	struct url u;
+	int rc = url_parse(&u, x->url, URL_USERINFO_SKIP);
+	if (rc == URL_E_SCHEME) {
 		xfer_fail(x, x->t->upload ? CWMP_FAULT_UPLOAD_FAILURE : CWMP_FAULT_DOWNLOAD_FAILURE,
 			  "only http and https transfers");
+		return -1;
+	}
+	if (rc) {
+		xfer_fail(x, x->t->upload ? CWMP_FAULT_UPLOAD_FAILURE : CWMP_FAULT_DOWNLOAD_FAILURE,
+			  "%s", url_strerror(rc));
+		return -1;
+	}
+	if (u.https && cwmp_tls_setup(soap, conf, x->url, err, sizeof(err))) {
+		xfer_fail(x, CWMP_FAULT_INTERNAL, "%s", err);
 		return -1;
 	}
 	return 0;
