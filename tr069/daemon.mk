@@ -44,3 +44,5 @@ dist_check_SCRIPTS += tests/cwmp_session.sh tests/cwmp_transfer.sh tests/cwmp_tl
 	tests/cwmp_cr.sh tests/cwmp_firmware.sh tests/cwmp_reboot.sh tests/cwmp_reload.sh \
 	tests/cwmp_redirect.sh
 EXTRA_DIST += tests/cwmp_lib.sh
+script_tests += tests/cwmp_cr_limits.sh
+dist_check_SCRIPTS += tests/cwmp_cr_limits.sh
