@@ -46,3 +46,5 @@ dist_check_SCRIPTS += tests/cwmp_session.sh tests/cwmp_transfer.sh tests/cwmp_tl
 EXTRA_DIST += tests/cwmp_lib.sh
 script_tests += tests/cwmp_cr_limits.sh
 dist_check_SCRIPTS += tests/cwmp_cr_limits.sh
+script_tests += tests/cwmp_store_busy.sh
+dist_check_SCRIPTS += tests/cwmp_store_busy.sh

@@ -1,0 +1,75 @@
+#!/bin/sh
+# phonesec-cwmpd while another program holds the store's write lock for 20 s: the event loop
+# goes on answering connection requests at once (200, or 503 while the session it started
+# waits for the store), and what it could not write meanwhile (the event queue, a pending
+# ScheduleInform) is written once the lock is released: the ScheduleInform survives a restart.
+set -u
+T_NAME=busy
+. "${top_srcdir:-.}/tests/cwmp_lib.sh"
+
+start_acs
+init_phone
+start_daemon
+wait_until 15 ended_ge 1 || fail "no first session"
+URL=$(cr_url)
+[ -n "$URL" ] || fail "no ConnectionRequestURL"
+
+# the session the first connection request starts asks for an Inform in 25 s
+queue 010 '{"rpcs":["<cwmp:ScheduleInform><DelaySeconds>25</DelaySeconds><CommandKey>sched-busy</CommandKey></cwmp:ScheduleInform>"]}'
+
+# another program holds the write lock for 20 s (a transaction begun, nothing committed)
+python3 - "$ST" "$T/locked" 20 <<'PY' >"$T/locker.out" 2>&1 &
+import sqlite3, sys, time
+db = sqlite3.connect(sys.argv[1], isolation_level=None, timeout=30)
+db.execute("BEGIN IMMEDIATE")
+open(sys.argv[2], "w").write("locked\n")
+time.sleep(float(sys.argv[3]))
+db.execute("ROLLBACK")
+db.close()
+PY
+LOCKER=$!
+EXTRA_PIDS="$EXTRA_PIDS $LOCKER"
+wait_until 15 test -s "$T/locked" || fail "the store could not be locked"
+t0=$(date +%s)
+
+# connection requests while the lock is held: each answered within ~2 s
+answered=0
+for i in 1 2 3 4 5; do
+	r=$(curl -s -o /dev/null -w '%{http_code} %{time_total}' --max-time 6 --digest \
+		-u acs:cr-secret-1 "$URL")
+	echo "connection request $i with the store locked: $r"
+	code=${r% *}; secs=${r#* }
+	case "$code" in 200|503) ;; *) fail "connection request $i with the store locked: $r";; esac
+	python3 -c 'import sys; sys.exit(float(sys.argv[1]) > 2.5)' "$secs" ||
+		fail "connection request $i took $secs s while the store was locked (the loop waited)"
+	[ "$i" = 1 ] && [ "$code" != 200 ] && fail "the first connection request was not accepted: $r"
+	answered=$((answered + 1))
+	sleep 2
+done
+kill -0 "$LOCKER" 2>/dev/null || fail "the lock was released before the checks ended ($(($(date +%s) - t0)) s)"
+grep -q 'state writes deferred' "$T/cwmpd.log" || fail "no write was deferred while the store was locked"
+wait_until 10 sh -c "ls '$T/log/' | grep -q ScheduleInformResponse" ||
+	fail "the session started while the store was locked did not run"
+ok "store locked by another program: $answered connection requests answered within 2.5 s each"
+
+wait "$LOCKER"; LOCKER=
+wait_until 30 grep -q 'deferred state writes saved' "$T/cwmpd.log" ||
+	fail "the deferred writes were not made after the lock was released"
+wait_until 20 ended_ge 2 || fail "the session did not end"
+# the ScheduleInform accepted while the store was locked is on disk: it survives a restart
+stop_daemon
+start_daemon
+wait_until 45 sh -c "grep -l 'sched-busy' '$T/log/'*-Inform.xml" ||
+	fail "the ScheduleInform accepted while the store was locked was lost"
+f=$(grep -l 'sched-busy' "$T/log/"*-Inform.xml | head -n 1)
+grep -q '<EventCode>3 SCHEDULED</EventCode>' "$f" || fail "no 3 SCHEDULED"
+grep -q 'saving the event queue failed' "$T/cwmpd.log" && fail "a state write failed for good"
+ok "after the lock: the deferred writes landed (the ScheduleInform survived a restart)"
+
+# a connection request now: answered and served
+n0=$(q ended)
+[ "$(cr_ready)" = 200 ] || fail "connection request after the lock"
+wait_until 15 ended_ge $((n0 + 1)) || fail "no session after the lock"
+no_violations
+ok "connection requests and sessions go on after the lock"
+exit 0
