@@ -57,7 +57,8 @@ struct cwmp_cr {
 	struct event *sweep;       /* runs while connections are open */
 	struct cr_conn conns[CWMP_CR_MAX_CONNS];
 	size_t nconns;
-	int64_t evict_log_ms;      /* last eviction logged (one line per window under a flood) */
+	int64_t evict_log_ms[2];   /* last eviction logged for the cap, for an address's cap (one
+	                              line per window each under a flood) */
 	struct cr_source sources[CWMP_CR_SOURCES];
 	bool paused;               /* the listener stopped accepting at the cap */
 	char bind[64], host[256];
@@ -332,10 +333,10 @@ static ssize_t cr_victim(const struct cwmp_cr *cr, const char *peer)
 /* Evicts one connection; logged once a window per reason (a flood would fill the log). */
 static void cr_evict(struct cwmp_cr *cr, size_t i, bool per_source)
 {
-	int64_t now = cr_mono_ms();
+	int64_t now = cr_mono_ms(), *logged = &cr->evict_log_ms[per_source];
 
-	if (now - cr->evict_log_ms >= CWMP_CR_RATE_WINDOW_S * 1000 || !cr->evict_log_ms) {
-		cr->evict_log_ms = now;
+	if (now - *logged >= CWMP_CR_RATE_WINDOW_S * 1000 || !*logged) {
+		*logged = now;
 		if (per_source)
 			log_msg(LOG_NOTICE, "cwmp: over %d connection-request connections from %s: "
 					    "an idle one closed", CWMP_CR_MAX_PER_SOURCE,

@@ -69,6 +69,8 @@ struct cwmpd_shared {
 	char cr_host[INET6_ADDRSTRLEN];
 	/* worker -> loop: outcome of the last session or transfer */
 	bool finished, last_ok;
+	int64_t ended_ms, ended_wall_ms; /* when the session ended (its state may be written later:
+	                                    delays the ACS gave count from here) */
 	bool transfer_finished;     /* what finished was a transfer, not a session */
 	bool more;               /* events arrived that the session did not carry */
 	struct cwmp_rpc_result effects;
@@ -731,6 +733,7 @@ static void cwmpd_session(struct cwmpd *d)
 			log_msg(LOG_INFO, "cwmp: TLS context built (trust%s loaded)",
 				d->conf.client_cert[0] ? " and client certificate" : "");
 	}
+	int64_t ended_ms = cwmpd_now_ms(), ended_wall_ms = cwmpd_wall_ms();
 	if (res->completed)
 		log_msg(LOG_INFO, "cwmp: session done (%u requests, %u connections)", res->requests,
 			res->connections);
@@ -779,6 +782,8 @@ static void cwmpd_session(struct cwmpd *d)
 	}
 	pthread_mutex_lock(&d->sh.lock);
 	d->sh.last_ok = res->completed;
+	d->sh.ended_ms = ended_ms;
+	d->sh.ended_wall_ms = ended_wall_ms;
 	d->sh.retry_count = res->completed ? 0 : d->sh.retry_count + 1;
 	d->sh.effects = res->effects;
 	d->sh.finished = true;
@@ -1123,6 +1128,7 @@ static void cwmpd_on_done(evutil_socket_t fd, short what, void *arg)
 	fx = d->sh.effects;
 	memset(&d->sh.effects, 0, sizeof(d->sh.effects));
 	delay = d->sh.job.delay_s;
+	int64_t ended_ms = d->sh.ended_ms, ended_wall_ms = d->sh.ended_wall_ms;
 	bool pending = d->sh.more;
 	bool reboot_done = d->sh.reboot_finished;
 	int reboot_rc = d->sh.reboot_rc;
@@ -1160,7 +1166,7 @@ static void cwmpd_on_done(evutil_socket_t fd, short what, void *arg)
 	/* an accepted transfer waits for its DelaySeconds (it survives a failed session end: the
 	 * ACS got our DownloadResponse) */
 	if (fx.transfer_pending) {
-		d->job_at_ms = cwmpd_now_ms() + (int64_t)delay * 1000;
+		d->job_at_ms = ended_ms + (int64_t)delay * 1000;
 		if (!d->job_at_ms)
 			d->job_at_ms = 1;
 	}
@@ -1176,8 +1182,8 @@ static void cwmpd_on_done(evutil_socket_t fd, short what, void *arg)
 		d->retry_at_ms = 0;
 		if (fx.schedule_inform && d->n_sched < CWMPD_MAX_SCHEDULES) {
 			struct cwmpd_sched *s = &d->sched[d->n_sched++];
-			s->at_ms = cwmpd_now_ms() + (int64_t)fx.schedule_delay_s * 1000;
-			s->wall_ms = cwmpd_wall_ms() + (int64_t)fx.schedule_delay_s * 1000;
+			s->at_ms = ended_ms + (int64_t)fx.schedule_delay_s * 1000;
+			s->wall_ms = ended_wall_ms + (int64_t)fx.schedule_delay_s * 1000;
 			snprintf(s->key, sizeof(s->key), "%s", fx.schedule_key);
 			cwmpd_persist_sched(d);
 		} else if (fx.schedule_inform) {
