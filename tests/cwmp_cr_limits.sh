@@ -54,7 +54,7 @@ ok "20 Digest connection requests in 10 s: none refused by the rate limit ($n200
 # ------------------------------------------------------------------ 2. failed authentications
 sleep 11 # the daemon's rate window (10 s) ends
 wait_until 30 idle "$(q ended)" || fail "sessions did not end"
-nf=0
+nf=0; t0=$(date +%s)
 for i in $(seq 1 12); do
 	r=$(req --interface 127.0.0.2 -u acs:wrong-guess)
 	case "$r" in
@@ -63,9 +63,15 @@ for i in $(seq 1 12); do
 	*) fail "wrong password from 127.0.0.2, try $i: $r" ;;
 	esac
 done
-[ "$nf" -ge 5 ] && [ "$nf" -le 10 ] || fail "failures from 127.0.0.2: $nf answered 401 of 12 (limit 10)"
 r=$(req --interface 127.0.0.2)
-[ "$r" = "503 10" ] || fail "127.0.0.2, over its failure limit, still tried a password: $r"
+t1=$(date +%s)
+# within one window (10 s) exactly 10 failures are answered; a slower run may span two
+if [ $((t1 - t0)) -le 9 ]; then
+	[ "$nf" = 10 ] || fail "failures from 127.0.0.2: $nf answered 401 of 12 (limit 10)"
+	[ "$r" = "503 10" ] || fail "127.0.0.2, over its failure limit, still tried a password: $r"
+else
+	[ "$nf" -lt 12 ] || fail "failures from 127.0.0.2: all 12 answered 401 (limit 10)"
+fi
 r=$(req --interface 127.0.0.1)
 [ "$r" = "200 -" ] || fail "the ACS's address was starved by another address's failures: $r"
 grep -q 'failed connection-request authentications from 127.0.0.2' "$T/cwmpd.log" ||

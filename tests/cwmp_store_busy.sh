@@ -32,7 +32,8 @@ EXTRA_PIDS="$EXTRA_PIDS $LOCKER"
 wait_until 15 test -s "$T/locked" || fail "the store could not be locked"
 t0=$(date +%s)
 
-# connection requests while the lock is held: each answered within ~2 s
+# connection requests while the lock is held: each answered within ~2 s (3 s: the daemon may run
+# under valgrind on a loaded machine; the loop used to freeze for the 15 s busy timeout)
 answered=0
 for i in 1 2 3 4 5; do
 	r=$(curl -s -o /dev/null -w '%{http_code} %{time_total}' --max-time 6 --digest \
@@ -40,7 +41,7 @@ for i in 1 2 3 4 5; do
 	echo "connection request $i with the store locked: $r"
 	code=${r% *}; secs=${r#* }
 	case "$code" in 200|503) ;; *) fail "connection request $i with the store locked: $r";; esac
-	python3 -c 'import sys; sys.exit(float(sys.argv[1]) > 2.5)' "$secs" ||
+	python3 -c 'import sys; sys.exit(float(sys.argv[1]) > 3)' "$secs" ||
 		fail "connection request $i took $secs s while the store was locked (the loop waited)"
 	[ "$i" = 1 ] && [ "$code" != 200 ] && fail "the first connection request was not accepted: $r"
 	answered=$((answered + 1))
@@ -50,7 +51,7 @@ kill -0 "$LOCKER" 2>/dev/null || fail "the lock was released before the checks e
 grep -q 'state writes deferred' "$T/cwmpd.log" || fail "no write was deferred while the store was locked"
 wait_until 10 sh -c "ls '$T/log/' | grep -q ScheduleInformResponse" ||
 	fail "the session started while the store was locked did not run"
-ok "store locked by another program: $answered connection requests answered within 2.5 s each"
+ok "store locked by another program: $answered connection requests answered within 3 s each"
 
 wait "$LOCKER"; LOCKER=
 wait_until 30 grep -q 'deferred state writes saved' "$T/cwmpd.log" ||
@@ -63,7 +64,7 @@ wait_until 45 sh -c "grep -l 'sched-busy' '$T/log/'*-Inform.xml" ||
 	fail "the ScheduleInform accepted while the store was locked was lost"
 f=$(grep -l 'sched-busy' "$T/log/"*-Inform.xml | head -n 1)
 grep -q '<EventCode>3 SCHEDULED</EventCode>' "$f" || fail "no 3 SCHEDULED"
-grep -q 'saving the event queue failed' "$T/cwmpd.log" && fail "a state write failed for good"
+grep -q 'deferred state writes lost' "$T/cwmpd.log" && fail "a state write was lost"
 ok "after the lock: the deferred writes landed (the ScheduleInform survived a restart)"
 
 # a connection request now: answered and served
