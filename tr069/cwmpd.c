@@ -46,6 +46,7 @@
                                                 another writer, then defers its write */
 #define CWMPD_RETRY_WRITE_MS 500             /* deferred state writes: tried again this often */
 #define CWMPD_STOP_BUSY_MS 5000              /* at exit: how long deferred writes may wait */
+#define CWMPD_WORKER_BUSY_MS 15000           /* the worker's handle: the store's default */
 
 /* What the two threads share, under lock. */
 struct cwmpd_shared {
@@ -484,15 +485,22 @@ static void cwmpd_loop_persist(struct cwmpd *d, unsigned what, const char *acs_u
 	cwmpd_flush(d);
 }
 
-/* Worker thread: writes the queue and the records in what with the worker's handle, waiting
- * for the store as long as its busy timeout; what fails is handed to the loop, which writes it
- * again. The caller does not hold the shared lock. */
+/* Worker thread: writes the queue and the records in what with the worker's handle; what fails
+ * is handed to the loop, which writes it again. A durable write waits for the store as long as
+ * the handle's busy timeout (an accepted transfer, a firmware install under way must be on disk
+ * before what follows); a lazy one as briefly as the loop's, so that the next session is not
+ * held up by another program's lock. The caller does not hold the shared lock. */
 static void cwmpd_worker_persist(struct cwmpd *d, unsigned what)
 {
 	char err[256];
+	bool lazy = what & CWMPD_PERSIST_LAZY;
 
 	pthread_mutex_lock(&d->persist_lock);
+	if (lazy)
+		store_set_busy_timeout(d->wst, CWMPD_LOOP_BUSY_MS);
 	int rc = cwmpd_persist(d, d->wst, what, NULL, false, err, sizeof(err));
+	if (lazy)
+		store_set_busy_timeout(d->wst, CWMPD_WORKER_BUSY_MS);
 	pthread_mutex_unlock(&d->persist_lock);
 	if (!rc)
 		return;
