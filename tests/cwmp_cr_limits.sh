@@ -195,6 +195,49 @@ cat "$T/peraddr.out"
 wait_until 10 grep -q 'over 4 connection-request connections from 127.0.0.2' "$T/cwmpd.log" ||
 	fail "12 idle connections from one address were not cut to the per-address cap"
 ok "an address holding more than 4 connections has its idle ones closed"
+# 8 connections from 127.0.0.2 each asked for credentials (a 401 on the right path, kept open):
+# those beyond 4 are closed well before the ~2 s a Digest exchange is given
+python3 - "$CR_PORT" "$CPATH" >"$T/peraddr2.out" 2>&1 <<'PY'
+import socket, sys, time
+port, path = int(sys.argv[1]), sys.argv[2]
+socks = []
+for _ in range(8):
+    s = socket.socket()
+    s.bind(("127.0.0.2", 0))
+    s.connect(("127.0.0.1", port))
+    s.sendall(("GET %s HTTP/1.1\r\nHost: x\r\n\r\n" % path).encode())
+    socks.append(s)
+start = time.time()
+got = {}
+closed = {}
+for s in socks:
+    s.setblocking(False)
+while len(closed) < 8 and time.time() - start < 10:
+    for i, s in enumerate(socks):
+        if i in closed:
+            continue
+        try:
+            b = s.recv(4096)
+            if b == b"":
+                closed[i] = time.time() - start
+            else:
+                got[i] = got.get(i, b"") + b
+        except BlockingIOError:
+            pass
+        except OSError:
+            closed[i] = time.time() - start
+    time.sleep(0.05)
+n401 = sum(1 for v in got.values() if v.startswith(b"HTTP/1.1 401"))
+t = sorted(closed.values())
+print("401s %d closed %d first %.2f last %.2f" % (n401, len(t), t[0] if t else 99, t[-1] if t else 99))
+PY
+cat "$T/peraddr2.out"
+python3 - "$T/peraddr2.out" <<'PY' || fail "8 Digest exchanges from one address all kept until their deadline"
+import sys
+w = open(sys.argv[1]).read().split()
+assert w[1] == "8" and w[3] == "8" and float(w[5]) - float(w[7]) <= -1.0, w
+PY
+ok "an address holding more than 4 Digest exchanges has the oldest closed"
 
 # ------------------------------------------------------------------ 6. flood and idle connections
 # the attacker: 64 idle connections from 127.0.0.1 and 32 from 127.0.0.2, each reopened as soon

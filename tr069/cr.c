@@ -288,14 +288,16 @@ static void cr_conn_end(struct cr_conn *c)
 /* A connection without a complete request and with nothing waiting to be read (neither in the
  * socket nor in evhttp's buffer): it may go for a newcomer or for its address's cap. A client
  * that connects to make a request sends it at once, so a connection accepted together with
- * many others keeps its request; those in a Digest exchange and those being answered never go. */
-static bool cr_evictable(const struct cr_conn *c)
+ * many others keeps its request; those being answered never go, those in a Digest exchange
+ * (waiting for credentials, with nothing unread) only when waiting is true: for the cap of an
+ * address holding more of them than any client needs. */
+static bool cr_evictable(const struct cr_conn *c, bool waiting)
 {
 	evutil_socket_t fd = bufferevent_getfd(c->bev);
 	int n = 0;
 
-	if (c->state != CR_CONN_NEW || !cr_conn_open(c) ||
-	    evbuffer_get_length(bufferevent_get_input(c->bev)))
+	if (c->state == CR_CONN_DONE || (c->state == CR_CONN_DIGEST && !waiting) ||
+	    !cr_conn_open(c) || evbuffer_get_length(bufferevent_get_input(c->bev)))
 		return false;
 	return fd < 0 || ioctl(fd, FIONREAD, &n) != 0 || n == 0;
 }
@@ -312,14 +314,14 @@ static size_t cr_source_conns(const struct cwmp_cr *cr, const char *peer)
 
 /* The connection to evict: an evictable one of peer (any source when NULL), from the source
  * holding the most connections, the oldest of it; -1 when none may go. */
-static ssize_t cr_victim(const struct cwmp_cr *cr, const char *peer)
+static ssize_t cr_victim(const struct cwmp_cr *cr, const char *peer, bool waiting)
 {
 	ssize_t best = -1;
 	size_t best_n = 0;
 
 	for (size_t i = 0; i < cr->nconns; i++) {
 		const struct cr_conn *c = &cr->conns[i];
-		if (!cr_evictable(c) || (peer && strcmp(c->peer, peer)))
+		if (!cr_evictable(c, waiting) || (peer && strcmp(c->peer, peer)))
 			continue;
 		size_t n = cr_source_conns(cr, c->peer);
 		if (best < 0 || n > best_n || (n == best_n && c->born_ms < cr->conns[best].born_ms)) {
@@ -391,7 +393,8 @@ static void cr_reap(struct cwmp_cr *cr, bool expire)
 	for (size_t i = 0; expire && i < cr->nconns; i++) {
 		const char *peer = cr->conns[i].peer;
 		for (ssize_t v; cr_source_conns(cr, peer) > CWMP_CR_MAX_PER_SOURCE &&
-				(v = cr_victim(cr, peer)) >= 0;)
+				((v = cr_victim(cr, peer, false)) >= 0 ||
+				 (v = cr_victim(cr, peer, true)) >= 0);)
 			cr_evict(cr, (size_t)v, true);
 	}
 	for (size_t i = 0; i < cr->nconns;) {
@@ -403,7 +406,7 @@ static void cr_reap(struct cwmp_cr *cr, bool expire)
 		bufferevent_decref(c->bev); /* the last reference: the socket is closed */
 		*c = cr->conns[--cr->nconns];
 	}
-	cr_listen(cr, cr->nconns < CWMP_CR_MAX_CONNS || cr_victim(cr, NULL) >= 0);
+	cr_listen(cr, cr->nconns < CWMP_CR_MAX_CONNS || cr_victim(cr, NULL, false) >= 0);
 }
 
 static void cr_on_sweep(evutil_socket_t fd, short what, void *arg)
@@ -425,7 +428,7 @@ static struct bufferevent *cr_bevcb(struct event_base *base, void *arg)
 
 	cr_reap(cr, false);
 	if (cr->nconns >= CWMP_CR_MAX_CONNS) {
-		ssize_t v = cr_victim(cr, NULL);
+		ssize_t v = cr_victim(cr, NULL, false);
 		if (v >= 0) {
 			cr_evict(cr, (size_t)v, false);
 			cr_reap(cr, false);
@@ -439,7 +442,7 @@ static struct bufferevent *cr_bevcb(struct event_base *base, void *arg)
 	cr->conns[cr->nconns++] = (struct cr_conn){ .bev = bev, .born_ms = now,
 						    .deadline_ms = now + CWMP_CR_HEADER_MS,
 						    .state = CR_CONN_NEW };
-	if (cr->nconns >= CWMP_CR_MAX_CONNS && cr_victim(cr, NULL) < 0) {
+	if (cr->nconns >= CWMP_CR_MAX_CONNS && cr_victim(cr, NULL, false) < 0) {
 		log_msg(LOG_NOTICE, "cwmp: %d connection-request connections busy, accepting later",
 			CWMP_CR_MAX_CONNS);
 		cr_listen(cr, false);
