@@ -302,13 +302,16 @@ static bool cr_evictable(const struct cr_conn *c, bool waiting)
 	return fd < 0 || ioctl(fd, FIONREAD, &n) != 0 || n == 0;
 }
 
-/* Open connections from peer. */
-static size_t cr_source_conns(const struct cwmp_cr *cr, const char *peer)
+/* Open connections from peer (only those waiting for credentials when waiting is true). */
+static size_t cr_source_conns(const struct cwmp_cr *cr, const char *peer, bool waiting)
 {
 	size_t n = 0;
 
-	for (size_t i = 0; i < cr->nconns; i++)
-		n += peer[0] && !strcmp(cr->conns[i].peer, peer) && cr_conn_open(&cr->conns[i]);
+	for (size_t i = 0; i < cr->nconns; i++) {
+		const struct cr_conn *c = &cr->conns[i];
+		n += peer[0] && !strcmp(c->peer, peer) && cr_conn_open(c) &&
+		     (!waiting || c->state == CR_CONN_DIGEST);
+	}
 	return n;
 }
 
@@ -323,7 +326,7 @@ static ssize_t cr_victim(const struct cwmp_cr *cr, const char *peer, bool waitin
 		const struct cr_conn *c = &cr->conns[i];
 		if (!cr_evictable(c, waiting) || (peer && strcmp(c->peer, peer)))
 			continue;
-		size_t n = cr_source_conns(cr, c->peer);
+		size_t n = cr_source_conns(cr, c->peer, false);
 		if (best < 0 || n > best_n || (n == best_n && c->born_ms < cr->conns[best].born_ms)) {
 			best = (ssize_t)i;
 			best_n = n;
@@ -392,9 +395,14 @@ static void cr_reap(struct cwmp_cr *cr, bool expire)
 	}
 	for (size_t i = 0; expire && i < cr->nconns; i++) {
 		const char *peer = cr->conns[i].peer;
-		for (ssize_t v; cr_source_conns(cr, peer) > CWMP_CR_MAX_PER_SOURCE &&
-				((v = cr_victim(cr, peer, false)) >= 0 ||
-				 (v = cr_victim(cr, peer, true)) >= 0);)
+		/* its idle connections above the cap; its Digest exchanges only when they
+		 * alone are above it (an ACS sharing the address with idle attackers keeps its
+		 * one exchange) */
+		for (ssize_t v; cr_source_conns(cr, peer, false) > CWMP_CR_MAX_PER_SOURCE &&
+				(v = cr_victim(cr, peer, false)) >= 0;)
+			cr_evict(cr, (size_t)v, true);
+		for (ssize_t v; cr_source_conns(cr, peer, true) > CWMP_CR_MAX_PER_SOURCE &&
+				(v = cr_victim(cr, peer, true)) >= 0;)
 			cr_evict(cr, (size_t)v, true);
 	}
 	for (size_t i = 0; i < cr->nconns;) {
