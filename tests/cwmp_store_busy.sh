@@ -74,4 +74,35 @@ n0=$(q ended)
 wait_until 15 ended_ge $((n0 + 1)) || fail "no session after the lock"
 no_violations
 ok "connection requests and sessions go on after the lock"
+
+# a start (after a reboot: a new boot id to record) while the store is locked: the listener
+# answers at once, and the start's writes land once the lock is released
+stop_daemon
+python3 - "$ST" "$T/locked2" 12 <<'PY' >"$T/locker2.out" 2>&1 &
+import sqlite3, sys, time
+db = sqlite3.connect(sys.argv[1], isolation_level=None, timeout=30)
+db.execute("BEGIN IMMEDIATE")
+open(sys.argv[2], "w").write("locked\n")
+time.sleep(float(sys.argv[3]))
+db.execute("ROLLBACK")
+db.close()
+PY
+LOCKER=$!
+EXTRA_PIDS="$EXTRA_PIDS $LOCKER"
+wait_until 15 test -s "$T/locked2" || fail "the store could not be locked again"
+saved0=$(grep -c 'deferred state writes saved' "$T/cwmpd.log")
+PHONESEC_BOOT_ID=boot-while-locked; export PHONESEC_BOOT_ID
+start_daemon
+c=$(cr_ready)
+[ "$c" = 200 ] || [ "$c" = 503 ] || fail "a daemon started while the store was locked did not answer: $c"
+kill -0 "$LOCKER" 2>/dev/null || fail "the lock was released before the daemon answered"
+wait "$LOCKER"; LOCKER=
+wait_until 30 sh -c "[ \$(grep -c 'deferred state writes saved' '$T/cwmpd.log') -gt $saved0 ]" ||
+	fail "the start's writes were not made after the lock"
+python3 - "$ST" <<'PY' || fail "the new boot id was not recorded"
+import sqlite3, sys
+v = sqlite3.connect(sys.argv[1]).execute("SELECT value FROM state WHERE name = 'cwmp.boot_id'").fetchone()
+assert v and v[0] == "boot-while-locked", v
+PY
+ok "a start while the store is locked: answering at once, its writes made after the lock"
 exit 0

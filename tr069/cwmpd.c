@@ -1609,6 +1609,7 @@ static int cwmpd_start(struct cwmpd *d)
 		return -1;
 	}
 	cwmpd_set_cr_url(d);
+	cwmpd_flush(d); /* a path drawn while the store was busy: saved later */
 
 	int feed = store_feed_fd(d->st);
 	d->ev_feed = feed >= 0 ? event_new(d->base, feed, EV_READ | EV_PERSIST, cwmpd_on_feed, d) : NULL;
