@@ -45,6 +45,7 @@
 #define CWMPD_LOOP_BUSY_MS 100               /* the loop's store handle waits this long for
                                                 another writer, then defers its write */
 #define CWMPD_RETRY_WRITE_MS 500             /* deferred state writes: tried again this often */
+#define CWMPD_RETRY_WORKER_MS 50             /* ... when only the worker's commit was in the way */
 #define CWMPD_STOP_BUSY_MS 5000              /* at exit: how long deferred writes may wait */
 #define CWMPD_WORKER_BUSY_MS 15000           /* the worker's handle: the store's default */
 
@@ -134,7 +135,8 @@ struct cwmpd {
 	bool pend_acs;             /* pend_acs_url: the URL the queue is for */
 	char pend_acs_url[1025];
 	bool pend_boot;            /* boot_id as the last start's */
-	bool deferred;             /* writes are deferred (logged once a spell) */
+	bool deferred;             /* writes are deferred */
+	bool warned;               /* ... because the store was busy: logged once a spell */
 	bool reboot_held;          /* the reboot hook waits for the deferred writes */
 };
 
@@ -418,6 +420,7 @@ static void cwmpd_pend_merge(bool *pend, unsigned *pend_what, unsigned what)
 static void cwmpd_flush(struct cwmpd *d)
 {
 	char err[256] = "";
+	bool worker = false; /* only the worker's commit was in the way: soon tried again */
 
 	pthread_mutex_lock(&d->sh.lock);
 	if (d->sh.pend)
@@ -434,23 +437,27 @@ static void cwmpd_flush(struct cwmpd *d)
 			d->pend_what = 0;
 		}
 	} else if (d->pend) {
-		snprintf(err, sizeof(err), "the session thread is writing");
+		worker = true;
 	}
 	cwmpd_reboot_go(d);
 	bool path = d->cr && cwmp_cr_save_path(d->cr);
 	if (path && !err[0])
 		snprintf(err, sizeof(err), "%s", store_errmsg(d->st));
 	if (!d->pend && !path) {
-		if (d->deferred)
+		if (d->warned)
 			log_msg(LOG_NOTICE, "cwmp: deferred state writes saved");
-		d->deferred = false;
+		d->deferred = d->warned = false;
 		return;
 	}
-	if (!d->deferred)
+	worker = worker && !path;
+	if (!d->warned && !worker) {
 		log_msg(LOG_WARNING, "cwmp: state writes deferred (%s): tried again every %d ms", err,
 			CWMPD_RETRY_WRITE_MS);
+		d->warned = true;
+	}
 	d->deferred = true;
-	struct timeval tv = { .tv_sec = 0, .tv_usec = CWMPD_RETRY_WRITE_MS * 1000 };
+	struct timeval tv = { .tv_sec = 0,
+			      .tv_usec = (worker ? CWMPD_RETRY_WORKER_MS : CWMPD_RETRY_WRITE_MS) * 1000 };
 	if (d->ev_write && !evtimer_pending(d->ev_write, NULL))
 		evtimer_add(d->ev_write, &tv);
 }
