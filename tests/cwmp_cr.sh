@@ -1,7 +1,7 @@
 #!/bin/sh
 # The connection-request listener of phonesec-cwmpd and its timers, against the test ACS: a live
 # change of tr69_cr_port moves the listener (and is notified as a new ConnectionRequestURL); the
-# cap on open connections and the bound on a connection's life hold against slow clients; a
+# bound on the time to a complete request holds against slow clients filling the cap; a
 # pending ScheduleInform survives a daemon restart; UseCWMPVersion and SessionTimeout of CWMP 1.4;
 # on a wildcard address the URL names the address that reaches the ACS.
 set -u
@@ -32,8 +32,11 @@ c=$(code "$URL2")
 wait_until 10 ended_ge 3 || fail "no session after a connection request on the new port"
 ok "tr69_cr_port changed live: the listener moved, the new ConnectionRequestURL was notified"
 
-# ------------------------------------------------------------------ 2. connection cap, life bound
-# 16 clients trickle one header byte per second (never idle long enough for evhttp's timeout)
+# ------------------------------------------------------------------ 2. connection cap, header bound
+# 16 clients trickle one header byte per second (never idle long enough for evhttp's timeout):
+# they fill the cap with requests in progress, which no newcomer evicts; each is ended ~2 s
+# after its accept for want of a complete request, and a connection request waiting meanwhile
+# is served then
 python3 - "$P2" 16 >"$T/slow.out" 2>&1 <<'EOF' &
 import socket, sys, time
 port, n = int(sys.argv[1]), int(sys.argv[2])
@@ -63,19 +66,17 @@ while alive and time.time() - start < 25:
 print("closed", len(closed_at), "max %.1f" % max(closed_at.values() or [99]))
 EOF
 SLOW=$!
-sleep 2
-c=$(code "$URL2" 2)
-[ "$c" = 000 ] || fail "a 17th connection was served while 16 were open ($c)"
+sleep 1
+c=$(code "$URL2" 10)
+[ "$c" = 200 ] || [ "$c" = 503 ] || fail "a connection request behind 16 slow clients got $c"
 wait "$SLOW"
 cat "$T/slow.out"
-python3 - "$T/slow.out" <<'EOF' || fail "slow connections not ended by the life bound"
+python3 - "$T/slow.out" <<'EOF' || fail "slow connections not ended by the header bound"
 import sys
 w = open(sys.argv[1]).read().split()
-assert w[0] == "closed" and int(w[1]) == 16 and float(w[3]) <= 14, w
+assert w[0] == "closed" and int(w[1]) == 16 and float(w[3]) <= 6, w
 EOF
-c=$(code "$URL2")
-[ "$c" = 200 ] || [ "$c" = 503 ] || fail "the listener did not accept again after the cap ($c)"
-ok "at most 16 connections open (the 17th waits), each ended after at most ~10 s however it trickles"
+ok "16 slow clients: each ended ~2 s after its accept however it trickles; a request behind them served"
 
 # ------------------------------------------------------------------ 3. ScheduleInform across a restart
 queue 030 '{"rpcs":["<cwmp:ScheduleInform><DelaySeconds>4</DelaySeconds><CommandKey>sched-1</CommandKey></cwmp:ScheduleInform>"]}'

@@ -1,5 +1,5 @@
 /* CWMP connection-request server: evhttp on the loop thread, GET on a random path, Digest from
- * the stored HA1s of tr69_cr_pass, 503 while busy or over the rate limit (see cr.h). */
+ * the stored HA1s of tr69_cr_pass, 503 while busy or over the rate limits (see cr.h). */
 #include "config.h"
 
 #include <arpa/inet.h>
@@ -8,9 +8,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <time.h>
 
+#include <event2/buffer.h>
 #include <event2/bufferevent.h>
 #include <event2/event.h>
 #include <event2/http.h>
@@ -23,11 +25,29 @@
 #include "log.h"
 #include "store.h"
 
+/* What an open connection is doing, for the deadlines and for eviction at the cap. */
+enum cr_conn_state {
+	CR_CONN_NEW,      /* accepted, no complete request yet: evictable while it sent nothing
+	                     we have not read */
+	CR_CONN_DIGEST,   /* a 401 asked it for credentials: it is in an exchange, never evicted */
+	CR_CONN_DONE,     /* answered for good (Connection: close): evhttp closes it */
+};
+
 /* An open connection: its bufferevent, on which we hold a reference so that we can see when
  * evhttp has let go of it (its callbacks are then cleared). */
 struct cr_conn {
 	struct bufferevent *bev;
 	int64_t born_ms;
+	int64_t deadline_ms;   /* NEW, DIGEST: a complete request by then (monotonic) */
+	enum cr_conn_state state;
+	char peer[64];         /* "" until known (evhttp gives the socket after our bevcb) */
+};
+
+/* Failed authentications of one source address in its current window. */
+struct cr_source {
+	char addr[64];
+	int64_t window_ms;
+	unsigned fails;
 };
 
 struct cwmp_cr {
@@ -37,12 +57,16 @@ struct cwmp_cr {
 	struct event *sweep;       /* runs while connections are open */
 	struct cr_conn conns[CWMP_CR_MAX_CONNS];
 	size_t nconns;
+	int64_t evict_log_ms[2];   /* last eviction logged for the cap, for an address's cap (one
+	                              line per window each under a flood) */
+	struct cr_source sources[CWMP_CR_SOURCES];
 	bool paused;               /* the listener stopped accepting at the cap */
 	char bind[64], host[256];
 	struct store *st;
 	struct digest *dg;
 	struct cwmp_cr_ops ops;
 	char path[24];   /* "/" and 16 hex digits */
+	bool path_unsaved; /* drawn while the store was busy: cwmp_cr_save_path() saves it */
 	char url[400];
 	unsigned port;
 	int64_t window_ms;
@@ -82,50 +106,96 @@ static const char *cr_peer(struct evhttp_request *req, char *buf, size_t len)
 	return buf;
 }
 
-/* Whether the Authorization header is valid Digest for tr69_cr_user; *stale for an expired
- * nonce of ours. */
-static bool cr_authorized(struct cwmp_cr *cr, struct evhttp_request *req, const char *uri,
-			  int64_t now, bool *stale)
+static int64_t cr_mono_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Checks the Authorization header as Digest for tr69_cr_user: DIGEST_OK, DIGEST_E_STALE for an
+ * expired nonce of ours, another digest_err otherwise (also for no header, an unknown user, or
+ * no password set: nobody gets in). */
+static int cr_authorized(struct cwmp_cr *cr, struct evhttp_request *req, const char *uri,
+			 int64_t now)
 {
 	const char *hdr = evhttp_find_header(evhttp_request_get_input_headers(req), "Authorization");
 	struct digest_creds c;
 	char *user = NULL;
 	char ha1[DIGEST_HEX_MAX];
-	bool ok = false;
+	int err = DIGEST_E_DENIED;
 
-	*stale = false;
 	if (!hdr || strlen(hdr) > DIGEST_HEADER_MAX || digest_parse(&c, hdr) || !c.alg)
-		return false;
+		return DIGEST_E_PARSE;
 	if (store_get(&user, cr->st, "tr69_cr_user") || !user[0] ||
 	    !digest_user_matches(cr->dg, &c, user))
 		goto out;
 	if (store_secret_ha1(ha1, sizeof(ha1), cr->st, "tr69_cr_pass", digest_alg_name(c.alg)))
 		goto out; /* no password set: nobody gets in */
-	int err = digest_verify(cr->dg, &c, ha1, "GET", uri, now);
-	*stale = err == DIGEST_E_STALE;
-	ok = err == DIGEST_OK;
+	err = digest_verify(cr->dg, &c, ha1, "GET", uri, now);
 	OPENSSL_cleanse(ha1, sizeof(ha1));
 out:
 	free(user);
-	return ok;
+	return err;
+}
+
+/* The connection req came on (NULL when not tracked). */
+static struct cr_conn *cr_conn_of(struct cwmp_cr *cr, struct evhttp_request *req)
+{
+	struct evhttp_connection *c = evhttp_request_get_connection(req);
+	struct bufferevent *bev = c ? evhttp_connection_get_bufferevent(c) : NULL;
+
+	for (size_t i = 0; bev && i < cr->nconns; i++)
+		if (cr->conns[i].bev == bev)
+			return &cr->conns[i];
+	return NULL;
+}
+
+/* The failure count of addr, in a window that has not ended; a new entry takes the place of the
+ * one whose window is oldest (an address counted there lost a window at most). */
+static struct cr_source *cr_source_get(struct cwmp_cr *cr, const char *addr, int64_t now)
+{
+	struct cr_source *old = &cr->sources[0];
+
+	for (size_t i = 0; i < CWMP_CR_SOURCES; i++) {
+		struct cr_source *s = &cr->sources[i];
+		if (s->addr[0] && !strcmp(s->addr, addr)) {
+			old = s;
+			break;
+		}
+		if (!s->addr[0] || s->window_ms < old->window_ms)
+			old = s;
+	}
+	if (strcmp(old->addr, addr)) {
+		snprintf(old->addr, sizeof(old->addr), "%s", addr);
+		old->window_ms = now;
+		old->fails = 0;
+	}
+	if (now - old->window_ms >= CWMP_CR_RATE_WINDOW_S * 1000) {
+		old->window_ms = now;
+		old->fails = 0;
+	}
+	return old;
+}
+
+static void cr_refuse(struct evhttp_request *req, const char *retry)
+{
+	evhttp_add_header(evhttp_request_get_output_headers(req), "Retry-After", retry);
+	cr_reply(req, 503, "Service Unavailable");
 }
 
 static void cr_handle(struct evhttp_request *req, void *arg)
 {
 	struct cwmp_cr *cr = arg;
-	int64_t now = store_now_ms();
+	int64_t now = store_now_ms(), mono = cr_mono_ms();
+	struct cr_conn *conn = cr_conn_of(cr, req);
 	char peer[64];
-	bool stale;
 
-	if (now - cr->window_ms >= CWMP_CR_RATE_WINDOW_S * 1000 || now < cr->window_ms) {
-		cr->window_ms = now;
-		cr->window_count = 0;
-	}
-	if (++cr->window_count > CWMP_CR_RATE_MAX) {
-		evhttp_add_header(evhttp_request_get_output_headers(req), "Retry-After", "10");
-		cr_reply(req, 503, "Service Unavailable");
-		return;
-	}
+	/* every answer but a request for credentials ends the connection: a client holds a slot
+	 * only for a request or a Digest exchange */
+	if (conn)
+		conn->state = CR_CONN_DONE;
+	evhttp_add_header(evhttp_request_get_output_headers(req), "Connection", "close");
 	if (evhttp_request_get_command(req) != EVHTTP_REQ_GET) {
 		evhttp_add_header(evhttp_request_get_output_headers(req), "Allow", "GET");
 		cr_reply(req, 405, "Method Not Allowed");
@@ -136,32 +206,55 @@ static void cr_handle(struct evhttp_request *req, void *arg)
 		cr_reply(req, 404, "Not Found");
 		return;
 	}
-	if (!cr_authorized(cr, req, uri, now, &stale)) {
-		if (evhttp_find_header(evhttp_request_get_input_headers(req), "Authorization") && !stale)
+	struct cr_source *src = cr_source_get(cr, cr_peer(req, peer, sizeof(peer)), mono);
+	if (src->fails >= CWMP_CR_FAIL_MAX) {
+		cr_refuse(req, "10");
+		return;
+	}
+	int err = cr_authorized(cr, req, uri, now);
+	if (err != DIGEST_OK) {
+		bool creds = evhttp_find_header(evhttp_request_get_input_headers(req),
+						"Authorization") != NULL;
+		if (creds && err != DIGEST_E_STALE) {
+			/* a failed attempt (a replay too) costs its address, not everybody */
 			log_msg(LOG_NOTICE, "cwmp: connection request from %s refused (authentication)",
-				cr_peer(req, peer, sizeof(peer)));
-		cr_challenge(cr, req, stale, now);
+				peer);
+			if (++src->fails == CWMP_CR_FAIL_MAX)
+				log_msg(LOG_NOTICE, "cwmp: %d failed connection-request authentications "
+						    "from %s: its requests refused for up to %d s",
+					CWMP_CR_FAIL_MAX, peer, CWMP_CR_RATE_WINDOW_S);
+		} else {
+			/* the first leg of a Digest exchange (or a stale nonce): the credentials
+			 * come on this connection, soon */
+			evhttp_remove_header(evhttp_request_get_output_headers(req), "Connection");
+			if (conn) {
+				conn->state = CR_CONN_DIGEST;
+				conn->deadline_ms = mono + CWMP_CR_HEADER_MS;
+			}
+		}
+		cr_challenge(cr, req, err == DIGEST_E_STALE, now);
+		return;
+	}
+	/* only authenticated requests count: the 401 of an exchange and strangers cost nothing */
+	if (mono - cr->window_ms >= CWMP_CR_RATE_WINDOW_S * 1000 || !cr->window_ms) {
+		cr->window_ms = mono;
+		cr->window_count = 0;
+	}
+	if (++cr->window_count > CWMP_CR_RATE_MAX) {
+		cr_refuse(req, "10");
 		return;
 	}
 	if (cr->ops.busy && cr->ops.busy(cr->ops.arg)) {
-		evhttp_add_header(evhttp_request_get_output_headers(req), "Retry-After", "5");
-		cr_reply(req, 503, "Service Unavailable");
+		cr_refuse(req, "5");
 		return;
 	}
-	log_msg(LOG_INFO, "cwmp: connection request from %s", cr_peer(req, peer, sizeof(peer)));
+	log_msg(LOG_INFO, "cwmp: connection request from %s", peer);
 	cr_reply(req, 200, "OK");
 	if (cr->ops.trigger)
 		cr->ops.trigger(cr->ops.arg);
 }
 
 /* ------------------------------------------------------------------------------- connections */
-
-static int64_t cr_mono_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 static void cr_listen(struct cwmp_cr *cr, bool on)
 {
@@ -176,31 +269,152 @@ static void cr_listen(struct cwmp_cr *cr, bool on)
 	cr->paused = !on;
 }
 
-/* Drops the connections evhttp has closed, ends those past their lifetime (as an evhttp
- * timeout: it frees them at once), and accepts again below the cap. */
+/* Whether evhttp still has the connection (it clears the callbacks when it lets go). */
+static bool cr_conn_open(const struct cr_conn *c)
+{
+	bufferevent_data_cb rcb = NULL;
+	bufferevent_event_cb ecb = NULL;
+
+	bufferevent_getcb(c->bev, &rcb, NULL, &ecb, NULL);
+	return rcb || ecb;
+}
+
+/* Ends the connection as an evhttp timeout would: evhttp frees it at once. */
+static void cr_conn_end(struct cr_conn *c)
+{
+	bufferevent_trigger_event(c->bev, BEV_EVENT_READING | BEV_EVENT_TIMEOUT, 0);
+}
+
+/* A connection without a complete request and with nothing waiting to be read (neither in the
+ * socket nor in evhttp's buffer): it may go for a newcomer or for its address's cap. A client
+ * that connects to make a request sends it at once, so a connection accepted together with
+ * many others keeps its request; those being answered never go, those in a Digest exchange
+ * (waiting for credentials, with nothing unread) only when waiting is true: for the cap of an
+ * address holding more of them than any client needs. */
+static bool cr_evictable(const struct cr_conn *c, bool waiting)
+{
+	evutil_socket_t fd = bufferevent_getfd(c->bev);
+	int n = 0;
+
+	if (c->state == CR_CONN_DONE || (c->state == CR_CONN_DIGEST && !waiting) ||
+	    !cr_conn_open(c) || evbuffer_get_length(bufferevent_get_input(c->bev)))
+		return false;
+	return fd < 0 || ioctl(fd, FIONREAD, &n) != 0 || n == 0;
+}
+
+/* Open connections from peer (only those waiting for credentials when waiting is true). */
+static size_t cr_source_conns(const struct cwmp_cr *cr, const char *peer, bool waiting)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < cr->nconns; i++) {
+		const struct cr_conn *c = &cr->conns[i];
+		n += peer[0] && !strcmp(c->peer, peer) && cr_conn_open(c) &&
+		     (!waiting || c->state == CR_CONN_DIGEST);
+	}
+	return n;
+}
+
+/* The connection to evict: an evictable one of peer (any source when NULL), from the source
+ * holding the most connections, the oldest of it; -1 when none may go. */
+static ssize_t cr_victim(const struct cwmp_cr *cr, const char *peer, bool waiting)
+{
+	ssize_t best = -1;
+	size_t best_n = 0;
+
+	for (size_t i = 0; i < cr->nconns; i++) {
+		const struct cr_conn *c = &cr->conns[i];
+		if (!cr_evictable(c, waiting) || (peer && strcmp(c->peer, peer)))
+			continue;
+		size_t n = cr_source_conns(cr, c->peer, false);
+		if (best < 0 || n > best_n || (n == best_n && c->born_ms < cr->conns[best].born_ms)) {
+			best = (ssize_t)i;
+			best_n = n;
+		}
+	}
+	return best;
+}
+
+/* Evicts one connection; logged once a window per reason (a flood would fill the log). */
+static void cr_evict(struct cwmp_cr *cr, size_t i, bool per_source)
+{
+	int64_t now = cr_mono_ms(), *logged = &cr->evict_log_ms[per_source];
+
+	if (now - *logged >= CWMP_CR_RATE_WINDOW_S * 1000 || !*logged) {
+		*logged = now;
+		if (per_source)
+			log_msg(LOG_NOTICE, "cwmp: over %d connection-request connections from %s: "
+					    "an idle one closed", CWMP_CR_MAX_PER_SOURCE,
+				cr->conns[i].peer);
+		else
+			log_msg(LOG_NOTICE, "cwmp: %d connection-request connections open: an idle "
+					    "one from %s closed for a new one", CWMP_CR_MAX_CONNS,
+				cr->conns[i].peer[0] ? cr->conns[i].peer : "?");
+	}
+	cr_conn_end(&cr->conns[i]);
+}
+
+/* The peer address of connections that have their socket by now. */
+static void cr_peers(struct cwmp_cr *cr)
+{
+	for (size_t i = 0; i < cr->nconns; i++) {
+		struct cr_conn *c = &cr->conns[i];
+		struct sockaddr_storage ss;
+		socklen_t sl = sizeof(ss);
+		evutil_socket_t fd = bufferevent_getfd(c->bev);
+		if (c->peer[0] || fd < 0 || getpeername(fd, (struct sockaddr *)&ss, &sl))
+			continue;
+		const void *a = ss.ss_family == AF_INET6
+					? (const void *)&((struct sockaddr_in6 *)&ss)->sin6_addr
+					: (const void *)&((struct sockaddr_in *)&ss)->sin_addr;
+		if (!inet_ntop(ss.ss_family, a, c->peer, sizeof(c->peer)))
+			snprintf(c->peer, sizeof(c->peer), "?");
+	}
+}
+
+/* Drops the connections evhttp has closed, ends (expire) those past their deadline or lifetime
+ * and those over the per-source cap, and accepts again while a newcomer has room or an idle
+ * connection to take the place of. */
 static void cr_reap(struct cwmp_cr *cr, bool expire)
 {
 	int64_t now = cr_mono_ms();
 
+	cr_peers(cr);
+	for (size_t i = 0; expire && i < cr->nconns; i++) {
+		struct cr_conn *c = &cr->conns[i];
+		if (!cr_conn_open(c))
+			continue;
+		if (c->state != CR_CONN_DONE && now >= c->deadline_ms) {
+			log_msg(LOG_DEBUG, "cwmp: connection-request connection from %s sent no "
+					   "complete request in time, closed", c->peer);
+			cr_conn_end(c);
+		} else if (now - c->born_ms >= CWMP_CR_CONN_MAX_S * 1000) {
+			log_msg(LOG_INFO, "cwmp: connection-request connection open too long, closed");
+			cr_conn_end(c);
+		}
+	}
+	for (size_t i = 0; expire && i < cr->nconns; i++) {
+		const char *peer = cr->conns[i].peer;
+		/* its idle connections above the cap; its Digest exchanges only when they
+		 * alone are above it (an ACS sharing the address with idle attackers keeps its
+		 * one exchange) */
+		for (ssize_t v; cr_source_conns(cr, peer, false) > CWMP_CR_MAX_PER_SOURCE &&
+				(v = cr_victim(cr, peer, false)) >= 0;)
+			cr_evict(cr, (size_t)v, true);
+		for (ssize_t v; cr_source_conns(cr, peer, true) > CWMP_CR_MAX_PER_SOURCE &&
+				(v = cr_victim(cr, peer, true)) >= 0;)
+			cr_evict(cr, (size_t)v, true);
+	}
 	for (size_t i = 0; i < cr->nconns;) {
 		struct cr_conn *c = &cr->conns[i];
-		bufferevent_data_cb rcb = NULL;
-		bufferevent_event_cb ecb = NULL;
-		bufferevent_getcb(c->bev, &rcb, NULL, &ecb, NULL);
-		if ((rcb || ecb) && expire && now - c->born_ms >= CWMP_CR_CONN_MAX_S * 1000) {
-			log_msg(LOG_INFO, "cwmp: connection-request connection open too long, closed");
-			bufferevent_trigger_event(c->bev, BEV_EVENT_READING | BEV_EVENT_TIMEOUT, 0);
-			bufferevent_getcb(c->bev, &rcb, NULL, &ecb, NULL);
-		}
-		if (rcb || ecb) {
+		if (cr_conn_open(c)) {
 			i++;
 			continue;
 		}
 		bufferevent_decref(c->bev); /* the last reference: the socket is closed */
 		*c = cr->conns[--cr->nconns];
 	}
-	if (cr->nconns < CWMP_CR_MAX_CONNS)
-		cr_listen(cr, true);
+	cr_listen(cr, cr->nconns < CWMP_CR_MAX_CONNS || cr_victim(cr, NULL, false) >= 0);
 }
 
 static void cr_on_sweep(evutil_socket_t fd, short what, void *arg)
@@ -213,20 +427,31 @@ static void cr_on_sweep(evutil_socket_t fd, short what, void *arg)
 		evtimer_add(cr->sweep, &tv);
 }
 
-/* evhttp asks for the bufferevent of each accepted connection: counted here. */
+/* evhttp asks for the bufferevent of each accepted connection: counted here. At the cap, an
+ * idle connection makes room; when none can, the listener pauses until one can. */
 static struct bufferevent *cr_bevcb(struct event_base *base, void *arg)
 {
 	struct cwmp_cr *cr = arg;
 	struct timeval tv = { .tv_sec = 0, .tv_usec = 250000 };
 
 	cr_reap(cr, false);
+	if (cr->nconns >= CWMP_CR_MAX_CONNS) {
+		ssize_t v = cr_victim(cr, NULL, false);
+		if (v >= 0) {
+			cr_evict(cr, (size_t)v, false);
+			cr_reap(cr, false);
+		}
+	}
 	struct bufferevent *bev = bufferevent_socket_new(base, -1, BEV_OPT_CLOSE_ON_FREE);
 	if (!bev || cr->nconns >= CWMP_CR_MAX_CONNS)
-		return bev; /* not expected: the listener pauses at the cap */
+		return bev; /* not expected: the listener pauses when nothing can make room */
 	bufferevent_incref(bev);
-	cr->conns[cr->nconns++] = (struct cr_conn){ .bev = bev, .born_ms = cr_mono_ms() };
-	if (cr->nconns >= CWMP_CR_MAX_CONNS) {
-		log_msg(LOG_NOTICE, "cwmp: %d connection-request connections open, accepting later",
+	int64_t now = cr_mono_ms();
+	cr->conns[cr->nconns++] = (struct cr_conn){ .bev = bev, .born_ms = now,
+						    .deadline_ms = now + CWMP_CR_HEADER_MS,
+						    .state = CR_CONN_NEW };
+	if (cr->nconns >= CWMP_CR_MAX_CONNS && cr_victim(cr, NULL, false) < 0) {
+		log_msg(LOG_NOTICE, "cwmp: %d connection-request connections busy, accepting later",
 			CWMP_CR_MAX_CONNS);
 		cr_listen(cr, false);
 	}
@@ -306,9 +531,21 @@ static int cr_path(struct cwmp_cr *cr)
 		return -1;
 	for (size_t i = 0; i < sizeof(rnd); i++)
 		snprintf(hex + 2 * i, 3, "%02x", rnd[i]);
-	if (store_state_set(cr->st, CWMP_CR_PATH_STATE, hex))
-		return -1;
 	snprintf(cr->path, sizeof(cr->path), "/%s", hex);
+	cr->path_unsaved = true;
+	if (cwmp_cr_save_path(cr))
+		log_msg(LOG_WARNING, "cwmp: the connection-request path is saved later: %s",
+			store_errmsg(cr->st));
+	return 0;
+}
+
+int cwmp_cr_save_path(struct cwmp_cr *cr)
+{
+	if (!cr->path_unsaved)
+		return 0;
+	if (store_state_set(cr->st, CWMP_CR_PATH_STATE, cr->path + 1))
+		return -1;
+	cr->path_unsaved = false;
 	return 0;
 }
 
@@ -330,7 +567,9 @@ int cwmp_cr_new(struct cwmp_cr **out, struct event_base *base, struct store *st,
 		snprintf(err, errlen, "connection request path: %s", store_errmsg(st));
 		goto fail;
 	}
-	if (digest_new(&cr->dg, CWMP_CR_REALM, 300)) {
+	/* tests shorten the nonces' life to see stale ones */
+	const char *life = getenv("PHONESEC_CR_NONCE_S");
+	if (digest_new(&cr->dg, CWMP_CR_REALM, life && *life ? (unsigned)strtoul(life, NULL, 10) : 300)) {
 		snprintf(err, errlen, "digest setup failed");
 		goto fail;
 	}

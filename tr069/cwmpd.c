@@ -41,6 +41,12 @@
 #define CWMPD_MAX_SCHEDULES 16               /* pending ScheduleInform requests */
 #define CWMPD_CLOCK_STEP_MS 2000             /* a wall-clock jump this large replans periodic */
 #define CWMPD_ACTIVE_DELAY_MS 500            /* active notification: batch changes this long */
+#define CWMPD_LOOP_BUSY_MS 100               /* the loop's store handle waits this long for
+                                                another writer, then defers its write */
+#define CWMPD_RETRY_WRITE_MS 500             /* deferred state writes: tried again this often */
+#define CWMPD_RETRY_WORKER_MS 50             /* ... when only the worker's commit was in the way */
+#define CWMPD_STOP_BUSY_MS 5000              /* at exit: how long deferred writes may wait */
+#define CWMPD_WORKER_BUSY_MS 15000           /* the worker's handle: the store's default */
 
 /* What the two threads share, under lock. */
 struct cwmpd_shared {
@@ -64,12 +70,17 @@ struct cwmpd_shared {
 	char cr_host[INET6_ADDRSTRLEN];
 	/* worker -> loop: outcome of the last session or transfer */
 	bool finished, last_ok;
+	int64_t ended_ms, ended_wall_ms; /* when the session ended (its state may be written later:
+	                                    delays the ACS gave count from here) */
 	bool transfer_finished;     /* what finished was a transfer, not a session */
 	bool more;               /* events arrived that the session did not carry */
 	struct cwmp_rpc_result effects;
 	bool reboot_go;          /* loop -> worker: run the reboot hook */
 	bool reboot_finished;    /* worker -> loop: the reboot hook returned reboot_rc */
 	int reboot_rc;
+	bool pend;               /* worker -> loop: a state write failed (CWMPD_PERSIST_* in
+	                            pend_what): the loop writes it again */
+	unsigned pend_what;
 };
 
 struct cwmpd_sched {
@@ -89,6 +100,7 @@ struct cwmpd {
 	struct cwmp_tls_cache *tls; /* worker thread: TLS context and session between sessions */
 	struct cwmp_cr *cr;
 	struct event *ev_feed, *ev_timer, *ev_done, *ev_term, *ev_int, *ev_hup;
+	struct event *ev_write;    /* deferred state writes tried again */
 	pthread_t worker;
 	bool worker_started;
 	struct cwmpd_shared sh;
@@ -113,6 +125,18 @@ struct cwmpd {
 	bool rebooting;            /* the reboot hook runs, or ran and the reboot is awaited */
 	atomic_bool stop_now;      /* set when stopping: a hook under way is left running */
 	int64_t reboot_wait_ms;    /* the reboot hook succeeded: the reboot is awaited until then */
+	/* Serialises daemon-state commits of both threads, so that they land in the order their
+	 * texts were made. Taken before sh.lock, never while holding it; the loop only tries it. */
+	pthread_mutex_t persist_lock;
+	/* loop thread: state writes deferred (the store was busy), tried from ev_write */
+	bool pend;                 /* the queue (if changed) and the records in pend_what */
+	unsigned pend_what;        /* CWMPD_PERSIST_* */
+	bool pend_acs;             /* pend_acs_url: the URL the queue is for */
+	char pend_acs_url[1025];
+	bool pend_boot;            /* boot_id as the last start's */
+	bool deferred;             /* writes are deferred */
+	bool warned;               /* ... because the store was busy: logged once a spell */
+	bool reboot_held;          /* the reboot hook waits for the deferred writes */
 };
 
 /* Deadlines: monotonic. */
@@ -139,14 +163,14 @@ static uint32_t cwmpd_rand(void)
 
 /* ------------------------------------------------------------------------------- queue */
 
-static void cwmpd_persist_locked(struct cwmpd *d, struct store *st, unsigned what,
-				 const char *acs_url);
+static void cwmpd_loop_persist(struct cwmpd *d, unsigned what, const char *acs_url);
+static void cwmpd_worker_persist(struct cwmpd *d, unsigned what);
+static void cwmpd_reboot_go(struct cwmpd *d);
 
-/* Saves the queue (when it changed) with the calling thread's store handle; the caller holds the
- * lock. */
-static void cwmpd_save_locked(struct cwmpd *d, struct store *st)
+/* Saves the queue (when it changed) from the loop thread; the caller does not hold the lock. */
+static void cwmpd_save(struct cwmpd *d)
 {
-	cwmpd_persist_locked(d, st, 0, NULL);
+	cwmpd_loop_persist(d, 0, NULL);
 }
 
 /* Forgets the text of the last save: the next save writes the queue whatever it holds (after a
@@ -241,19 +265,20 @@ static void cwmpd_transfer_load(struct cwmpd *d)
 	free(text);
 }
 
-/* Adds the finished-transfer record (or its removal) to txn. */
-static int cwmpd_transfer_txn(struct store_txn *txn, const struct cwmpd_shared *sh)
+/* The finished-transfer record's text into text (size 1024); false when there is none (the
+ * record is removed). */
+static bool cwmpd_transfer_text(char *text, size_t len, const struct cwmpd_shared *sh)
 {
-	char text[1024], key[2 * CWMP_EVENTS_KEY_MAX + 1], str[2 * 256 + 1];
+	char key[2 * CWMP_EVENTS_KEY_MAX + 1], str[2 * 256 + 1];
 
 	if (!sh->have_transfer)
-		return store_txn_set_state(txn, CWMPD_TRANSFER_STATE, NULL);
+		return false;
 	const struct cwmp_transfer_done *t = &sh->transfer;
 	cwmpd_hex(key, sizeof(key), t->command_key);
 	cwmpd_hex(str, sizeof(str), t->fault_string);
-	snprintf(text, sizeof(text), "%u\t%s\t%s\t%s\t%s", t->fault_code, t->start_time,
+	snprintf(text, len, "%u\t%s\t%s\t%s\t%s", t->fault_code, t->start_time,
 		 t->complete_time, key[0] ? key : "", str);
-	return store_txn_set_state(txn, CWMPD_TRANSFER_STATE, text);
+	return true;
 }
 
 static bool cwmpd_job_is_firmware(const struct cwmp_transfer *job)
@@ -261,30 +286,30 @@ static bool cwmpd_job_is_firmware(const struct cwmp_transfer *job)
 	return !job->upload && !strcmp(job->file_type, CWMP_FILETYPE_FIRMWARE);
 }
 
-/* Adds the accepted-transfer marker (no password: a transfer interrupted by a restart is reported
+/* The accepted-transfer marker (no password: a transfer interrupted by a restart is reported
  * as failed, never carried out with credentials kept on disk): "upload\tkey", and while a
  * firmware Download runs also "\tboot\tversion\tstart" (boot id and SoftwareVersion when it
  * began, hex; StartTime), so that the start after the reboot the install ends in can tell
- * whether the new firmware runs. */
-static int cwmpd_pending_txn(struct store_txn *txn, const struct cwmpd *d)
+ * whether the new firmware runs. Into text (size 512); false when there is none. */
+static bool cwmpd_pending_text(char *text, size_t len, const struct cwmpd *d)
 {
 	const struct cwmpd_shared *sh = &d->sh;
-	char text[512], key[2 * CWMP_EVENTS_KEY_MAX + 1], boot[2 * sizeof(d->boot_id) + 1];
+	char key[2 * CWMP_EVENTS_KEY_MAX + 1], boot[2 * sizeof(d->boot_id) + 1];
 	char ver[2 * sizeof(d->conf.sw_version) + 1];
 
 	if (sh->job_state == CWMPD_JOB_NONE)
-		return store_txn_set_state(txn, CWMPD_PENDING_STATE, NULL);
+		return false;
 	cwmpd_hex(key, sizeof(key), sh->job.command_key);
 	if (sh->job_state == CWMPD_JOB_RUNNING && cwmpd_job_is_firmware(&sh->job)) {
 		char now[32];
 		cwmpd_hex(boot, sizeof(boot), d->boot_id);
 		cwmpd_hex(ver, sizeof(ver), d->conf.sw_version);
 		cwmp_session_now(now, sizeof(now));
-		snprintf(text, sizeof(text), "0\t%s\t%s\t%s\t%s", key[0] ? key : "-", boot, ver, now);
+		snprintf(text, len, "0\t%s\t%s\t%s\t%s", key[0] ? key : "-", boot, ver, now);
 	} else {
-		snprintf(text, sizeof(text), "%d\t%s", sh->job.upload ? 1 : 0, key);
+		snprintf(text, len, "%d\t%s", sh->job.upload ? 1 : 0, key);
 	}
-	return store_txn_set_state(txn, CWMPD_PENDING_STATE, text);
+	return true;
 }
 
 enum {
@@ -295,55 +320,201 @@ enum {
 	CWMPD_PERSIST_LAZY = 1u << 2,
 };
 
-static void cwmpd_sched_save(struct cwmpd *d, struct store_txn *txn);
+#define CWMPD_SCHED_TEXT_MAX (CWMPD_MAX_SCHEDULES * (24 + 2 * CWMP_EVENTS_KEY_MAX + 2) + 1)
+static const char *cwmpd_sched_text(char *text, size_t len, const struct cwmpd *d);
+
+/* Daemon state to write, made under the shared lock and committed without it. */
+struct cwmpd_persist_job {
+	char queue[CWMP_EVENTS_TEXT_MAX];
+	bool write_queue;          /* its text differs from the last one committed */
+	char transfer[1024], pending[512], sched[CWMPD_SCHED_TEXT_MAX];
+	bool has_transfer, has_pending;
+	const char *sched_text;    /* NULL: no schedule pending (the record is removed) */
+};
 
 /* Writes, in one store transaction (daemon state only: no audit entry), the queue when its text
- * differs from the last one committed, the records named by what (CWMPD_PERSIST_*) and, when
- * acs_url is non-NULL, the URL the queue is made for. Nothing at all is written when only an
- * unchanged queue was asked for. The caller holds the lock; st is the calling thread's handle. */
-static void cwmpd_persist_locked(struct cwmpd *d, struct store *st, unsigned what,
-				 const char *acs_url)
+ * differs from the last one committed, the records named by what (CWMPD_PERSIST_*), when acs_url
+ * is non-NULL the URL the queue is made for, and when boot this boot's id. Nothing at all is
+ * written when only an unchanged queue was asked for. The texts are made under the shared lock,
+ * the commit waits on st (the calling thread's handle) without it: a writer of another process
+ * holds up this thread alone. The caller holds persist_lock, not the shared lock. Returns 0 or a
+ * store error (the message in err). */
+static int cwmpd_persist(struct cwmpd *d, struct store *st, unsigned what, const char *acs_url,
+			 bool boot, char *err, size_t errlen)
 {
 	struct store_actor who = { .source = STORE_SRC_TR069, .role = STORE_ROLE_ADMIN,
 				   .principal = "phonesec-cwmpd" };
 	struct store_txn *txn = NULL;
-	char *text = malloc(CWMP_EVENTS_TEXT_MAX);
-	int rc = text ? cwmp_events_format(text, CWMP_EVENTS_TEXT_MAX, &d->sh.events) : -1;
+	struct cwmpd_persist_job *job = malloc(sizeof(*job));
+	int rc = STORE_E_NOMEM;
 
-	if (rc) {
-		log_msg(LOG_ERR, "cwmp: saving the event queue failed: %s",
-			text ? "queue does not fit its text form" : "out of memory");
-		free(text);
-		return;
+	err[0] = '\0';
+	if (!job) {
+		snprintf(err, errlen, "out of memory");
+		return rc;
 	}
-	bool queue = !d->sh.saved_events || strcmp(text, d->sh.saved_events) != 0;
-	if (!queue && !what && !acs_url) {
-		free(text);
-		return;
+	pthread_mutex_lock(&d->sh.lock);
+	rc = cwmp_events_format(job->queue, sizeof(job->queue), &d->sh.events);
+	job->write_queue = !d->sh.saved_events || strcmp(job->queue, d->sh.saved_events) != 0;
+	if (what & CWMPD_PERSIST_TRANSFERS) {
+		job->has_transfer = cwmpd_transfer_text(job->transfer, sizeof(job->transfer), &d->sh);
+		job->has_pending = cwmpd_pending_text(job->pending, sizeof(job->pending), d);
+	}
+	pthread_mutex_unlock(&d->sh.lock);
+	if (rc) {
+		/* the queue is bounded to fit its text: not expected */
+		snprintf(err, errlen, "the event queue does not fit its text form");
+		free(job);
+		return STORE_E_INVALID;
+	}
+	if (what & CWMPD_PERSIST_SCHED) /* loop thread: its own data */
+		job->sched_text = cwmpd_sched_text(job->sched, sizeof(job->sched), d);
+	if (!job->write_queue && !(what & ~CWMPD_PERSIST_LAZY) && !acs_url && !boot) {
+		free(job);
+		return STORE_OK;
 	}
 	rc = store_txn_begin(&txn, st, STORE_TXN_BOTH | (what & CWMPD_PERSIST_LAZY ? STORE_TXN_LAZY : 0),
 			     &who);
-	if (!rc && queue)
-		rc = store_txn_set_state(txn, CWMP_EVENTS_STATE, text);
-	if (!rc && (what & CWMPD_PERSIST_TRANSFERS) &&
-	    (cwmpd_transfer_txn(txn, &d->sh) || cwmpd_pending_txn(txn, d)))
-		rc = -1;
+	if (!rc && job->write_queue)
+		rc = store_txn_set_state(txn, CWMP_EVENTS_STATE, job->queue);
+	if (!rc && (what & CWMPD_PERSIST_TRANSFERS))
+		rc = store_txn_set_state(txn, CWMPD_TRANSFER_STATE,
+					 job->has_transfer ? job->transfer : NULL);
+	if (!rc && (what & CWMPD_PERSIST_TRANSFERS))
+		rc = store_txn_set_state(txn, CWMPD_PENDING_STATE, job->has_pending ? job->pending : NULL);
 	if (!rc && (what & CWMPD_PERSIST_SCHED))
-		cwmpd_sched_save(d, txn);
+		rc = store_txn_set_state(txn, CWMPD_SCHED_STATE, job->sched_text);
 	if (!rc && acs_url)
 		rc = store_txn_set_state(txn, CWMPD_ACS_STATE, acs_url);
+	if (!rc && boot)
+		rc = store_txn_set_state(txn, CWMPD_BOOT_STATE, d->boot_id);
 	if (!rc)
 		rc = store_txn_commit(txn, NULL);
+	pthread_mutex_lock(&d->sh.lock);
 	if (rc) {
-		log_msg(LOG_ERR, "cwmp: saving the event queue failed: %s",
-			txn ? store_txn_errmsg(txn) : store_errmsg(st));
+		snprintf(err, errlen, "%s", txn ? store_txn_errmsg(txn) : store_errmsg(st));
 		cwmpd_forget_saved_locked(d);
-	} else if (queue) {
+	} else if (job->write_queue) {
 		free(d->sh.saved_events);
-		d->sh.saved_events = strdup(text); /* NULL: written again next time */
+		d->sh.saved_events = strdup(job->queue); /* NULL: written again next time */
 	}
+	pthread_mutex_unlock(&d->sh.lock);
 	store_txn_free(txn);
-	free(text);
+	free(job);
+	return rc;
+}
+
+/* Adds the writes of a failed or deferred persist to a pending set: the records add up; the
+ * whole is lazy only while every part is. */
+static void cwmpd_pend_merge(bool *pend, unsigned *pend_what, unsigned what)
+{
+	bool lazy = (what & CWMPD_PERSIST_LAZY) && (!*pend || (*pend_what & CWMPD_PERSIST_LAZY));
+	*pend_what = ((*pend_what | what) & ~CWMPD_PERSIST_LAZY) | (lazy ? CWMPD_PERSIST_LAZY : 0);
+	*pend = true;
+}
+
+/* Loop thread: the deferred writes, tried again; while the store stays busy (or the worker
+ * commits), tried later from ev_write. The loop never waits for the store longer than its
+ * handle's short busy timeout. */
+static void cwmpd_flush(struct cwmpd *d)
+{
+	char err[256] = "";
+	bool worker = false; /* only the worker's commit was in the way: soon tried again */
+
+	pthread_mutex_lock(&d->sh.lock);
+	if (d->sh.pend)
+		cwmpd_pend_merge(&d->pend, &d->pend_what, d->sh.pend_what);
+	d->sh.pend = false;
+	d->sh.pend_what = 0;
+	pthread_mutex_unlock(&d->sh.lock);
+	if (d->pend && pthread_mutex_trylock(&d->persist_lock) == 0) {
+		int rc = cwmpd_persist(d, d->st, d->pend_what, d->pend_acs ? d->pend_acs_url : NULL,
+				       d->pend_boot, err, sizeof(err));
+		pthread_mutex_unlock(&d->persist_lock);
+		if (!rc) {
+			d->pend = d->pend_acs = d->pend_boot = false;
+			d->pend_what = 0;
+		}
+	} else if (d->pend) {
+		worker = true;
+	}
+	cwmpd_reboot_go(d);
+	bool path = d->cr && cwmp_cr_save_path(d->cr);
+	if (path && !err[0])
+		snprintf(err, sizeof(err), "%s", store_errmsg(d->st));
+	if (!d->pend && !path) {
+		if (d->warned)
+			log_msg(LOG_NOTICE, "cwmp: deferred state writes saved");
+		d->deferred = d->warned = false;
+		return;
+	}
+	worker = worker && !path;
+	if (!d->warned && !worker) {
+		log_msg(LOG_WARNING, "cwmp: state writes deferred (%s): tried again every %d ms", err,
+			CWMPD_RETRY_WRITE_MS);
+		d->warned = true;
+	}
+	d->deferred = true;
+	struct timeval tv = { .tv_sec = 0,
+			      .tv_usec = (worker ? CWMPD_RETRY_WORKER_MS : CWMPD_RETRY_WRITE_MS) * 1000 };
+	if (d->ev_write && !evtimer_pending(d->ev_write, NULL))
+		evtimer_add(d->ev_write, &tv);
+}
+
+/* Runs the reboot hook that waits (reboot_held) once nothing is deferred. Loop thread. */
+static void cwmpd_reboot_go(struct cwmpd *d)
+{
+	if (!d->reboot_held || d->pend)
+		return;
+	d->reboot_held = false;
+	pthread_mutex_lock(&d->sh.lock);
+	d->sh.reboot_go = true;
+	pthread_cond_signal(&d->sh.cond);
+	pthread_mutex_unlock(&d->sh.lock);
+}
+
+static void cwmpd_on_write(evutil_socket_t fd, short what, void *arg)
+{
+	cwmpd_flush(arg);
+}
+
+/* Loop thread: writes the queue (if changed), the records in what and, when acs_url is
+ * non-NULL, the URL the queue is for, together with any writes still deferred; deferred in
+ * turn when the store is busy. The caller does not hold the shared lock. */
+static void cwmpd_loop_persist(struct cwmpd *d, unsigned what, const char *acs_url)
+{
+	if (acs_url) {
+		snprintf(d->pend_acs_url, sizeof(d->pend_acs_url), "%s", acs_url);
+		d->pend_acs = true;
+	}
+	cwmpd_pend_merge(&d->pend, &d->pend_what, what);
+	cwmpd_flush(d);
+}
+
+/* Worker thread: writes the queue and the records in what with the worker's handle; what fails
+ * is handed to the loop, which writes it again. A durable write waits for the store as long as
+ * the handle's busy timeout (an accepted transfer, a firmware install under way must be on disk
+ * before what follows); a lazy one as briefly as the loop's, so that the next session is not
+ * held up by another program's lock. The caller does not hold the shared lock. */
+static void cwmpd_worker_persist(struct cwmpd *d, unsigned what)
+{
+	char err[256];
+	bool lazy = what & CWMPD_PERSIST_LAZY;
+
+	pthread_mutex_lock(&d->persist_lock);
+	if (lazy)
+		store_set_busy_timeout(d->wst, CWMPD_LOOP_BUSY_MS);
+	int rc = cwmpd_persist(d, d->wst, what, NULL, false, err, sizeof(err));
+	if (lazy)
+		store_set_busy_timeout(d->wst, CWMPD_WORKER_BUSY_MS);
+	pthread_mutex_unlock(&d->persist_lock);
+	if (!rc)
+		return;
+	log_msg(LOG_WARNING, "cwmp: saving the daemon state failed (%s): written later", err);
+	pthread_mutex_lock(&d->sh.lock);
+	cwmpd_pend_merge(&d->sh.pend, &d->sh.pend_what, what);
+	pthread_mutex_unlock(&d->sh.lock);
+	/* the loop takes it up when the worker's job is done (ev_done) */
 }
 
 /* A transfer accepted before a restart and not reported: a firmware install that ended in a
@@ -402,7 +573,7 @@ static void cwmpd_pending_load(struct cwmpd *d)
 				upload ? "upload" : "download", t->fault_string);
 	}
 	d->sh.job_state = CWMPD_JOB_NONE;
-	cwmpd_persist_locked(d, d->st, CWMPD_PERSIST_TRANSFERS, NULL);
+	cwmpd_loop_persist(d, CWMPD_PERSIST_TRANSFERS, NULL);
 }
 
 /* Worker thread: carries out the accepted transfer and queues its TransferComplete. */
@@ -428,7 +599,9 @@ static void cwmpd_transfer(struct cwmpd *d, struct cwmp_transfer *job)
 	cwmp_events_add(&d->sh.events, CWMP_EV_TRANSFER_COMPLETE, NULL);
 	cwmp_events_add(&d->sh.events, job->upload ? CWMP_EV_M_UPLOAD : CWMP_EV_M_DOWNLOAD,
 			job->command_key);
-	cwmpd_persist_locked(d, d->wst, CWMPD_PERSIST_TRANSFERS, NULL);
+	pthread_mutex_unlock(&d->sh.lock);
+	cwmpd_worker_persist(d, CWMPD_PERSIST_TRANSFERS);
+	pthread_mutex_lock(&d->sh.lock);
 	d->sh.transfer_finished = true;
 	pthread_mutex_unlock(&d->sh.lock);
 }
@@ -500,6 +673,7 @@ static void cwmpd_auto_cr_host(struct cwmpd *d, const char *acs_url)
 		return;
 	}
 	int notif = cwmp_model_notification(d->wmodel, path);
+	bool save = false;
 	pthread_mutex_lock(&d->sh.lock);
 	cwmp_url_host_port(d->sh.cr_url, now, sizeof(now), port, sizeof(port));
 	if (strcmp(now, addr)) {
@@ -515,12 +689,14 @@ static void cwmpd_auto_cr_host(struct cwmpd *d, const char *acs_url)
 			if (cwmp_events_add_param(&d->sh.events, path))
 				log_msg(LOG_WARNING, "cwmp: too many changed parameters, %s not reported",
 					path);
-			cwmpd_save_locked(d, d->wst);
+			save = true;
 		}
 		log_msg(LOG_NOTICE, "cwmp: connection requests on %s (the address that reaches the ACS)",
 			url);
 	}
 	pthread_mutex_unlock(&d->sh.lock);
+	if (save)
+		cwmpd_worker_persist(d, 0);
 }
 
 static void cwmpd_session(struct cwmpd *d)
@@ -571,6 +747,7 @@ static void cwmpd_session(struct cwmpd *d)
 			log_msg(LOG_INFO, "cwmp: TLS context built (trust%s loaded)",
 				d->conf.client_cert[0] ? " and client certificate" : "");
 	}
+	int64_t ended_ms = cwmpd_now_ms(), ended_wall_ms = cwmpd_wall_ms();
 	if (res->completed)
 		log_msg(LOG_INFO, "cwmp: session done (%u requests, %u connections)", res->requests,
 			res->connections);
@@ -604,13 +781,23 @@ static void cwmpd_session(struct cwmpd *d)
 		more = !known;
 	}
 	d->sh.more = more;
+	pthread_mutex_unlock(&d->sh.lock);
 	/* delivered events and reports leave lazily (a power cut sends them again); an accepted
-	 * transfer's record must be on disk before the ACS can count on it */
-	cwmpd_persist_locked(d, d->wst,
-			     (res->transfer_delivered || accepted ? CWMPD_PERSIST_TRANSFERS : 0) |
-				     (accepted ? 0 : CWMPD_PERSIST_LAZY),
-			     NULL);
+	 * transfer's record must be on disk before the ACS can count on it. Written without the
+	 * shared lock: while another program holds the store, the loop goes on answering. */
+	cwmpd_worker_persist(d, (res->transfer_delivered || accepted ? CWMPD_PERSIST_TRANSFERS : 0) |
+					(accepted ? 0 : CWMPD_PERSIST_LAZY));
+	if (res->completed && res->effects.factory_reset) {
+		/* here rather than in the loop, which must not wait for the store */
+		struct store_actor who = { .source = STORE_SRC_TR069, .role = STORE_ROLE_ADMIN,
+					   .principal = url };
+		if (store_factory_reset(d->wst, NULL, &who, NULL))
+			log_msg(LOG_ERR, "cwmp: factory reset failed: %s", store_errmsg(d->wst));
+	}
+	pthread_mutex_lock(&d->sh.lock);
 	d->sh.last_ok = res->completed;
+	d->sh.ended_ms = ended_ms;
+	d->sh.ended_wall_ms = ended_wall_ms;
 	d->sh.retry_count = res->completed ? 0 : d->sh.retry_count + 1;
 	d->sh.effects = res->effects;
 	d->sh.finished = true;
@@ -658,15 +845,15 @@ static void *cwmpd_worker(void *arg)
 		if (transfer) {
 			d->sh.job_state = CWMPD_JOB_RUNNING;
 			job = d->sh.job;
-			/* a firmware install may end in a reboot: what was installed over what is
-			 * on disk before it starts */
-			if (cwmpd_job_is_firmware(&job))
-				cwmpd_persist_locked(d, d->wst, CWMPD_PERSIST_TRANSFERS, NULL);
 		} else {
 			d->sh.go = false;
 		}
 		d->sh.running = true;
 		pthread_mutex_unlock(&d->sh.lock);
+		/* a firmware install may end in a reboot: what was installed over what is on disk
+		 * before it starts */
+		if (transfer && cwmpd_job_is_firmware(&job))
+			cwmpd_worker_persist(d, CWMPD_PERSIST_TRANSFERS);
 
 		if (transfer) {
 			cwmpd_transfer(d, &job);
@@ -704,8 +891,8 @@ static void cwmpd_acs_changed(struct cwmpd *d, const char *url, bool booted)
 	d->sh.have_transfer = false;
 	/* lazily: after a power cut the start finds the URL unlike the recorded one and does this
 	 * again */
-	cwmpd_persist_locked(d, d->st, CWMPD_PERSIST_TRANSFERS | (url ? CWMPD_PERSIST_LAZY : 0), url);
 	pthread_mutex_unlock(&d->sh.lock);
+	cwmpd_loop_persist(d, CWMPD_PERSIST_TRANSFERS | (url ? CWMPD_PERSIST_LAZY : 0), url);
 }
 
 /* The store was reset to factory (by us or another program): its daemon state is gone, so the
@@ -753,20 +940,18 @@ static void cwmpd_plan_periodic(struct cwmpd *d)
 
 /* Pending ScheduleInform requests, persisted as "<wall ms>\t<hex key>" lines so that a restart
  * keeps them (a request whose time passed while the daemon was down fires at start). */
-static void cwmpd_sched_save(struct cwmpd *d, struct store_txn *txn)
+static const char *cwmpd_sched_text(char *text, size_t len, const struct cwmpd *d)
 {
-	char text[CWMPD_MAX_SCHEDULES * (24 + 2 * CWMP_EVENTS_KEY_MAX + 2) + 1];
 	size_t k = 0;
 
 	text[0] = '\0';
-	for (size_t i = 0; i < d->n_sched; i++) {
+	for (size_t i = 0; i < d->n_sched && k < len; i++) {
 		char key[2 * CWMP_EVENTS_KEY_MAX + 1];
 		cwmpd_hex(key, sizeof(key), d->sched[i].key);
-		k += (size_t)snprintf(text + k, sizeof(text) - k, "%lld\t%s\n",
+		k += (size_t)snprintf(text + k, len - k, "%lld\t%s\n",
 				      (long long)d->sched[i].wall_ms, key);
 	}
-	if (store_txn_set_state(txn, CWMPD_SCHED_STATE, d->n_sched ? text : NULL))
-		log_msg(LOG_ERR, "cwmp: saving the scheduled informs failed");
+	return d->n_sched ? text : NULL;
 }
 
 static void cwmpd_sched_load(struct cwmpd *d)
@@ -796,9 +981,7 @@ static void cwmpd_sched_load(struct cwmpd *d)
 /* Queue and schedules in one state transaction (loop thread). */
 static void cwmpd_persist_sched(struct cwmpd *d)
 {
-	pthread_mutex_lock(&d->sh.lock);
-	cwmpd_persist_locked(d, d->st, CWMPD_PERSIST_SCHED, NULL);
-	pthread_mutex_unlock(&d->sh.lock);
+	cwmpd_loop_persist(d, CWMPD_PERSIST_SCHED, NULL);
 }
 
 /* Hands a due transfer to the worker. */
@@ -842,8 +1025,8 @@ static void cwmpd_add_event(struct cwmpd *d, enum cwmp_event_code code, const ch
 	pthread_mutex_lock(&d->sh.lock);
 	if (cwmp_events_add(&d->sh.events, code, key))
 		log_msg(LOG_WARNING, "cwmp: event queue full, %s dropped", cwmp_events_code_name(code));
-	cwmpd_save_locked(d, d->st);
 	pthread_mutex_unlock(&d->sh.lock);
+	cwmpd_save(d);
 }
 
 static void cwmpd_on_timer(evutil_socket_t fd, short what, void *arg)
@@ -925,8 +1108,8 @@ static void cwmpd_reboot_in_place(struct cwmpd *d)
 {
 	pthread_mutex_lock(&d->sh.lock);
 	cwmp_events_rebooted(&d->sh.events);
-	cwmpd_save_locked(d, d->st);
 	pthread_mutex_unlock(&d->sh.lock);
+	cwmpd_save(d);
 	d->rebooting = false;
 	d->reboot_wait_ms = 0;
 	d->want = true;
@@ -965,6 +1148,7 @@ static void cwmpd_on_done(evutil_socket_t fd, short what, void *arg)
 	fx = d->sh.effects;
 	memset(&d->sh.effects, 0, sizeof(d->sh.effects));
 	delay = d->sh.job.delay_s;
+	int64_t ended_ms = d->sh.ended_ms, ended_wall_ms = d->sh.ended_wall_ms;
 	bool pending = d->sh.more;
 	bool reboot_done = d->sh.reboot_finished;
 	int reboot_rc = d->sh.reboot_rc;
@@ -973,7 +1157,10 @@ static void cwmpd_on_done(evutil_socket_t fd, short what, void *arg)
 	char cr_host[sizeof(d->sh.cr_host)];
 	memcpy(cr_host, d->sh.cr_host, sizeof(cr_host));
 	d->sh.cr_host_new = false;
+	bool worker_pend = d->sh.pend;
 	pthread_mutex_unlock(&d->sh.lock);
+	if (worker_pend)
+		cwmpd_flush(d); /* what the worker could not write */
 	if (cr_host_new) {
 		/* the worker's address for the ACS: the listener's URL follows (already reported) */
 		cwmp_cr_set_host(d->cr, cr_host);
@@ -999,7 +1186,7 @@ static void cwmpd_on_done(evutil_socket_t fd, short what, void *arg)
 	/* an accepted transfer waits for its DelaySeconds (it survives a failed session end: the
 	 * ACS got our DownloadResponse) */
 	if (fx.transfer_pending) {
-		d->job_at_ms = cwmpd_now_ms() + (int64_t)delay * 1000;
+		d->job_at_ms = ended_ms + (int64_t)delay * 1000;
 		if (!d->job_at_ms)
 			d->job_at_ms = 1;
 	}
@@ -1015,34 +1202,30 @@ static void cwmpd_on_done(evutil_socket_t fd, short what, void *arg)
 		d->retry_at_ms = 0;
 		if (fx.schedule_inform && d->n_sched < CWMPD_MAX_SCHEDULES) {
 			struct cwmpd_sched *s = &d->sched[d->n_sched++];
-			s->at_ms = cwmpd_now_ms() + (int64_t)fx.schedule_delay_s * 1000;
-			s->wall_ms = cwmpd_wall_ms() + (int64_t)fx.schedule_delay_s * 1000;
+			s->at_ms = ended_ms + (int64_t)fx.schedule_delay_s * 1000;
+			s->wall_ms = ended_wall_ms + (int64_t)fx.schedule_delay_s * 1000;
 			snprintf(s->key, sizeof(s->key), "%s", fx.schedule_key);
 			cwmpd_persist_sched(d);
 		} else if (fx.schedule_inform) {
 			log_msg(LOG_WARNING, "cwmp: too many scheduled informs, one dropped");
 		}
 		if (fx.factory_reset) {
-			struct store_actor who = { .source = STORE_SRC_TR069, .role = STORE_ROLE_ADMIN,
-						   .principal = d->acs_url };
-			if (store_factory_reset(d->st, NULL, &who, NULL))
-				log_msg(LOG_ERR, "cwmp: factory reset failed: %s", store_errmsg(d->st));
+			/* the worker reset the store (the loop does not wait for the store) */
 			cwmpd_factory_reset_seen(d);
 			d->want = true;
 		}
 		if (fx.reboot) {
 			pthread_mutex_lock(&d->sh.lock);
 			cwmp_events_add(&d->sh.events, CWMP_EV_M_REBOOT, fx.reboot_key);
-			cwmpd_save_locked(d, d->st);
 			pthread_mutex_unlock(&d->sh.lock);
+			cwmpd_save(d);
 		}
 		if ((fx.reboot || fx.factory_reset) && d->conf.reboot_hook[0]) {
-			/* M Reboot (or the queue after the reset) is on disk: the phone reboots,
-			 * and the start after it applies the reboot rules and sends BOOT */
-			pthread_mutex_lock(&d->sh.lock);
-			d->sh.reboot_go = true;
-			pthread_cond_signal(&d->sh.cond);
-			pthread_mutex_unlock(&d->sh.lock);
+			/* once M Reboot (or the queue after the reset) is on disk (a busy store
+			 * defers it): the phone reboots, and the start after it applies the
+			 * reboot rules and sends BOOT */
+			d->reboot_held = true;
+			cwmpd_reboot_go(d);
 			d->rebooting = true;
 			d->want = false;
 			pending = false;
@@ -1082,7 +1265,7 @@ static void cwmpd_check_acs_url(struct cwmpd *d, bool at_start)
 		d->retry_at_ms = 0;
 		d->want = true;
 	} else if (!known || strcmp(known, url)) {
-		store_state_set(d->st, CWMPD_ACS_STATE, url);
+		cwmpd_loop_persist(d, 0, url);
 	}
 	if (strcmp(d->acs_url, url) && url[0] && !at_start)
 		d->want = true;
@@ -1105,8 +1288,8 @@ static void cwmpd_key_changed(struct cwmpd *d, const char *key)
 		if (cwmp_events_add_param(&d->sh.events, paths[i]))
 			log_msg(LOG_WARNING, "cwmp: too many changed parameters, %s not reported",
 				paths[i]);
-		cwmpd_save_locked(d, d->st);
 		pthread_mutex_unlock(&d->sh.lock);
+		cwmpd_save(d);
 		log_msg(LOG_INFO, "cwmp: %s changed (%s notification)", paths[i],
 			notif == 2 ? "active" : "passive");
 		if (notif == 2 && !d->active_at_ms)
@@ -1334,8 +1517,8 @@ static void cwmpd_cr_url_changed(struct cwmpd *d, bool by_acs)
 	pthread_mutex_lock(&d->sh.lock);
 	if (cwmp_events_add_param(&d->sh.events, path))
 		log_msg(LOG_WARNING, "cwmp: too many changed parameters, %s not reported", path);
-	cwmpd_save_locked(d, d->st);
 	pthread_mutex_unlock(&d->sh.lock);
+	cwmpd_save(d);
 	if (notif == 2 && !d->active_at_ms)
 		d->active_at_ms = cwmpd_now_ms() + CWMPD_ACTIVE_DELAY_MS;
 }
@@ -1383,9 +1566,8 @@ static int cwmpd_load_queue(struct cwmpd *d)
 	} else if (new_boot) {
 		cwmp_events_rebooted(&d->sh.events);
 	}
-	if (new_boot)
-		store_state_set(d->st, CWMPD_BOOT_STATE, boot);
-	cwmpd_save_locked(d, d->st);
+	d->pend_boot = new_boot;
+	cwmpd_save(d);
 	cwmpd_transfer_load(d);
 	cwmpd_pending_load(d);
 	cwmpd_sched_load(d);
@@ -1408,11 +1590,14 @@ static int cwmpd_start(struct cwmpd *d)
 		log_msg(LOG_ERR, "%s", err);
 		return -1;
 	}
+	/* the loop never waits for another program's write: its writes are deferred instead */
+	store_set_busy_timeout(d->st, CWMPD_LOOP_BUSY_MS);
 	if (cwmp_model_new(&d->model, d->st, &d->conf) || cwmp_model_new(&d->wmodel, d->wst, &d->conf)) {
 		log_msg(LOG_ERR, "cwmp: data model setup failed");
 		return -1;
 	}
-	if (evthread_use_pthreads() || !(d->base = event_base_new())) {
+	if (evthread_use_pthreads() || !(d->base = event_base_new()) ||
+	    !(d->ev_write = evtimer_new(d->base, cwmpd_on_write, d))) {
 		log_msg(LOG_ERR, "cwmp: libevent setup failed");
 		return -1;
 	}
@@ -1438,6 +1623,7 @@ static int cwmpd_start(struct cwmpd *d)
 		return -1;
 	}
 	cwmpd_set_cr_url(d);
+	cwmpd_flush(d); /* a path drawn while the store was busy: saved later */
 
 	int feed = store_feed_fd(d->st);
 	d->ev_feed = feed >= 0 ? event_new(d->base, feed, EV_READ | EV_PERSIST, cwmpd_on_feed, d) : NULL;
@@ -1478,8 +1664,15 @@ static void cwmpd_stop(struct cwmpd *d)
 		 * would have, so that the restart finds it */
 		cwmpd_on_done(-1, 0, d);
 	}
+	if (d->deferred && d->st) {
+		/* nothing to answer any more: the deferred writes may wait a little now */
+		store_set_busy_timeout(d->st, CWMPD_STOP_BUSY_MS);
+		cwmpd_flush(d);
+		if (d->deferred)
+			log_msg(LOG_ERR, "cwmp: deferred state writes lost: the store stayed busy");
+	}
 	struct event *evs[] = { d->ev_feed, d->ev_timer, d->ev_done, d->ev_term, d->ev_int,
-				d->ev_hup };
+				d->ev_hup, d->ev_write };
 	free(d->conf_next);
 	for (size_t i = 0; i < sizeof(evs) / sizeof(evs[0]); i++)
 		if (evs[i])
@@ -1504,6 +1697,7 @@ int cwmpd_run(const struct cwmpd_options *opt)
 	d->opt = opt;
 	atomic_init(&d->stop_now, false);
 	pthread_mutex_init(&d->sh.lock, NULL);
+	pthread_mutex_init(&d->persist_lock, NULL);
 	pthread_cond_init(&d->sh.cond, NULL);
 	signal(SIGPIPE, SIG_IGN);
 	cwmp_session_global_init();
@@ -1515,6 +1709,7 @@ int cwmpd_run(const struct cwmpd_options *opt)
 	cwmpd_stop(d);
 	free(d->sh.saved_events);
 	pthread_cond_destroy(&d->sh.cond);
+	pthread_mutex_destroy(&d->persist_lock);
 	pthread_mutex_destroy(&d->sh.lock);
 	free(d);
 	return rc;

@@ -59,3 +59,7 @@ $(tests_test_cwmp_auth_OBJECTS): $(CWMP_GEN)
 # phonesec-cwmpd following the audit log, also after falling behind it
 script_tests += tests/cwmp_follow.sh
 dist_check_SCRIPTS += tests/cwmp_follow.sh
+script_tests += tests/cwmp_cr_limits.sh
+dist_check_SCRIPTS += tests/cwmp_cr_limits.sh
+script_tests += tests/cwmp_store_busy.sh
+dist_check_SCRIPTS += tests/cwmp_store_busy.sh
