@@ -265,8 +265,15 @@ static bool page_locked(const struct store_row *row)
 	return row->locked && (row->setting->flags & STORE_F_SUBSCRIBER);
 }
 
+/* Whether this request may change the row: not provider-locked, and without admin rights only
+ * what the store lets the desk user write. */
+static bool page_read_only(struct wui_req *r, const struct store_row *row)
+{
+	return page_locked(row) || (row->locked && !page_may_admin(r));
+}
+
 struct field_error {
-	const char *key;
+	char key[48];     /* copies: the transaction that named them is gone when the page is drawn */
 	char msg[256];
 };
 
@@ -274,7 +281,7 @@ static void page_field(struct wui_req *r, const struct store_row *row, const str
 		       size_t nerr)
 {
 	const struct store_setting *s = row->setting;
-	bool ro = page_locked(row);
+	bool ro = page_read_only(r, row);
 
 	P(r, "<div class=\"field\"><label for=\"");
 	P(r, s->key);
@@ -416,10 +423,11 @@ static void page_apply(struct wui_req *r, const struct page *pg, const struct wu
 	const char *reason = "OK";
 	bool moved = false;
 	struct store_txn *txn = NULL;
-	/* admin pages write as the phone's administrator (their settings are not the desk user's
-	 * by default); locks that bind everyone here are checked by page_locked() */
+	/* with admin rights (admin mode, or the admin password given) the phone's administrator
+	 * writes: the settings that are not the desk user's by default; the locks that bind
+	 * everyone here are checked by page_read_only() */
 	struct store_actor who = { .source = STORE_SRC_WUI,
-				   .role = pg->admin ? STORE_ROLE_ADMIN : STORE_ROLE_SUBSCRIBER,
+				   .role = page_may_admin(r) ? STORE_ROLE_ADMIN : STORE_ROLE_SUBSCRIBER,
 				   .principal = r->user };
 
 	if (store_txn_begin(&txn, wui_store(r->w), STORE_TXN_RUNNING, &who)) {
@@ -436,9 +444,9 @@ static void page_apply(struct wui_req *r, const struct page *pg, const struct wu
 		const char *v = wui_form_get(f, s->key);
 		if (!v || (s->type == STORE_TYPE_SECRET && !v[0]))
 			continue;
-		if (page_locked(row)) {
+		if (page_read_only(r, row)) {
 			if (s->type == STORE_TYPE_SECRET || strcmp(v, row->running) != 0) {
-				errs[nerr].key = s->key;
+				snprintf(errs[nerr].key, sizeof(errs[0].key), "%s", s->key);
 				snprintf(errs[nerr++].msg, sizeof(errs[0].msg), "%s: %s", s->key,
 					 T(r, M_LOCKED));
 				status = 403;
@@ -449,7 +457,7 @@ static void page_apply(struct wui_req *r, const struct page *pg, const struct wu
 		if (strcmp(s->key, "admin_mode_password") == 0) {
 			const char *v2 = wui_form_get(f, "admin_mode_password2");
 			if (!v2 || strcmp(v, v2) != 0) {
-				errs[nerr].key = s->key;
+				snprintf(errs[nerr].key, sizeof(errs[0].key), "%s", s->key);
 				snprintf(errs[nerr++].msg, sizeof(errs[0].msg), "%s", T(r, M_MISMATCH));
 				if (status == 200) {
 					status = 400;
@@ -468,7 +476,7 @@ static void page_apply(struct wui_req *r, const struct page *pg, const struct wu
 			status = page_status(rc, &reason);
 			for (size_t i = 0; i < store_txn_error_count(txn) && nerr < WUI_FORM_FIELDS_MAX; i++) {
 				const struct store_param_error *e = store_txn_error(txn, i);
-				errs[nerr].key = e->key;
+				snprintf(errs[nerr].key, sizeof(errs[0].key), "%s", e->key ? e->key : "");
 				snprintf(errs[nerr++].msg, sizeof(errs[0].msg), "%s", e->msg);
 			}
 			if (!nerr)
