@@ -136,5 +136,24 @@ curl -s -D "$T/h" -o /dev/null --digest -u desk:wui-secret-1 "$H/" || true
 ra=$(sed -n 's/^Retry-After: *\([0-9]*\).*/\1/p' "$T/h" | tr -d '\r')
 [ -n "$ra" ] && [ "$ra" -ge 55 ] && [ "$ra" -le 60 ] || fail "a success did not reset the doubling ('$ra' s)"
 ok "a successful login resets the doubling"
+
+# ------------------------------------------------------------------ idle logout
+stop_wui
+python3 - "$ST" <<'PY' || fail "editing the lock-out"
+import sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+db.execute("DELETE FROM lockout WHERE name = 'wui:login'")
+db.commit()
+PY
+start_wui
+"$CLI" -s "$ST" set web_logout_timer=1 >/dev/null
+rm -f "$JAR"
+c=$(w "$H/"); [ "$c" = 200 ] || fail "login: $c"
+sleep 30
+c=$(w "$H/"); [ "$c" = 200 ] || fail "the session ended before web_logout_timer: $c"
+sleep 62
+c=$(w "$H/"); [ "$c" = 401 ] || fail "the session outlived web_logout_timer idle ($c)"
+c=$(w "$H/"); [ "$c" = 200 ] || fail "login again after the idle logout: $c"
+ok "idle logout after web_logout_timer (1 minute)"
 stop_wui
 exit 0

@@ -68,11 +68,13 @@ init_wui() {
 }
 
 # start_wui: the daemon (under PHONESEC_DAEMON_WRAP when set); waits until it follows the store
+started() { [ "$(grep -c "wui: started" "$T/wuid.log")" -gt "$1" ]; }
 start_wui() {
+	n0=$(grep -c "wui: started" "$T/wuid.log" 2>/dev/null) || n0=0
 	# shellcheck disable=SC2086
 	${PHONESEC_DAEMON_WRAP:-} "$WUID" -s "$ST" -c "$T/wuid.conf" -f -d >>"$T/wuid.log" 2>&1 &
 	D_PID=$!
-	wait_until 30 grep -q "wui: started" "$T/wuid.log" || fail "phonesec-wuid did not start"
+	wait_until 30 started "$n0" || fail "phonesec-wuid did not start"
 }
 stop_wui() {
 	kill "$D_PID" 2>/dev/null; wait "$D_PID" 2>/dev/null; st=$?; D_PID=

@@ -128,6 +128,22 @@ c=$(curl -s -o /dev/null -w '%{http_code}' --digest -u desk:wui-secret-1 "$H/sec
 "$CLI" -s "$ST" set admin_mode=on >/dev/null
 ok "user mode: admin pages hidden and refused until the admin password, for that session only"
 
+# ------------------------------------------------------------------ new credentials from the UI
+c=$(w "$S/security"); TOK=$(token)
+c=$(w -d "admin_mode_password=Adm1n-pass-y&admin_mode_password2=Adm1n-pass-z&token=$TOK" "$S/security")
+[ "$c" = 400 ] || fail "differing admin passwords: $c"
+grep -q 'The two passwords differ' "$T/body" || fail "no message for differing passwords"
+c=$(w -d "http_pass=wui-secret-2&token=$TOK" "$S/security")
+[ "$c" = 200 ] || fail "new web UI password: $c"
+grep -q 'log in again' "$T/body" || fail "the answer does not ask to log in again"
+"$CLI" -s "$ST" audit -n 1 | grep -q 'set .*wui .*desk .*http_pass' || fail "password change not audited"
+c=$(CRED=desk:wui-secret-2 w "$S/status")
+[ "$c" = 401 ] || fail "the old session outlived its password change ($c)"
+c=$(CRED=desk:wui-secret-2 w "$S/status"); [ "$c" = 200 ] || fail "login with the new password: $c"
+"$CLI" -s "$ST" set http_pass=wui-secret-1 >/dev/null
+rm -f "$JAR"
+ok "a new password set in the UI: answered, the session ends, the new password logs in"
+
 # ------------------------------------------------------------------ malformed and oversized
 raw() { # raw REQUEST: the status line of the answer to a raw request
 	python3 - "$HP" "$1" <<'PY'

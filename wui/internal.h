@@ -39,6 +39,7 @@ struct wui_req {
 	const char *path;
 	struct wui_session *s;           /* NULL on the first-run page */
 	const char *user;                /* the authenticated user ("" on the first run) */
+	char user_buf[64];               /* its copy: a snapshot it came from may be freed */
 	struct evbuffer *out;
 	char lang_cookie[8];             /* set when ?lang= switched the language */
 };
@@ -46,9 +47,11 @@ struct wui_req {
 /* Daemon-wide accessors for page.c. */
 const struct wui_conf *wui_conf(const struct wuid *w);
 struct store *wui_store(const struct wuid *w);
-/* The current snapshot of the settings (refreshed when the audit head moved). Owned by w. */
+/* The current snapshot of the settings, read when a request starts and after each commit of
+ * ours. Owned by w; valid until the next wui_refresh() or wui_save(), which free it. */
 const struct store_snapshot *wui_snapshot(struct wuid *w);
-/* Re-reads the snapshot now (after a commit of ours). */
+/* Re-reads the snapshot now (after a commit of ours); may end sessions (r->s) whose
+ * credentials changed. */
 void wui_refresh(struct wuid *w);
 /* Asks the loop to re-check the listeners once the current answer is on its way. */
 void wui_listeners_later(struct wuid *w);

@@ -23,7 +23,7 @@ enum msg {
 	M_UNLOCK, M_UNLOCK_TEXT, M_ADMIN_PW, M_WRONG_PW, M_FIRSTRUN, M_FIRSTRUN_TEXT,
 	M_WUI_USER, M_WUI_PW, M_MISMATCH, M_FIRSTRUN_DONE, M_APPLIED, M_SAVED, M_NOW_AT,
 	M_NOW_OFF, M_NOT_APPLIED, M_MODEL, M_FIRMWARE, M_SERIAL, M_MAC, M_RULE, M_RESULT,
-	M_AUDIT, M_LOGGED_OUT, M_ADMIN_ONLY, M_LOCKED_OUT, M_TOKEN, M_HOST, M_COUNT
+	M_AUDIT, M_LOGGED_OUT, M_RELOGIN, M_ADMIN_ONLY, M_LOCKED_OUT, M_TOKEN, M_HOST, M_COUNT
 };
 
 static const char *const texts[M_COUNT][2] = {
@@ -71,6 +71,8 @@ static const char *const texts[M_COUNT][2] = {
 	[M_RESULT] = { "Result", "Ergebnis" },
 	[M_AUDIT] = { "Last changes", "Letzte Änderungen" },
 	[M_LOGGED_OUT] = { "Logged out.", "Abgemeldet." },
+	[M_RELOGIN] = { "Applied. The credentials changed: log in again.",
+			"Übernommen. Die Zugangsdaten haben sich geändert: bitte neu anmelden." },
 	[M_ADMIN_ONLY] = { "This page needs the administrator password.",
 			   "Diese Seite braucht das Administrator-Passwort." },
 	[M_LOCKED_OUT] = { "Too many wrong passwords: try again later.",
@@ -487,13 +489,18 @@ static void page_apply(struct wui_req *r, const struct page *pg, const struct wu
 			moved = strcmp(pg->path, "/network") == 0;
 			wui_refresh(r->w);
 			wui_listeners_later(r->w);
+			if (!r->s->used) /* new credentials ended the session with the others */
+				r->s = NULL;
 		}
 	}
 render:
 	store_txn_free(txn);
-	if (!r->s) /* the credentials changed: the session ended with them */
-		return;
 	page_head(r, T(r, pg->title));
+	if (!r->s) {
+		page_note(r, "ok", T(r, M_RELOGIN));
+		page_send(r, 200, "OK");
+		return;
+	}
 	if (status == 200)
 		page_note(r, "ok", T(r, M_APPLIED));
 	else

@@ -164,7 +164,6 @@ static void wuid_follow(struct wuid *w)
 
 const struct store_snapshot *wui_snapshot(struct wuid *w)
 {
-	wuid_follow(w);
 	return w->snap;
 }
 
@@ -559,7 +558,8 @@ static bool wuid_login(struct wui_req *r)
 			store_lockout_success(&w->login_lo);
 			wuid_lockout_save(w, WUI_LOCKOUT_LOGIN, &w->login_lo);
 		}
-		r->user = user;
+		snprintf(r->user_buf, sizeof(r->user_buf), "%s", user);
+		r->user = r->user_buf;
 		return true;
 	}
 	if (rc < 0) {
@@ -698,7 +698,8 @@ static void wuid_handle(struct evhttp_request *req, void *arg)
 		wui_page_style(&r);
 		goto out;
 	}
-	const struct store_snapshot *snap = wui_snapshot(w);
+	wuid_follow(w); /* a commit whose feed event is still queued is seen all the same */
+	const struct store_snapshot *snap = w->snap;
 	const struct store_row *pass = snap ? store_snapshot_find(snap, "http_pass") : NULL;
 	if (!pass) {
 		wui_reply_error(&r, 503, "Service Unavailable", "the settings cannot be read");
