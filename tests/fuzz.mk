@@ -20,3 +20,11 @@ tests_test_fuzz_digest_CPPFLAGS = $(AM_CPPFLAGS) $(CRYPTO_CFLAGS) -DFUZZ_CORPUS=
 tests_test_fuzz_digest_LDADD = $(HTTP_LIBS)
 
 EXTRA_DIST += tests/fuzz/corpus tests/fuzz/crashes tools/fuzz-ci
+
+# the web UI's request text (wui/form)
+FUZZ_SEEDS_WUI_FORM = $(abs_top_srcdir)/tests/fuzz/corpus/wui_form
+unit_tests += tests/test_fuzz_wui_form
+check_PROGRAMS += tests/test_fuzz_wui_form
+tests_test_fuzz_wui_form_SOURCES = tests/fuzz/replay.c tests/fuzz/fuzz_wui_form.c tests/fuzz/fuzz.h
+tests_test_fuzz_wui_form_CPPFLAGS = $(AM_CPPFLAGS) -DFUZZ_CORPUS='"$(FUZZ_SEEDS_WUI_FORM)"'
+tests_test_fuzz_wui_form_LDADD = wui/libphonesec-wui.a
