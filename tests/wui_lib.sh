@@ -58,7 +58,7 @@ port_closed() { ! port_open "$1"; }
 # init_wui [KEY=VALUE...]: a fresh store, the web UI on free ports HP (http) and SP (https)
 init_wui() {
 	# under a checker a request takes seconds: connections get longer to live
-	if [ -n "${PHONESEC_DAEMON_WRAP:-}" ]; then WUI_CONN_LIFE=60 WUI_IDLE=30; fi
+	if [ -n "${PHONESEC_DAEMON_WRAP:-}" ]; then WUI_CONN_LIFE=90 WUI_IDLE=90; fi
 	"$CLI" -s "$ST" init >/dev/null || fail "phonesec init"
 	HP=$(free_port); SP=$(free_port)
 	while [ "$SP" = "$HP" ]; do SP=$(free_port); done

@@ -23,3 +23,13 @@ tests_test_wui_form_LDADD = wui/libphonesec-wui.a $(CUNIT_LIBS)
 script_tests += tests/wui_listen.sh tests/wui_auth.sh tests/wui_pages.sh
 dist_check_SCRIPTS += tests/wui_listen.sh tests/wui_auth.sh tests/wui_pages.sh
 EXTRA_DIST += tests/wui_lib.sh
+
+# A change made by the ACS (phonesec-cwmpd and the test ACS) moves the listeners.
+script_tests += tests/wui_remote.sh
+dist_check_SCRIPTS += tests/wui_remote.sh
+
+# Headless Chromium (playwright-core) through first run, login, Apply, Save, German; screenshots
+# kept in tests/wui-screens/. testssl.sh against the HTTPS listener.
+script_tests += tests/wui_browser.sh tests/wui_tls.sh
+dist_check_SCRIPTS += tests/wui_browser.sh tests/wui_tls.sh
+EXTRA_DIST += tests/wui_browser.js
