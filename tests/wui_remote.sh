@@ -1,7 +1,7 @@
 #!/bin/sh
 # phonesec-wuid follows a change made by the ACS: a TR-069 SetParameterValues of
 # UserInterface.HTTPAccess.{1,2}.Enable and UserInterface.Enable (through phonesec-cwmpd and the
-# test ACS) opens and closes the web UI's ports within a second of the session's commit.
+# test ACS) opens and closes the web UI's ports, without a restart of phonesec-wuid.
 set -u
 T_NAME=wuiremote
 # shellcheck source=tests/cwmp_lib.sh
@@ -41,12 +41,12 @@ spv() { # spv KEY NAME=BOOL...: a SetParameterValues of booleans
 	printf '<cwmp:SetParameterValues><ParameterList soapenc:arrayType=\\"cwmp:ParameterValueStruct[%s]\\">%s</ParameterList><ParameterKey>%s</ParameterKey></cwmp:SetParameterValues>' \
 		"$#" "$items" "$key"
 }
-n=1
+sess=1
 session() { # session NAME RPC: runs RPC in a session started by a connection request
-	n=$((n + 1))
-	queue "$(printf '%03d' "$n")" "{\"rpcs\":[\"$2\"]}"
+	sess=$((sess + 1))
+	queue "$(printf %03d "$sess")" "{\"rpcs\":[\"$2\"]}"
 	cr_ok || fail "connection request for $1"
-	wait_until 20 ended_ge "$n" || fail "no session for $1"
+	wait_until 20 ended_ge "$sess" || fail "no session for $1"
 	q body SetParameterValuesResponse | grep -q '<Status>0</Status>\|<Status>1</Status>' ||
 		fail "$1 not accepted: $(q body SetParameterValuesResponse | head -c 400)"
 }
