@@ -1,6 +1,7 @@
 /* Unit tests of wui/form: forms, cookies, Accept-Language and HTML escaping of the web UI. */
 #include "config.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include <CUnit/Basic.h>
@@ -53,6 +54,32 @@ static void test_form_malformed(void)
 	CU_ASSERT_EQUAL(wui_form_parse(&f, many, strlen(many)), -1);
 }
 
+static void test_form_field(void)
+{
+	char *v = NULL;
+	const char *b = "token=ab12&config=a+%3D+1%0D%0Ab+%3D+2%0A%09x";
+
+	CU_ASSERT_EQUAL(wui_form_field(&v, b, strlen(b), "config", 100), 0);
+	CU_ASSERT_STRING_EQUAL(v, "a = 1\r\nb = 2\n\tx");
+	free(v);
+	CU_ASSERT_EQUAL(wui_form_field(&v, b, strlen(b), "token", 4), 0);
+	CU_ASSERT_STRING_EQUAL(v, "ab12");
+	free(v);
+	CU_ASSERT_EQUAL(wui_form_field(&v, b, strlen(b), "token", 3), -1); /* too long */
+	CU_ASSERT_PTR_NULL(v);
+	CU_ASSERT_EQUAL(wui_form_field(&v, b, strlen(b), "none", 10), 1);
+	CU_ASSERT_PTR_NULL(v);
+	static const char *const bad[] = { "config=%00", "config=%zz", "config=a&config=b", "=1&config=a",
+					   "config=%01" };
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		CU_ASSERT_EQUAL(wui_form_field(&v, bad[i], strlen(bad[i]), "config", 100), -1);
+		CU_ASSERT_PTR_NULL(v);
+	}
+	CU_ASSERT_EQUAL(wui_form_field(&v, "config", 6, "config", 10), 0);
+	CU_ASSERT_STRING_EQUAL(v, "");
+	free(v);
+}
+
 static void test_form_cookie(void)
 {
 	char v[33];
@@ -100,6 +127,7 @@ int main(void)
 	CU_pSuite s = CU_add_suite("wui_form", NULL, NULL);
 	CU_add_test(s, "parse", test_form_parse);
 	CU_add_test(s, "malformed", test_form_malformed);
+	CU_add_test(s, "field", test_form_field);
 	CU_add_test(s, "cookie", test_form_cookie);
 	CU_add_test(s, "lang", test_form_lang);
 	CU_add_test(s, "escape", test_form_escape);

@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include <ctype.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -19,8 +20,9 @@ static int form_hex(int c)
 	return -1;
 }
 
-/* Decodes s[0..len) into out (outlen bytes with the NUL): '+' is a blank, %XX a byte. */
-static int form_decode(char *out, size_t outlen, const char *s, size_t len)
+/* Decodes s[0..len) into out (outlen bytes with the NUL): '+' is a blank, %XX a byte; lines:
+ * tab, CR and LF are allowed too. */
+static int form_decode_text(char *out, size_t outlen, const char *s, size_t len, bool lines)
 {
 	size_t o = 0;
 
@@ -37,12 +39,52 @@ static int form_decode(char *out, size_t outlen, const char *s, size_t len)
 			c = h * 16 + l;
 			i += 2;
 		}
-		if (c < 0x20 || c > 0x7e || o + 1 >= outlen)
+		bool ok = (c >= 0x20 && c <= 0x7e) || (lines && (c == '\t' || c == '\r' || c == '\n'));
+		if (!ok || o + 1 >= outlen)
 			return -1;
 		out[o++] = (char)c;
 	}
 	out[o] = '\0';
 	return 0;
+}
+
+static int form_decode(char *out, size_t outlen, const char *s, size_t len)
+{
+	return form_decode_text(out, outlen, s, len, false);
+}
+
+int wui_form_field(char **out, const char *body, size_t len, const char *name, size_t max)
+{
+	size_t i = 0, nl = strlen(name);
+	int rc = 1;
+
+	*out = NULL;
+	while (i < len) {
+		size_t end = i, eq;
+		while (end < len && body[end] != '&')
+			end++;
+		for (eq = i; eq < end && body[eq] != '='; eq++)
+			;
+		if (end > i && eq == i)
+			return -1;
+		if (eq - i == nl && memcmp(body + i, name, nl) == 0) {
+			if (*out) {
+				free(*out);
+				*out = NULL;
+				return -1; /* twice */
+			}
+			size_t vl = eq < end ? end - eq - 1 : 0;
+			*out = malloc(max + 1);
+			if (!*out || form_decode_text(*out, max + 1, body + eq + 1, vl, true)) {
+				free(*out);
+				*out = NULL;
+				return -1;
+			}
+			rc = 0;
+		}
+		i = end + 1;
+	}
+	return rc;
 }
 
 int wui_form_parse(struct wui_form *out, const char *body, size_t len)

@@ -30,6 +30,13 @@ int wui_form_parse(struct wui_form *out, const char *body, size_t len);
 /* Value of field name, or NULL when absent. Owned by f. */
 const char *wui_form_get(const struct wui_form *f, const char *name);
 
+/* The decoded value of field name of a urlencoded body (len bytes), for one large field such as
+ * a configuration file: printable ASCII, tab, CR and LF allowed; at most max bytes decoded.
+ * *out is malloc'd (the caller frees it). Returns 0, 1 when the field is absent, -1 when the
+ * body is malformed (as for wui_form_parse, except that fields may be long), the value too
+ * large, or out of memory. */
+int wui_form_field(char **out, const char *body, size_t len, const char *name, size_t max);
+
 /* Copies the value of cookie name from a Cookie header into out (outlen bytes). Returns 0, or -1
  * when the cookie is absent, empty or does not fit (a value is [A-Za-z0-9] only). */
 int wui_form_cookie(char *out, size_t outlen, const char *header, const char *name);

@@ -19,6 +19,12 @@
 #define WUI_TOKEN_HEX 32              /* session ids and form tokens: 128 random bits */
 #define WUI_LOCKOUT_LOGIN "wui:login" /* lock-out of the HTTP login (store_lockout_*) */
 #define WUI_LOCKOUT_ADMIN "wui:admin" /* lock-out of the admin password (unlock, first run) */
+#ifdef STORE_CONFIG_MAX
+#define WUI_BACKUP 1                  /* the store exports and imports configuration files */
+#define WUI_BODY_MAX (3 * STORE_CONFIG_MAX + 1024) /* a restored file, %-encoded */
+#else
+#define WUI_BODY_MAX WUI_FORM_BODY_MAX
+#endif
 
 struct wui_session {
 	bool used;

@@ -33,3 +33,7 @@ dist_check_SCRIPTS += tests/wui_remote.sh
 script_tests += tests/wui_browser.sh tests/wui_tls.sh
 dist_check_SCRIPTS += tests/wui_browser.sh tests/wui_tls.sh
 EXTRA_DIST += tests/wui_browser.js
+
+# Backup and restore (skipped while the store has no configuration files).
+script_tests += tests/wui_backup.sh
+dist_check_SCRIPTS += tests/wui_backup.sh

@@ -23,7 +23,7 @@ enum msg {
 	M_UNLOCK, M_UNLOCK_TEXT, M_ADMIN_PW, M_WRONG_PW, M_FIRSTRUN, M_FIRSTRUN_TEXT,
 	M_WUI_USER, M_WUI_PW, M_MISMATCH, M_FIRSTRUN_DONE, M_APPLIED, M_SAVED, M_NOW_AT,
 	M_NOW_OFF, M_NOT_APPLIED, M_MODEL, M_FIRMWARE, M_SERIAL, M_MAC, M_RULE, M_RESULT,
-	M_AUDIT, M_LOGGED_OUT, M_RELOGIN, M_ADMIN_ONLY, M_LOCKED_OUT, M_TOKEN, M_HOST, M_COUNT
+	M_AUDIT, M_LOGGED_OUT, M_RELOGIN, M_BACKUP, M_RESTORE, M_RESTORED, M_ADMIN_ONLY, M_LOCKED_OUT, M_TOKEN, M_HOST, M_COUNT
 };
 
 static const char *const texts[M_COUNT][2] = {
@@ -71,6 +71,12 @@ static const char *const texts[M_COUNT][2] = {
 	[M_RESULT] = { "Result", "Ergebnis" },
 	[M_AUDIT] = { "Last changes", "Letzte Änderungen" },
 	[M_LOGGED_OUT] = { "Logged out.", "Abgemeldet." },
+	[M_BACKUP] = { "Back up the configuration (no passwords)",
+		       "Konfiguration sichern (ohne Passwörter)" },
+	[M_RESTORE] = { "Restore a configuration (paste the file)",
+			"Konfiguration wiederherstellen (Datei einfügen)" },
+	[M_RESTORED] = { "Configuration restored (running; press Save to keep it).",
+			 "Konfiguration wiederhergestellt (aktiv; Speichern drücken, um sie zu behalten)." },
 	[M_RELOGIN] = { "Applied. The credentials changed: log in again.",
 			"Übernommen. Die Zugangsdaten haben sich geändert: bitte neu anmelden." },
 	[M_ADMIN_ONLY] = { "This page needs the administrator password.",
@@ -591,8 +597,84 @@ static void page_security_status(struct wui_req *r)
 		store_audit_free(ae, n);
 	}
 	P(r, "</table>\n");
+#ifdef WUI_BACKUP
+	if (page_may_admin(r)) {
+		P(r, "<h3>");
+		E(r, T(r, M_BACKUP));
+		P(r, "</h3><p><a href=\"/backup\">phonesec.conf</a></p><h3>");
+		E(r, T(r, M_RESTORE));
+		P(r, "</h3><form method=\"post\" action=\"/restore\">");
+		page_token_field(r);
+		P(r, "<textarea name=\"config\" rows=\"8\" cols=\"40\"></textarea><br><button>");
+		E(r, T(r, M_APPLY));
+		P(r, "</button></form>\n");
+	}
+#endif
 	page_send(r, 200, "OK");
 }
+
+#ifdef WUI_BACKUP
+/* GET /backup: the configuration file (store_config_export: no secret in it). */
+static void page_backup(struct wui_req *r)
+{
+	char *text = NULL;
+
+	if (store_config_export(&text, wui_store(r->w))) {
+		wui_reply_error(r, 503, "Service Unavailable", store_errmsg(wui_store(r->w)));
+		return;
+	}
+	evbuffer_add(r->out, text, strlen(text));
+	free(text);
+	evhttp_add_header(evhttp_request_get_output_headers(r->req), "Content-Disposition",
+			  "attachment; filename=\"phonesec.conf\"");
+	wui_reply(r, 200, "OK", "text/plain; charset=utf-8");
+}
+
+/* POST /restore: one import of the pasted file into the running layer, or nothing. */
+static void page_restore(struct wui_req *r)
+{
+	struct evbuffer *b = evhttp_request_get_input_buffer(r->req);
+	size_t len = evbuffer_get_length(b);
+	const char *body = len ? (const char *)evbuffer_pullup(b, (ev_ssize_t)len) : "";
+	char *tok = NULL, *text = NULL;
+	const char *reason = "OK";
+	int code = 200;
+
+	if (!body || wui_form_field(&tok, body, len, "token", WUI_TOKEN_HEX) < 0 ||
+	    wui_form_field(&text, body, len, "config", STORE_CONFIG_MAX) != 0) {
+		wui_reply_error(r, 400, "Bad Request", "malformed form");
+		goto out;
+	}
+	if (page_hidden_tags(r) && (!tok || strlen(tok) != WUI_TOKEN_HEX ||
+				    CRYPTO_memcmp(tok, r->s->token, WUI_TOKEN_HEX) != 0)) {
+		wui_reply_error(r, 403, "Forbidden", T(r, M_TOKEN));
+		goto out;
+	}
+	struct store_actor who = { .source = STORE_SRC_WUI, .role = STORE_ROLE_ADMIN,
+				   .principal = r->user };
+	uint64_t seq = 0;
+	int rc = store_config_import(&seq, wui_store(r->w), text, strlen(text), STORE_TXN_RUNNING,
+				     &who);
+	char msg[300];
+	snprintf(msg, sizeof(msg), "%s", rc ? store_errmsg(wui_store(r->w)) : "");
+	if (rc) {
+		code = page_status(rc, &reason);
+	} else {
+		log_msg(LOG_INFO, "wui: configuration restored by %s (audit %llu)", r->user,
+			(unsigned long long)seq);
+		wui_refresh(r->w);
+		wui_listeners_later(r->w);
+		if (!r->s->used)
+			r->s = NULL;
+	}
+	page_head(r, T(r, M_STATUS));
+	page_note(r, rc ? "error" : "ok", rc ? msg : T(r, M_RESTORED));
+	page_send(r, code, reason);
+out:
+	free(tok);
+	free(text);
+}
+#endif
 
 static void page_unlock(struct wui_req *r, const struct wui_form *f, bool wrong, bool locked)
 {
@@ -645,6 +727,23 @@ void wui_page_handle(struct wui_req *r)
 	struct wui_form *f = NULL;
 	const struct page *pg = NULL;
 
+#ifdef WUI_BACKUP
+	if (strcmp(r->path, "/backup") == 0 || strcmp(r->path, "/restore") == 0) {
+		bool restore = r->path[1] == 'r';
+		if (!page_may_admin(r)) {
+			wui_reply_error(r, 403, "Forbidden", T(r, M_ADMIN_ONLY));
+		} else if (restore != (r->method == EVHTTP_REQ_POST)) {
+			evhttp_add_header(evhttp_request_get_output_headers(r->req), "Allow",
+					  restore ? "POST" : "GET, HEAD");
+			wui_reply_error(r, 405, "Method Not Allowed", "wrong method");
+		} else if (restore) {
+			page_restore(r);
+		} else {
+			page_backup(r);
+		}
+		return;
+	}
+#endif
 	if (r->method == EVHTTP_REQ_POST) {
 		f = malloc(sizeof(*f));
 		if (!f) {

@@ -312,7 +312,7 @@ static int wuid_listener_open(struct wuid *w, struct wui_listener *l, unsigned p
 			return -1;
 		evhttp_set_allowed_methods(l->http, EVHTTP_REQ_GET | EVHTTP_REQ_POST | EVHTTP_REQ_HEAD);
 		evhttp_set_max_headers_size(l->http, WUI_HEADERS_MAX);
-		evhttp_set_max_body_size(l->http, WUI_FORM_BODY_MAX);
+		evhttp_set_max_body_size(l->http, WUI_BODY_MAX);
 		evhttp_set_timeout(l->http, (int)w->conf.idle_timeout_s);
 		evhttp_set_bevcb(l->http, wuid_bevcb, l);
 		evhttp_set_gencb(l->http, wuid_handle, l);
