@@ -18,7 +18,8 @@ TOK=$(token)
 c=$(w "$H/backup"); [ "$c" = 200 ] || fail "backup: $c"
 cp "$T/body" "$T/backup.conf"
 grep -q '^webserver_type = http_https' "$T/backup.conf" || fail "no webserver_type in the backup"
-grep -q 'http_pass\|admin_mode_password\|wui-secret-1\|Adm1n' "$T/backup.conf" && fail "a secret in the backup"
+grep -Eq '^(http_pass|admin_mode_password|keyboard_lock_pw|tr69_acs_passwd|tr69_cr_pass) *=|wui-secret-1|Adm1n' \
+	"$T/backup.conf" && fail "a secret in the backup"
 ok "backup: the settings without secrets"
 "$CLI" -s "$ST" set keyboard_lock_timeout=300 web_logout_timer=30 >/dev/null
 c=$(w --data-urlencode "token=$TOK" --data-urlencode "config=keyboard_lock_timeout = 99999" "$H/restore")
