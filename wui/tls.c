@@ -150,6 +150,10 @@ SSL_CTX *wui_tls_ctx_new(const char *cert, const char *key, const char *dir, con
 	SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION);
 	SSL_CTX_set_options(ctx, SSL_OP_NO_COMPRESSION | SSL_OP_NO_RENEGOTIATION |
 				 SSL_OP_CIPHER_SERVER_PREFERENCE | SSL_OP_NO_TICKET);
+	/* a small session cache: resumption for the few browsers of a phone, while the default
+	 * (20,480 sessions) would grow the daemon by a session per new client up to megabytes */
+	SSL_CTX_sess_set_cache_size(ctx, 64);
+	SSL_CTX_set_timeout(ctx, 300);
 	if (!SSL_CTX_set_cipher_list(ctx, TLS_CIPHERS_12))
 		goto fail;
 	if (SSL_CTX_use_certificate_chain_file(ctx, cert) != 1) {

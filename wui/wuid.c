@@ -68,6 +68,8 @@ struct wuid {
 	uint64_t cred_seq;                  /* changed_seq of the credentials the sessions hold */
 	struct wui_session sessions[WUI_SESSIONS_MAX];
 	struct store_lockout login_lo, admin_lo;
+	char ha1[2][DIGEST_HEX_MAX];        /* http_pass's HA1s (MD5, SHA-256), read once per */
+	uint64_t ha1_seq;                   /* ... change of the credentials (cred_seq); 0: none */
 	unsigned char basic_key[32];        /* HMAC key of the Basic cache */
 	unsigned char basic_ok[32];         /* HMAC of the last Authorization that verified */
 	bool basic_valid;
@@ -129,6 +131,28 @@ void wui_sessions_clear(struct wuid *w)
 {
 	memset(w->sessions, 0, sizeof(w->sessions));
 	w->basic_valid = false;
+	OPENSSL_cleanse(w->ha1, sizeof(w->ha1));
+	w->ha1_seq = 0;
+}
+
+/* The stored HA1 of http_pass for alg, read from the store once per change of the credentials
+ * (a Digest request then costs no store access for it). -1 when no password is set. */
+static int wuid_ha1(struct wuid *w, enum digest_alg alg, const char **out)
+{
+	int i = alg == DIGEST_ALG_SHA256;
+
+	if (w->ha1_seq != w->cred_seq || !w->cred_seq) {
+		OPENSSL_cleanse(w->ha1, sizeof(w->ha1));
+		w->ha1_seq = 0;
+		if (store_secret_ha1(w->ha1[0], sizeof(w->ha1[0]), w->st, "http_pass", "MD5") ||
+		    store_secret_ha1(w->ha1[1], sizeof(w->ha1[1]), w->st, "http_pass", "SHA-256")) {
+			OPENSSL_cleanse(w->ha1, sizeof(w->ha1));
+			return -1;
+		}
+		w->ha1_seq = w->cred_seq;
+	}
+	*out = w->ha1[i];
+	return 0;
 }
 
 static void wuid_listeners_apply(struct wuid *w);
@@ -490,7 +514,7 @@ static int wuid_check_digest(struct wui_req *r, const char *hdr, const char *use
 {
 	struct wuid *w = r->w;
 	struct digest_creds c;
-	char ha1[DIGEST_HEX_MAX];
+	const char *ha1 = NULL;
 	const char *method = r->method == EVHTTP_REQ_POST ? "POST"
 			     : r->method == EVHTTP_REQ_HEAD ? "HEAD" : "GET";
 
@@ -499,11 +523,10 @@ static int wuid_check_digest(struct wui_req *r, const char *hdr, const char *use
 		return 1;
 	if (!digest_user_matches(w->dg, &c, user))
 		return -1;
-	if (store_secret_ha1(ha1, sizeof(ha1), w->st, "http_pass", digest_alg_name(c.alg)))
+	if (wuid_ha1(w, c.alg, &ha1))
 		return -1;
 	int err = digest_verify(w->dg, &c, ha1, method, evhttp_request_get_uri(r->req),
 				store_now_ms());
-	OPENSSL_cleanse(ha1, sizeof(ha1));
 	*stale = err == DIGEST_E_STALE;
 	if (err == DIGEST_OK)
 		return 0;
@@ -752,6 +775,7 @@ static void wuid_free(struct wuid *w)
 	if (w->base)
 		event_base_free(w->base);
 	OPENSSL_cleanse(w->basic_key, sizeof(w->basic_key));
+	OPENSSL_cleanse(w->ha1, sizeof(w->ha1));
 	free(w);
 }
 
