@@ -721,7 +721,10 @@ static void wuid_handle(struct evhttp_request *req, void *arg)
 		wui_page_style(&r);
 		goto out;
 	}
-	wuid_follow(w); /* a commit whose feed event is still queued is seen all the same */
+	/* a commit whose wake-up is still queued behind this request is seen all the same; a
+	 * drain that finds nothing costs one read(2) and no store access */
+	if (store_feed_drain(w->st) != 0 || !w->snap)
+		wuid_follow(w);
 	const struct store_snapshot *snap = w->snap;
 	const struct store_row *pass = snap ? store_snapshot_find(snap, "http_pass") : NULL;
 	if (!pass) {
