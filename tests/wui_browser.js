@@ -71,7 +71,8 @@ function check(cond, what) {
 		// German
 		await page.click('a[href="?lang=de"]');
 		text = await page.content();
-		check(text.includes('Übernehmen') && text.includes('Webserver-Verbindungstyp'), 'German after the switch');
+		check(text.includes('Übernehmen') && text.includes('Webserver-Verbindungstyp') &&
+			text.includes('nur HTTPS'), 'German after the switch');
 		await page.screenshot({ path: `${shots}/09-german.png`, fullPage: true });
 		await ctx.close();
 	} finally {

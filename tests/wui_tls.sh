@@ -25,9 +25,10 @@ stop_wui; start_wui
 ok "generated pair: EC P-256, SANs for the names and 127.0.0.1, mode 0600, kept across restarts"
 
 # memory stays flat across fresh TLS clients (OpenSSL's default session cache kept one session
-# per client, up to 20,480: +1.1 MiB per 1,000 clients)
+# per client, up to 20,480: +1.1 MiB per 1,000 clients); not under valgrind or ASan, whose heaps
+# keep freed memory
 CLIENT="$top_builddir/bench/wui_client"
-if [ -z "${PHONESEC_DAEMON_WRAP:-}" ] && [ -x "$CLIENT" ]; then
+if [ -z "${PHONESEC_DAEMON_WRAP:-}" ] && [ -x "$CLIENT" ] && ! ldd "$WUID" | grep -q libasan; then
 	anon() { awk '/^Anonymous:/ { print $2 }' "/proc/$D_PID/smaps_rollup"; }
 	"$CLIENT" -p "$SP" -P /status -n 200 -x -q >/dev/null || fail "fresh clients"
 	a0=$(anon)
@@ -35,6 +36,8 @@ if [ -z "${PHONESEC_DAEMON_WRAP:-}" ] && [ -x "$CLIENT" ]; then
 	a1=$(anon)
 	[ $((a1 - a0)) -le 400 ] || fail "anonymous memory grew by $((a1 - a0)) KiB over 1,000 TLS clients"
 	ok "anonymous memory $a0 -> $a1 KiB over 1,000 fresh TLS clients"
+else
+	echo "note: memory not measured under a checker"
 fi
 
 HOME="$T" timeout 600 testssl --quiet --color 0 --warnings off --jsonfile "$T/testssl.json" \

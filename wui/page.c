@@ -106,6 +106,23 @@ static const char *const labels_de[][2] = {
 	{ "keyboard_lock_emergency", "Notrufnummern" },
 };
 
+/* German labels of enumeration values (the registry's label is English). */
+static const char *const enums_de[][2] = {
+	{ "http_https", "HTTP und HTTPS" },
+	{ "https", "nur HTTPS" },
+	{ "http", "nur HTTP" },
+	{ "off", "Aus (keine Web-Oberfläche)" },
+};
+
+static const char *page_enum_label(const struct wui_req *r, const struct store_enum *e)
+{
+	if (r->lang == WUI_LANG_DE)
+		for (size_t i = 0; i < sizeof(enums_de) / sizeof(enums_de[0]); i++)
+			if (strcmp(enums_de[i][0], e->key) == 0)
+				return enums_de[i][1];
+	return e->label ? e->label : e->key;
+}
+
 static const char *T(const struct wui_req *r, enum msg m)
 {
 	return texts[m][r->lang == WUI_LANG_DE];
@@ -311,7 +328,7 @@ static void page_field(struct wui_req *r, const struct store_row *row, const str
 				P(r, "<option value=\"");
 				E(r, e->key);
 				P(r, strcmp(e->key, row->running) == 0 ? "\" selected>" : "\">");
-				E(r, e->label ? e->label : e->key);
+				E(r, page_enum_label(r, e));
 				P(r, "</option>");
 			}
 		}
