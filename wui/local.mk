@@ -37,3 +37,7 @@ EXTRA_DIST += tests/wui_browser.js
 # Backup and restore (skipped while the store has no configuration files).
 script_tests += tests/wui_backup.sh
 dist_check_SCRIPTS += tests/wui_backup.sh
+
+# A change made by the NMS (snmpd and phonesec-agentx) moves the listeners.
+script_tests += tests/wui_snmp.sh
+dist_check_SCRIPTS += tests/wui_snmp.sh
