@@ -227,5 +227,26 @@ c=$(w "$S/status"); [ "$c" = 200 ] || fail "login while 200 connections idle: $c
 ms=$(( ($(date +%s%N) - t0) / 1000000 ))
 wait "$IDLE"; EXTRA_PIDS=
 ok "a Digest login over https answered in $ms ms while 200 connections were idle"
+
+# the connection cap: at max_conns open connections the next one waits in the backlog
+stop_wui
+echo "max_conns = 8" >>"$T/wuid.conf"
+start_wui
+python3 - "$HP" >"$T/cap.out" 2>&1 <<'PY' &
+import socket, sys, time
+socks = [socket.create_connection(("127.0.0.1", int(sys.argv[1]))) for _ in range(8)]
+print("open", len(socks), flush=True)
+time.sleep(5)
+PY
+CAP=$!
+EXTRA_PIDS="$CAP"
+wait_until 10 grep -q 'open 8' "$T/cap.out" || fail "8 connections not opened"
+if [ -n "${PHONESEC_DAEMON_WRAP:-}" ]; then sleep 2; else sleep 0.5; fi # all 8 accepted
+c=$(curl -s -o /dev/null -w '%{http_code}' --max-time 1 "$H/")
+[ "$c" = 000 ] || fail "a ninth connection was served at the cap of 8 ($c)"
+wait "$CAP"; EXTRA_PIDS=
+c=$(curl -s -o /dev/null -w '%{http_code}' --max-time "$MAXT" "$H/")
+[ "$c" = 401 ] || fail "no answer once the 8 connections closed ($c)"
+ok "at max_conns (8) the next connection waits; served once they close"
 stop_wui
 exit 0
