@@ -15,3 +15,11 @@ bench_snmp_client_SOURCES = bench/snmp_client.c
 bench_snmp_client_CFLAGS = $(AM_CFLAGS) $(NETSNMP_CFLAGS)
 bench_snmp_client_LDADD = $(NETSNMP_LIBS)
 EXTRA_DIST += bench/snmp.sh
+
+# bench/wui.sh: phonesec-wuid's authenticated settings page over HTTPS against lighttpd serving
+# the same page statically, and the daemon's memory across logins (not run by make check).
+noinst_PROGRAMS += bench/wui_client
+bench_wui_client_SOURCES = bench/wui_client.c
+bench_wui_client_CFLAGS = $(AM_CFLAGS) $(SSL_CFLAGS)
+bench_wui_client_LDADD = $(SSL_LIBS) $(CRYPTO_LIBS)
+EXTRA_DIST += bench/wui.sh

@@ -28,3 +28,11 @@ check_PROGRAMS += tests/test_fuzz_cwmp_auth
 tests_test_fuzz_cwmp_auth_SOURCES = tests/fuzz/replay.c tests/fuzz/fuzz_cwmp_auth.c tests/fuzz/fuzz.h
 tests_test_fuzz_cwmp_auth_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tr069 -DFUZZ_CORPUS='"$(FUZZ_SEEDS_AUTH)"'
 tests_test_fuzz_cwmp_auth_LDADD = tr069/libphonesec-cwmp.a
+
+# the web UI's request text (wui/form)
+FUZZ_SEEDS_WUI_FORM = $(abs_top_srcdir)/tests/fuzz/corpus/wui_form
+unit_tests += tests/test_fuzz_wui_form
+check_PROGRAMS += tests/test_fuzz_wui_form
+tests_test_fuzz_wui_form_SOURCES = tests/fuzz/replay.c tests/fuzz/fuzz_wui_form.c tests/fuzz/fuzz.h
+tests_test_fuzz_wui_form_CPPFLAGS = $(AM_CPPFLAGS) -DFUZZ_CORPUS='"$(FUZZ_SEEDS_WUI_FORM)"'
+tests_test_fuzz_wui_form_LDADD = wui/libphonesec-wui.a

@@ -8,7 +8,8 @@ PHONESEC_DEBS="build-essential autoconf automake pkg-config git
  libsqlite3-dev sqlite3 libssl-dev openssl libevent-dev libcunit1-dev
  libsnmp-dev snmpd snmp snmptrapd smitools
  gsoap libgsoap-dev libxml2-utils
- curl python3 valgrind procps clang libclang-rt-14-dev"
+ curl python3 valgrind procps clang libclang-rt-14-dev
+ chromium testssl.sh lighttpd"
 
 phonesec_log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 
