@@ -124,7 +124,7 @@ make_conf firmware_hook="$T/hang.sh" firmware_hook_timeout=2
 rm -f "$T/hook.path"
 start_daemon "$T/phonesec.conf"
 queue 040 "{\"rpcs\":[\"$(firmware fw-hang fw.bin 0)\"]}"
-[ "$(cr_ready)" = 200 ] || fail "connection request refused"
+cr_ok || fail "connection request refused"
 transfer_complete 6
 [ "$(tc_fault)" = 9010 ] || fail "hanging hook: fault $(tc_fault)"
 [ "$(tc_key)" = fw-hang ] || fail "hanging hook: CommandKey $(tc_key)"
@@ -153,7 +153,7 @@ reboot_into() {
 	echo "$D_PID" > "$T/daemon.pid"
 	rm -f "$T/hook.path"
 	queue "05$1" "{\"rpcs\":[\"$(firmware "$1" fw.bin 0)\"]}"
-	[ "$(cr_ready)" = 200 ] || fail "connection request refused"
+	cr_ok || fail "connection request refused"
 	wait_until 15 test -s "$T/hook.path" || fail "the firmware hook did not run"
 	wait "$D_PID" 2>/dev/null; D_PID=
 	p=$(cat "$T/hook.path")
@@ -190,7 +190,7 @@ start_daemon "$T/phonesec.conf"
 echo "$D_PID" > "$T/daemon.pid"
 rm -f "$T/hook.path"
 queue 060 "{\"rpcs\":[\"$(firmware fw-restart fw.bin 0)\"]}"
-[ "$(cr_ready)" = 200 ] || fail "connection request refused"
+cr_ok || fail "connection request refused"
 wait_until 15 test -s "$T/hook.path" || fail "the firmware hook did not run"
 wait "$D_PID" 2>/dev/null; D_PID=
 tcs=$(q count TransferComplete)
@@ -219,7 +219,7 @@ make_conf firmware_hook="$T/slow.sh" sw_version=1.0
 start_daemon "$T/phonesec.conf"
 rm -f "$T/hook.path" "$T/hook.sum" "$T/hook.done"
 queue 070 "{\"rpcs\":[\"$(firmware fw-stop fw.bin 0)\"]}"
-[ "$(cr_ready)" = 200 ] || fail "connection request refused"
+cr_ok || fail "connection request refused"
 wait_until 15 test -s "$T/hook.path" || fail "the firmware hook did not run"
 t0=$(date +%s%N)
 stop_daemon
@@ -243,7 +243,7 @@ ok "daemon stopped during the firmware install: stops at once, hook and image le
 rm -f "$T/hook.path" "$T/hook.sum" "$T/hook.done"
 tcs=$(q count TransferComplete)
 queue 080 "{\"rpcs\":[\"$(firmware fw-moved to-fw.bin 3000000)\"]}"
-[ "$(cr_ready)" = 200 ] || fail "connection request refused"
+cr_ok || fail "connection request refused"
 transfer_complete $((tcs + 1))
 [ "$(tc_key)" = fw-moved ] || fail "redirected firmware: CommandKey $(tc_key)"
 [ "$(tc_fault)" = 0 ] || fail "redirected firmware: fault $(tc_fault): $(q body TransferComplete)"
