@@ -62,7 +62,9 @@ wait_until 10 ended_ge 4 || fail "session did not end"
 printf '#!/bin/sh\ntouch "%s/slow.started"\nn=0\nwhile ! [ -e "%s/slow.go" ] && [ $n -lt 1200 ]; do sleep 0.1; n=$((n + 1)); done\nexit 1\n' \
 	"$T" "$T" > "$T/slow.sh"
 chmod 755 "$T/slow.sh"
-make_conf serial=SN-D reboot_hook="$T/slow.sh" reboot_hook_timeout=180
+# (cr_host stays localhost: a ConnectionRequestURL change now would start a session of its own,
+# which could take the Reboot queued below before the connection request does)
+make_conf serial=SN-D reboot_hook="$T/slow.sh" reboot_hook_timeout=180 cr_host=localhost
 kill -HUP "$D_PID"
 reloads() { grep -c 'configuration reloaded' "$T/cwmpd.log"; }
 reloads_are() { [ "$(reloads)" = "$1" ]; }
@@ -72,7 +74,7 @@ cr_ok || fail "connection request refused"
 wait_until 10 test -f "$T/slow.started" || fail "the reboot hook did not start"
 deferred() { [ "$(grep -c 'cr_bind 0.0.0.0 takes effect at the next start' "$T/cwmpd.log")" = "$1" ]; }
 deferred 1 || fail "cr_bind deferred $(grep -c 'cr_bind 0.0.0.0 takes' "$T/cwmpd.log") times before"
-make_conf serial=SN-E reboot_hook="$T/slow.sh" reboot_hook_timeout=180 cr_bind=0.0.0.0
+make_conf serial=SN-E reboot_hook="$T/slow.sh" reboot_hook_timeout=180 cr_host=localhost cr_bind=0.0.0.0
 kill -HUP "$D_PID"
 wait_until 10 deferred 2 || fail "the reload during the hook was not read"
 [ "$(reloads)" = 2 ] || fail "the configuration changed while the worker ran the hook"
