@@ -187,13 +187,31 @@ init_phone() {
 	[ $# -eq 0 ] || "$CLI" -s "$ST" set "$@" >/dev/null || fail "phonesec set $*"
 }
 
-# start_daemon [CONF]: with -p CR_PORT when CR_PORT is set, else on tr69_cr_port
+# start_daemon [CONF]: with -p CR_PORT when CR_PORT is set, else on tr69_cr_port; returns once the
+# daemon listens for connection requests or has stopped (the test's next wait reports why). A
+# CR_PORT another program took after free_port chose it (tests run in parallel) is replaced by
+# another free port, up to 5 times; cr_url follows (it reads the last Inform).
+logged_n() { if [ -f "$T/cwmpd.log" ]; then grep -c "$1" "$T/cwmpd.log"; else echo 0; fi; }
+daemon_settled() { # LISTENING-LINES-BEFORE REFUSED-LINES-BEFORE
+	[ "$(logged_n 'cwmp: connection requests on')" -gt "$1" ] ||
+		[ "$(logged_n 'cwmp: cannot listen on')" -gt "$2" ] ||
+		! kill -0 "$D_PID" 2>/dev/null
+}
 start_daemon() {
-	# shellcheck disable=SC2086
-	# PHONESEC_DAEMON_WRAP runs the daemon under a checker (tools/run-tests: valgrind)
-	${PHONESEC_DAEMON_WRAP:-} "$CWMPD" -s "$ST" -c "${1:-$top_srcdir/conf/phonesec.conf}" -f -d ${CR_PORT:+-p $CR_PORT} \
-		>>"$T/cwmpd.log" 2>&1 &
-	D_PID=$!
+	for _ in 1 2 3 4 5; do
+		l0=$(logged_n 'cwmp: connection requests on') e0=$(logged_n 'cwmp: cannot listen on')
+		# shellcheck disable=SC2086
+		# PHONESEC_DAEMON_WRAP runs the daemon under a checker (tools/run-tests: valgrind)
+		${PHONESEC_DAEMON_WRAP:-} "$CWMPD" -s "$ST" -c "${1:-$top_srcdir/conf/phonesec.conf}" -f -d ${CR_PORT:+-p $CR_PORT} \
+			>>"$T/cwmpd.log" 2>&1 &
+		D_PID=$!
+		wait_until 10 daemon_settled "$l0" "$e0" || return 0
+		[ -n "${CR_PORT:-}" ] && [ "$(logged_n "cwmp: cannot listen on .* port $CR_PORT\$")" -gt 0 ] &&
+			[ "$(logged_n 'cwmp: cannot listen on')" -gt "$e0" ] || return 0
+		wait "$D_PID" 2>/dev/null; D_PID=
+		echo "port $CR_PORT was taken by another program: the daemon gets another one"
+		CR_PORT=$(free_port)
+	done
 }
 # The daemon's exit status after SIGTERM: 0, or the wrapper's error code (valgrind: 97).
 stop_daemon() {
@@ -201,9 +219,9 @@ stop_daemon() {
 	[ "$st" -ne 97 ] || fail "the daemon's checker reported errors (see $T/cwmpd.log)"
 }
 
-# cr: a connection request with valid credentials (the URL from the first Inform)
+# cr: a connection request with valid credentials (the URL from the last Inform)
 cr_url() {
-	q inform-xml 1 | sed -n 's/.*<Name>Device.ManagementServer.ConnectionRequestURL<\/Name><Value[^>]*>\([^<]*\)<.*/\1/p'
+	q inform-xml -1 | sed -n 's/.*<Name>Device.ManagementServer.ConnectionRequestURL<\/Name><Value[^>]*>\([^<]*\)<.*/\1/p'
 }
 cr() {
 	curl -s -o /dev/null -w '%{http_code}' --digest -u acs:cr-secret-1 "$(cr_url)"
