@@ -8,6 +8,8 @@ T_NAME=firmware
 
 start_file_acs
 init_phone
+# the daemon's temporary image folders go under $T, where no other test's can be
+mkdir -p "$T/tmp" && TMPDIR="$T/tmp" && export TMPDIR
 
 # The hook (run with PATH only): records its argument, the image's checksum, the folder's mode and
 # its environment, then exits with the code in hook.exit.
@@ -57,7 +59,7 @@ wait_until 10 ended_ge 1 || fail "no first session"
 
 # ------------------------------------------------------------------ 1. hook exits 0
 queue 010 "{\"rpcs\":[\"$(firmware fw-ok fw.bin 0)\"]}"
-[ "$(cr)" = 200 ] || fail "connection request refused"
+cr_ok || fail "connection request refused"
 transfer_complete 1
 [ "$(tc_fault)" = 0 ] || fail "firmware: TransferComplete fault $(tc_fault): $(q body TransferComplete)"
 [ "$(tc_key)" = fw-ok ] || fail "firmware: CommandKey $(tc_key)"
@@ -75,7 +77,7 @@ ok "firmware: image streamed to a private file, hook run with PATH only, Transfe
 echo 3 > "$T/hook.exit"
 rm -f "$T/hook.path"
 queue 020 "{\"rpcs\":[\"$(firmware fw-fail fw.bin 3000000)\"]}"
-cr >/dev/null
+cr_ok || fail "connection request refused"
 transfer_complete 2
 [ "$(tc_fault)" = 9010 ] || fail "failing hook: fault $(tc_fault)"
 [ "$(tc_key)" = fw-fail ] || fail "failing hook: CommandKey $(tc_key)"
@@ -87,7 +89,7 @@ ok "firmware hook exiting 3: TransferComplete 9010, file removed"
 echo 0 > "$T/hook.exit"
 rm -f "$T/hook.path"
 queue 030 "{\"rpcs\":[\"$(firmware fw-big fw.bin 1000)\"]}"
-cr >/dev/null
+cr_ok || fail "connection request refused"
 too_big 3 "an image over FileSize"
 [ -z "$(find "${TMPDIR:-/tmp}" -maxdepth 1 -name 'phonesec-fw-*' -user "$(id -u)" -newer "$T/hook.sh" 2>/dev/null)" ] ||
 	fail "temporary folder left behind"
@@ -97,14 +99,14 @@ ok "image over FileSize: 9010 file too large, hook not run"
 cp "$T/files/fw.bin" "$T/files/chunked-fw.bin"
 rm -f "$T/hook.path" "$T/hook.sum"
 queue 031 "{\"rpcs\":[\"$(firmware fw-chunked chunked-fw.bin 0)\"]}"
-cr >/dev/null
+cr_ok || fail "connection request refused"
 transfer_complete 4
 [ "$(tc_fault)" = 0 ] || fail "chunked image: fault $(tc_fault): $(q body TransferComplete)"
 [ "$(cat "$T/hook.sum")" = "$WANT" ] || fail "the hook saw another image from the chunked body"
 gone
 rm -f "$T/hook.path"
 queue 032 "{\"rpcs\":[\"$(firmware fw-chunked-big chunked-fw.bin 1000)\"]}"
-cr >/dev/null
+cr_ok || fail "connection request refused"
 too_big 5 "a chunked image over FileSize"
 ok "chunked image without a length: streamed and checked against FileSize as it comes"
 
@@ -124,7 +126,7 @@ make_conf firmware_hook="$T/hang.sh" firmware_hook_timeout=2
 rm -f "$T/hook.path"
 start_daemon "$T/phonesec.conf"
 queue 040 "{\"rpcs\":[\"$(firmware fw-hang fw.bin 0)\"]}"
-[ "$(cr_ready)" = 200 ] || fail "connection request refused"
+cr_ok || fail "connection request refused"
 transfer_complete 6
 [ "$(tc_fault)" = 9010 ] || fail "hanging hook: fault $(tc_fault)"
 [ "$(tc_key)" = fw-hang ] || fail "hanging hook: CommandKey $(tc_key)"
@@ -153,7 +155,7 @@ reboot_into() {
 	echo "$D_PID" > "$T/daemon.pid"
 	rm -f "$T/hook.path"
 	queue "05$1" "{\"rpcs\":[\"$(firmware "$1" fw.bin 0)\"]}"
-	[ "$(cr_ready)" = 200 ] || fail "connection request refused"
+	cr_ok || fail "connection request refused"
 	wait_until 15 test -s "$T/hook.path" || fail "the firmware hook did not run"
 	wait "$D_PID" 2>/dev/null; D_PID=
 	p=$(cat "$T/hook.path")
@@ -190,7 +192,7 @@ start_daemon "$T/phonesec.conf"
 echo "$D_PID" > "$T/daemon.pid"
 rm -f "$T/hook.path"
 queue 060 "{\"rpcs\":[\"$(firmware fw-restart fw.bin 0)\"]}"
-[ "$(cr_ready)" = 200 ] || fail "connection request refused"
+cr_ok || fail "connection request refused"
 wait_until 15 test -s "$T/hook.path" || fail "the firmware hook did not run"
 wait "$D_PID" 2>/dev/null; D_PID=
 tcs=$(q count TransferComplete)
@@ -205,11 +207,13 @@ ok "firmware install cut by a restart of the daemon alone (same boot): TransferC
 
 # ------------------------------------------------------------------ 7. stopped while the hook runs
 # The phone shuts its daemons down (SIGTERM) while the install goes on: the daemon stops at once
-# and leaves the hook and its image alone; the start after the reboot reports the install.
+# and leaves the hook and its image alone; the start after the reboot reports the install. The
+# hook goes on only once the test lets it (hook.go), or after 60 s.
 cat > "$T/slow.sh" <<HOOK
 #!/bin/sh
 printf '%s\n' "\$1" > "$T/hook.path"
-sleep 3
+n=0
+while ! [ -e "$T/hook.go" ] && [ \$n -lt 600 ]; do sleep 0.1; n=\$((n + 1)); done
 sha256sum < "\$1" | cut -d' ' -f1 > "$T/hook.sum"
 touch "$T/hook.done"
 HOOK
@@ -217,15 +221,16 @@ chmod 755 "$T/slow.sh"
 stop_daemon
 make_conf firmware_hook="$T/slow.sh" sw_version=1.0
 start_daemon "$T/phonesec.conf"
-rm -f "$T/hook.path" "$T/hook.sum" "$T/hook.done"
+rm -f "$T/hook.path" "$T/hook.sum" "$T/hook.done" "$T/hook.go"
 queue 070 "{\"rpcs\":[\"$(firmware fw-stop fw.bin 0)\"]}"
-[ "$(cr_ready)" = 200 ] || fail "connection request refused"
+cr_ok || fail "connection request refused"
 wait_until 15 test -s "$T/hook.path" || fail "the firmware hook did not run"
 t0=$(date +%s%N)
 stop_daemon
 t1=$(date +%s%N)
-[ $(((t1 - t0) / 1000000)) -lt 2000 ] || fail "stopping took $(((t1 - t0) / 1000000)) ms while the hook ran"
-[ -e "$T/hook.done" ] && fail "the daemon waited for the hook (test premise: it takes 3 s)"
+[ $(((t1 - t0) / 1000000)) -lt 30000 ] || fail "stopping took $(((t1 - t0) / 1000000)) ms while the hook ran"
+[ -e "$T/hook.done" ] && fail "the daemon waited for the hook"
+touch "$T/hook.go"
 wait_until 10 test -e "$T/hook.done" || fail "the hook did not go on after the daemon stopped"
 [ "$(cat "$T/hook.sum")" = "$WANT" ] || fail "the image was removed or changed under the hook"
 make_conf firmware_hook="$T/slow.sh" sw_version=3.0
@@ -243,7 +248,7 @@ ok "daemon stopped during the firmware install: stops at once, hook and image le
 rm -f "$T/hook.path" "$T/hook.sum" "$T/hook.done"
 tcs=$(q count TransferComplete)
 queue 080 "{\"rpcs\":[\"$(firmware fw-moved to-fw.bin 3000000)\"]}"
-[ "$(cr_ready)" = 200 ] || fail "connection request refused"
+cr_ok || fail "connection request refused"
 transfer_complete $((tcs + 1))
 [ "$(tc_key)" = fw-moved ] || fail "redirected firmware: CommandKey $(tc_key)"
 [ "$(tc_fault)" = 0 ] || fail "redirected firmware: fault $(tc_fault): $(q body TransferComplete)"

@@ -51,14 +51,24 @@ ok() { echo "ok: $*"; }
 . "$top_srcdir/tests/proc.sh"
 free_port() { ps_free_port; }
 
-# wait_until SECONDS COMMAND...: polls every 0.1 s
+# wait_until SECONDS COMMAND...: polls every 0.1 s until COMMAND succeeds. SECONDS is what an idle
+# machine needs; the deadline is at least WAIT_FLOOR (60) s of wall-clock time, since a loaded
+# machine or a daemon under valgrind can be many times slower, and a wait costs nothing once the
+# event has come (under a checker, PHONESEC_DAEMON_WRAP, 180 s: its start alone and the first TLS
+# context can take half a minute each there). Never used to show that something does not happen.
+if [ -z "${WAIT_FLOOR:-}" ]; then
+	WAIT_FLOOR=60
+	[ -z "${PHONESEC_DAEMON_WRAP:-}" ] || WAIT_FLOOR=180
+fi
 wait_until() {
-	n=$(( $1 * 10 )); shift
-	while [ "$n" -gt 0 ]; do
+	w=$1; shift
+	[ "$w" -ge "$WAIT_FLOOR" ] || w=$WAIT_FLOOR
+	end=$(( $(date +%s) + w ))
+	while :; do
 		"$@" >/dev/null 2>&1 && return 0
-		sleep 0.1; n=$((n - 1))
+		[ "$(date +%s)" -lt "$end" ] || return 1
+		sleep 0.1
 	done
-	return 1
 }
 
 # Queries of the ACS's records (python3 over log.jsonl).
@@ -177,13 +187,31 @@ init_phone() {
 	[ $# -eq 0 ] || "$CLI" -s "$ST" set "$@" >/dev/null || fail "phonesec set $*"
 }
 
-# start_daemon [CONF]: with -p CR_PORT when CR_PORT is set, else on tr69_cr_port
+# start_daemon [CONF]: with -p CR_PORT when CR_PORT is set, else on tr69_cr_port; returns once the
+# daemon listens for connection requests or has stopped (the test's next wait reports why). A
+# CR_PORT another program took after free_port chose it (tests run in parallel) is replaced by
+# another free port, up to 5 times; cr_url follows (it reads the last Inform).
+logged_n() { if [ -f "$T/cwmpd.log" ]; then grep -c "$1" "$T/cwmpd.log"; else echo 0; fi; }
+daemon_settled() { # LISTENING-LINES-BEFORE REFUSED-LINES-BEFORE
+	[ "$(logged_n 'cwmp: connection requests on')" -gt "$1" ] ||
+		[ "$(logged_n 'cwmp: cannot listen on')" -gt "$2" ] ||
+		! kill -0 "$D_PID" 2>/dev/null
+}
 start_daemon() {
-	# shellcheck disable=SC2086
-	# PHONESEC_DAEMON_WRAP runs the daemon under a checker (tools/run-tests: valgrind)
-	${PHONESEC_DAEMON_WRAP:-} "$CWMPD" -s "$ST" -c "${1:-$top_srcdir/conf/phonesec.conf}" -f -d ${CR_PORT:+-p $CR_PORT} \
-		>>"$T/cwmpd.log" 2>&1 &
-	D_PID=$!
+	for _ in 1 2 3 4 5; do
+		l0=$(logged_n 'cwmp: connection requests on') e0=$(logged_n 'cwmp: cannot listen on')
+		# shellcheck disable=SC2086
+		# PHONESEC_DAEMON_WRAP runs the daemon under a checker (tools/run-tests: valgrind)
+		${PHONESEC_DAEMON_WRAP:-} "$CWMPD" -s "$ST" -c "${1:-$top_srcdir/conf/phonesec.conf}" -f -d ${CR_PORT:+-p $CR_PORT} \
+			>>"$T/cwmpd.log" 2>&1 &
+		D_PID=$!
+		wait_until 10 daemon_settled "$l0" "$e0" || return 0
+		[ -n "${CR_PORT:-}" ] && [ "$(logged_n "cwmp: cannot listen on .* port $CR_PORT\$")" -gt 0 ] &&
+			[ "$(logged_n 'cwmp: cannot listen on')" -gt "$e0" ] || return 0
+		wait "$D_PID" 2>/dev/null; D_PID=
+		echo "port $CR_PORT was taken by another program: the daemon gets another one"
+		CR_PORT=$(free_port)
+	done
 }
 # The daemon's exit status after SIGTERM: 0, or the wrapper's error code (valgrind: 97).
 stop_daemon() {
@@ -191,29 +219,37 @@ stop_daemon() {
 	[ "$st" -ne 97 ] || fail "the daemon's checker reported errors (see $T/cwmpd.log)"
 }
 
-# cr: a connection request with valid credentials (the URL from the first Inform)
+# cr: a connection request with valid credentials (the URL from the last Inform)
 cr_url() {
-	q inform-xml 1 | sed -n 's/.*<Name>Device.ManagementServer.ConnectionRequestURL<\/Name><Value[^>]*>\([^<]*\)<.*/\1/p'
+	q inform-xml -1 | sed -n 's/.*<Name>Device.ManagementServer.ConnectionRequestURL<\/Name><Value[^>]*>\([^<]*\)<.*/\1/p'
 }
 cr() {
 	curl -s -o /dev/null -w '%{http_code}' --digest -u acs:cr-secret-1 "$(cr_url)"
 }
-# cr_ok: cr, again while the daemon is busy or over its rate limit (503), up to 15 s; succeeds on 200
+# cr_ok [URL]: a connection request (to URL, else cr_url's) accepted with 200, asked again while
+# nobody listens yet (a daemon just started) or while the daemon answers 503 (a session or transfer
+# still runs: the ACS's 204 comes before the daemon's worker is done; or over the rate limit), up to
+# WAIT_FLOOR s; fails on any other status
 cr_ok() {
-	for _ in $(seq 1 30); do
-		c=$(cr)
+	u=${1:-$(cr_url)}
+	end=$(( $(date +%s) + WAIT_FLOOR ))
+	while :; do
+		c=$(curl -s -o /dev/null -w '%{http_code}' --digest -u acs:cr-secret-1 "$u")
 		[ "$c" = 200 ] && return 0
-		[ "$c" = 503 ] || { echo "connection request: HTTP $c"; return 1; }
-		sleep 0.5
+		case $c in 503|000) ;; *) echo "connection request: HTTP $c"; return 1 ;; esac
+		[ "$(date +%s)" -lt "$end" ] || { echo "connection request: HTTP $c for $WAIT_FLOOR s"; return 1; }
+		sleep 0.2
 	done
-	return 1
 }
 # cr_ready: cr once the listener answers (a daemon just started may not listen yet); prints the
-# status (000: nobody listened within 10 s)
+# status (000: nobody listened within WAIT_FLOOR s). For a check of the status itself (503 while a
+# reboot is awaited); a request that must be accepted is cr_ok.
 cr_ready() {
-	for _ in $(seq 1 100); do
+	end=$(( $(date +%s) + WAIT_FLOOR ))
+	while :; do
 		c=$(cr)
 		[ "$c" != 000 ] && { echo "$c"; return 0; }
+		[ "$(date +%s)" -lt "$end" ] || break
 		sleep 0.1
 	done
 	echo 000

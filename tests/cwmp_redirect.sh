@@ -15,7 +15,7 @@ BASE="http://127.0.0.1:$ACS_PORT"
 queue 001 '{}'
 start_daemon
 wait_until 10 ended_ge 1 || fail "no first session"
-[ "$(cr_ready)" = 200 ] || fail "connection request listener"
+cr_ok || fail "connection request listener"
 wait_until 10 ended_ge 2 || fail "no session for the first connection request"
 GRM='<cwmp:GetRPCMethods/>'
 redirects() { q events redirect; }

@@ -34,7 +34,7 @@ wait_until 10 ended_ge 1 || fail "no first session"
 [ "$("$CLI" -s "$ST" get use_hidden_tags)" = off ] || fail "unexpected factory value"
 printf '# provider profile\nuse_hidden_tags = on\nweb_logout_timer = 7\n\nkeyboard_lock_timeout = 90\n' > "$T/files/good.cfg"
 queue 010 "{\"rpcs\":[\"$(download dl-good good.cfg)\"]}"
-[ "$(cr)" = 200 ] || fail "connection request refused"
+cr_ok || fail "connection request refused"
 transfer_complete 1
 [ "$(tc_fault)" = 0 ] || fail "download: TransferComplete fault $(tc_fault): $(q body TransferComplete)"
 [ "$(tc_key)" = dl-good ] || fail "download: CommandKey $(tc_key)"

@@ -63,7 +63,7 @@ snmp() {
 	tool=$1
 	shift
 	SNMPCONFPATH="$tmp/client" SNMP_PERSISTENT_DIR="$tmp/client" \
-		"$tool" -M "$PS_MIBDIRS" -m PHONESEC-MIB -t $((2 * ${slow:-1})) -r 0 "$@"
+		"$tool" -M "$PS_MIBDIRS" -m PHONESEC-MIB -t $((5 * ${slow:-1})) -r 0 "$@"
 }
 cli() { "$CLI" -s "$STORE" "$@"; }
 # SET as the admin user, output discarded: succeeds when the agent accepted it.
@@ -97,10 +97,14 @@ trapsess -Ci -v 3 -u phonesecTrap -l authPriv -a SHA-256 -A $TRAP_A -x AES -X $T
 EOC
 # Under a checker (valgrind) the subagent runs tens of times slower: the master waits longer for it
 # and the timing checks get room; they are measured in the runs without a checker.
+# On a loaded machine the subagent may take longer than the master's default AgentX timeout (1 s)
+# to answer: the master waits up to 10 s for it, the tools 5 s for the master.
 slow=1
 if [ -n "${PHONESEC_DAEMON_WRAP:-}" ]; then
 	echo "agentXTimeout 30" >>"$tmp/snmpd.conf"
 	slow=5
+else
+	echo "agentXTimeout 10" >>"$tmp/snmpd.conf"
 fi
 cat >"$tmp/trapd.conf" <<EOC
 createUser phonesecTrap SHA-256 "$TRAP_A" AES "$TRAP_X"
@@ -124,10 +128,12 @@ sleep 1.5
 check "subagent waits for an absent master" kill -0 "$agent_pid"
 start_snmpd
 
-# Ready when a GET of our MIB works through the master (at most 15 s).
+# Ready when a GET of our MIB works through the master (at most 60 s; each try waits 1 s for an
+# answer, so a master not listening yet costs at most a second of the measured time).
 wait_ready() {
-	for _ in $(seq 1 150); do
-		case $(snmp snmpget $ADM -Oqv "$T" PHONESEC-MIB::psChangeCounter.0 2>&1) in
+	end=$(($(date +%s) + 60))
+	while [ "$(date +%s)" -lt "$end" ]; do
+		case $(snmp snmpget $ADM -t 1 -Oqv "$T" PHONESEC-MIB::psChangeCounter.0 2>&1) in
 		[0-9]*) return 0 ;;
 		esac
 		sleep 0.1
@@ -270,21 +276,45 @@ expect_err inconsistentValue "the same setting twice in one PDU" \
 check "... neither was applied" [ "$(cli get web_logout_timer)" = 8 ]
 
 # ---------------------------------------------------------------- notifications
-: >"$tmp/trapd.log.mark"
+# The subagent sends a change's psSettingChanged notifications, then its psComplianceChanged if the
+# verdict flipped, then those of the next change: once a later change's psSettingChanged has come,
+# every notification of the earlier one has, and they can be counted. Waits are generous (a loaded
+# machine, a checker); the feed's latency is not what is tested here.
+# trap_of KEY SEQ: psSettingChanged of KEY with change counter SEQ arrived
+trap_of() {
+	grep 'psSettingKey\.[0-9]* = "\{0,1\}'"$1"'"\{0,1\}[[:space:]]' "$tmp/trapd.log" 2>/dev/null |
+		grep -q "psChangeCounter\.0 = $2\([^0-9]\|\$\)"
+}
+wait_trap() { # KEY SEQ
+	for _ in $(seq 1 600); do
+		trap_of "$1" "$2" && return 0
+		sleep 0.1
+	done
+	return 1
+}
+compliance_traps() { grep -c 'psComplianceChanged' "$tmp/trapd.log"; }
+# marker: a change that flips no verdict; returns once its notification arrived
+marker_n=0
+marker() {
+	marker_n=$((marker_n + 1))
+	mc=$(counter)
+	cli set web_logout_timer=$((30 + marker_n)) >/dev/null || ko "marker change"
+	wait_trap web_logout_timer $((mc + 1)) || ko "marker change: no psSettingChanged"
+}
+marker
+k0=$(compliance_traps)
 c0=$(counter)
 cli set http_port=8080 >/dev/null
 seq_now=$((c0 + 1))
-got=0
-for _ in $(seq 1 $((10 * slow))); do
-	grep -q 'psSettingKey.8 = "\{0,1\}http_port' "$tmp/trapd.log" 2>/dev/null && { got=1; break; }
-	sleep 0.1
-done
-check "CLI change: psSettingChanged at snmptrapd within $slow s" [ "$got" -eq 1 ]
+check "CLI change: psSettingChanged at snmptrapd" wait_trap http_port "$seq_now"
 line=$(grep 'psSettingKey.8 = "\{0,1\}http_port' "$tmp/trapd.log" | tail -n 1)
 check "notification: trap OID psSettingChanged" says "= PHONESEC-MIB::psSettingChanged" echo "$line"
 check "notification: source cli" says "psSettingSource.8 = cli" echo "$line"
 check "notification: change counter $seq_now" says "psChangeCounter.0 = $seq_now" echo "$line"
 check "no notification carries a value of a secret" fails grep -q 'Wui-Pass-42' "$tmp/trapd.log"
+marker
+check "a change that flips no verdict: no psComplianceChanged ($(($(compliance_traps) - k0)) sent)" \
+	[ "$(compliance_traps)" -eq "$k0" ]
 
 # The subagent stopped while a change is committed and its audit entry pruned (as the log does past
 # 10,000 entries): on waking it has fallen behind and notifies the setting once all the same.
@@ -301,21 +331,21 @@ db.commit()
 kill -CONT "$agent_pid"
 check "fell behind: the pruned log prepared" [ "$r1$r2$r3" = 000 ]
 got=0
-for _ in $(seq 1 $((100 * slow))); do
+for _ in $(seq 1 $((300 * slow))); do
 	grep -q 'psSettingKey.9 = "\{0,1\}https_port' "$tmp/trapd.log" 2>/dev/null && { got=1; break; }
 	sleep 0.1
 done
 check "fell behind: psSettingChanged for the pruned change" [ "$got" -eq 1 ]
 check "fell behind: noticed" says "fell behind the audit log" cat "$tmp/agent.log"
 
+check "not hardened before phonesec harden" [ "$(get PHONESEC-MIB::psHardened.0)" = false ]
 cli harden --admin-password Adm1n-Pass-99 --http-password Wui-Pass-43 --pin 482913 --save \
 	>/dev/null 2>&1 || ko "phonesec harden failed"
-got=0
-for _ in $(seq 1 30); do
-	grep -q 'psComplianceChanged' "$tmp/trapd.log" && { got=1; break; }
-	sleep 0.1
-done
-check "hardening: psComplianceChanged at snmptrapd" [ "$got" -eq 1 ]
+check "hardening: its psSettingChanged (admin_mode_password) at snmptrapd" \
+	wait_trap admin_mode_password "$(counter)"
+marker
+check "hardening: exactly one psComplianceChanged ($(($(compliance_traps) - k0)) sent)" \
+	[ "$(compliance_traps)" -eq $((k0 + 1)) ]
 check "... with psHardened.0 = true" says "psHardened.0 = true" grep psComplianceChanged "$tmp/trapd.log"
 check "psHardened.0 reads true" [ "$(get PHONESEC-MIB::psHardened.0)" = true ]
 check "no notification carries a password" fails grep -q 'Adm1n-Pass-99\|Wui-Pass-43\|482913' "$tmp/trapd.log"
@@ -368,8 +398,10 @@ if wait_ready; then
 	t1=$(date +%s.%N)
 	secs=$(python3 -c "print(round($t1 - $t0, 2))")
 	# one ping interval to notice, one AgentX timeout for the failed ping, then the reconnect
+	# (about 2 s on an idle machine; the bound leaves room for a loaded one and still catches a
+	# subagent that waits for a default reconnect interval of 15 s or more)
 	check "subagent back ${secs}s after the master restart (ping 1 s, AgentX timeout 1 s)" \
-		python3 -c "import sys; sys.exit(0 if $secs < 3 * $slow else 1)"
+		python3 -c "import sys; sys.exit(0 if $secs < 10 * $slow else 1)"
 else
 	ko "subagent back after the master restart"
 fi

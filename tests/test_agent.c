@@ -159,6 +159,7 @@ static const oid locked11[] = { 1, 3, 1, 4, 11 };
 static const oid locked13[] = { 1, 3, 1, 4, 13 };
 static const oid kbd_timeout[] = { 1, 1, 13, 0 };
 static const oid save_trigger[] = { 1, 2, 2, 0 };
+static const oid discard_trigger[] = { 1, 2, 3, 0 };
 
 static void test_get(void)
 {
@@ -346,6 +347,73 @@ static void test_set_undo(void)
 	pdu_free(&p);
 }
 
+/* key = value in the running layer alone, as the CLI's set writes it (unsaved). */
+static void running_set(const char *key, const char *value)
+{
+	struct store_actor who = { .source = STORE_SRC_CLI, .role = STORE_ROLE_ADMIN,
+				   .principal = "test" };
+	struct store *st;
+	struct store_txn *txn = NULL;
+
+	CU_ASSERT_FATAL(store_open(&st, path, NULL, 0) == STORE_OK);
+	CU_ASSERT_FATAL(store_txn_begin(&txn, st, STORE_TXN_RUNNING, &who) == STORE_OK);
+	CU_ASSERT(store_txn_set(txn, key, value) == STORE_OK);
+	CU_ASSERT(store_txn_commit(txn, NULL) == STORE_OK);
+	store_txn_free(txn);
+	store_close(st);
+}
+
+/* The running and saved values of key are both want (so nothing of it is unsaved). */
+static bool layers_are(const char *key, const char *want)
+{
+	struct store_snapshot *snap = NULL;
+	struct store *st;
+	bool eq = false;
+
+	CU_ASSERT_FATAL(store_open(&st, path, NULL, 0) == STORE_OK);
+	CU_ASSERT_FATAL(store_snapshot_take(&snap, st) == STORE_OK);
+	const struct store_row *r = store_snapshot_find(snap, key);
+
+	if (r) {
+		eq = strcmp(r->running, want) == 0 && strcmp(r->saved, want) == 0 && !r->unsaved;
+		if (!eq)
+			fprintf(stderr, "%s: running %s, saved %s, want %s in both\n", key, r->running,
+				r->saved, want);
+	}
+	store_snapshot_free(snap);
+	store_close(st);
+	return eq;
+}
+
+/* UNDO after a committed psSave or psDiscard (another subagent failed the PDU): neither can be
+ * taken back, so the answer is undoFailed, and the save or discard stays done. */
+static void test_set_undo_trigger(void)
+{
+	struct pdu p = { 0 };
+	long go = AGENT_TRIGGER_GO;
+	int index;
+
+	running_set("web_logout_timer", "21");
+	CU_ASSERT_FALSE(layers_are("web_logout_timer", "21")); /* test premise: unsaved */
+	pdu_add(&p, save_trigger, 4, ASN_INTEGER, &go, sizeof(go));
+	CU_ASSERT_EQUAL(set_pdu(&p, &index, true), SNMP_ERR_UNDOFAILED);
+	pdu_free(&p);
+	CU_ASSERT(layers_are("web_logout_timer", "21"));
+
+	running_set("web_logout_timer", "22");
+	pdu_add(&p, discard_trigger, 4, ASN_INTEGER, &go, sizeof(go));
+	CU_ASSERT_EQUAL(set_pdu(&p, &index, true), SNMP_ERR_UNDOFAILED);
+	pdu_free(&p);
+	CU_ASSERT(layers_are("web_logout_timer", "21"));
+
+	/* the same PDUs without UNDO: applied, no error */
+	running_set("web_logout_timer", "23");
+	pdu_add(&p, discard_trigger, 4, ASN_INTEGER, &go, sizeof(go));
+	CU_ASSERT_EQUAL(set_pdu(&p, &index, false), SNMP_ERR_NOERROR);
+	pdu_free(&p);
+	CU_ASSERT(layers_are("web_logout_timer", "21"));
+}
+
 static void test_locks(void)
 {
 	struct pdu p = { 0 };
@@ -498,6 +566,7 @@ int main(void)
 	CU_add_test(s, "SET error statuses", test_set_errors);
 	CU_add_test(s, "multi-varbind SET is all or nothing", test_set_atomic);
 	CU_add_test(s, "UNDO after ACTION", test_set_undo);
+	CU_add_test(s, "UNDO after psSave / psDiscard: undoFailed", test_set_undo_trigger);
 	CU_add_test(s, "locks", test_locks);
 	CU_add_test(s, "date-times in every xs:dateTime form", test_set_datetime);
 	CU_basic_set_mode(CU_BRM_VERBOSE);
