@@ -114,8 +114,8 @@ int conffile_read(const struct conffile_table *t, void *out, const char *path, c
 		/* a NUL byte also ends up here: fgets' text then stops before the newline (n is 0
 		 * when the line starts with one) */
 		if (!n || (line[n - 1] != '\n' && !feof(f))) {
-			conffile_fail(err, errlen, "%s:%u: line longer than %d characters", path, lineno,
-				      CONFFILE_LINE_MAX);
+			conffile_fail(err, errlen, "%s:%u: line longer than %d characters", path,
+				      lineno, CONFFILE_LINE_MAX);
 			goto out;
 		}
 		if (conffile_split_line(line, &key, &value)) {

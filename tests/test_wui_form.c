@@ -194,8 +194,8 @@ static void test_conf(void)
 	conf_refused("max_conns = 7\n", "F:1: max_conns: number out of range");
 	conf_refused("idle_timeout = 3601\n", "F:1: idle_timeout: number out of range");
 	conf_refused("conn_life = 5s\n", "F:1: conn_life: number out of range");
-	conf_refused("names = a_b\n",
-		     "F:1: names: host names are letters, digits, '.' and '-', separated by blanks");
+	conf_refused("names = a_b\n", "F:1: names: host names are letters, digits, '.' and '-', "
+				       "separated by blanks");
 	conf_refused("cert_dir = certs\n", "F:1: cert_dir: a path must be absolute");
 	conf_refused("mac = 00:00:00:00:00:00:00:00:00:00:00:00\n", "F:1: mac: value too long");
 	conf_refused("cert_file = /etc/c.pem\n", "F: cert_file and key_file go together");
