@@ -6,8 +6,10 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/types.h>
 
 #include "conffile.h"
 
@@ -84,6 +86,15 @@ static int conffile_apply(const struct conffile_table *t, void *out, bool *seen,
 	return 0;
 }
 
+/* True when the last line, which has no newline, held a NUL byte: the file position then
+ * counts more bytes than the text read. Unknown (a pipe) counts as false. */
+static bool conffile_nul_at_end(FILE *f, size_t total)
+{
+	off_t pos = ftello(f);
+
+	return pos >= 0 && (uintmax_t)pos != total;
+}
+
 int conffile_read(const struct conffile_table *t, void *out, const char *path, char *err,
 		  size_t errlen)
 {
@@ -113,7 +124,7 @@ int conffile_read(const struct conffile_table *t, void *out, const char *path, c
 		}
 		/* a NUL byte also ends up here: fgets' text then stops before the newline (n is 0
 		 * when the line starts with one) */
-		if (!n || (line[n - 1] != '\n' && !feof(f))) {
+		if (!n || (line[n - 1] != '\n' && (!feof(f) || conffile_nul_at_end(f, total)))) {
 			conffile_fail(err, errlen, "%s:%u: line longer than %d characters", path,
 				      lineno, CONFFILE_LINE_MAX);
 			goto out;

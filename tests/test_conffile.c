@@ -199,6 +199,10 @@ static void test_nul(void)
 	REFUSED("num = 3\nword = ab\0\n", "t.conf:2: line longer than 4200 characters");
 	REFUSED("num = 3\n\0colour = blue\n", "t.conf:2: line longer than 4200 characters");
 	REFUSED("\0\n", "t.conf:1: line longer than 4200 characters");
+	/* in a last line without a newline, before or after the value */
+	REFUSED("num = 3\nword = ab\0cd", "t.conf:2: line longer than 4200 characters");
+	REFUSED("num = 3\nword = ab\0", "t.conf:2: line longer than 4200 characters");
+	REFUSED("num = 3\n\0", "t.conf:2: line longer than 4200 characters");
 }
 
 /* A file of CONFFILE_MAX_BYTES passes, one byte more is refused at the line that crosses it. */
