@@ -41,3 +41,8 @@ tests_test_url_LDADD = $(TEST_LIBS)
 # ACS URLs through the shared parser, end to end with phonesec-cwmpd.
 script_tests += tests/cwmp_url.sh
 dist_check_SCRIPTS += tests/cwmp_url.sh
+
+# The daemons' "key = value" configuration file reader (lib/conffile.c).
+unit_tests += tests/test_conffile
+check_PROGRAMS += tests/test_conffile
+tests_test_conffile_LDADD = $(TEST_LIBS)

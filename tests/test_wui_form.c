@@ -1,11 +1,15 @@
-/* Unit tests of wui/form: forms, cookies, Accept-Language and HTML escaping of the web UI. */
+/* Unit tests of wui/form: forms, cookies, Accept-Language and HTML escaping of the web UI;
+ * and of wui/conf, phonesec-wuid's configuration file (keys, checks, messages). */
 #include "config.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <CUnit/Basic.h>
 
+#include "wui/conf.h"
 #include "wui/form.h"
 
 static void test_form_parse(void)
@@ -120,6 +124,94 @@ static void test_form_escape(void)
 	CU_ASSERT_EQUAL(wui_form_escape(out, 6, "&"), 5);
 }
 
+#define WUI_CONF_TEST_LINE 4201 /* one character above the line bound */
+
+/* Loads text as phonesec-wuid's configuration file; returns the result, the error in err with
+ * the file's path replaced by "F". */
+static int conf_try(const char *text, struct wui_conf *c, char *err, size_t errlen)
+{
+	const char *tmp = getenv("TMPDIR");
+	char path[512], full[1024];
+
+	snprintf(path, sizeof(path), "%s/wui-conf.XXXXXX", tmp && *tmp ? tmp : "/tmp");
+	int fd = mkstemp(path);
+	CU_ASSERT_FATAL(fd >= 0);
+	CU_ASSERT_FATAL(write(fd, text, strlen(text)) == (ssize_t)strlen(text));
+	close(fd);
+	int rc = wui_conf_load(c, path, full, sizeof(full));
+	unlink(path);
+	size_t n = strlen(path);
+	if (strncmp(full, path, n) == 0)
+		snprintf(err, errlen, "F%s", full + n);
+	else
+		snprintf(err, errlen, "%s", full);
+	return rc;
+}
+
+static void conf_refused(const char *text, const char *want)
+{
+	struct wui_conf c;
+	char err[1024];
+
+	CU_ASSERT_EQUAL(conf_try(text, &c, err, sizeof(err)), -1);
+	if (strcmp(err, want) != 0)
+		fprintf(stderr, "\nerror '%s', expected '%s'\n", err, want);
+	CU_ASSERT_STRING_EQUAL(err, want);
+}
+
+static void test_conf(void)
+{
+	struct wui_conf c;
+	char err[1024];
+
+	CU_ASSERT_EQUAL(wui_conf_load(&c, NULL, err, sizeof(err)), 0);
+	CU_ASSERT_STRING_EQUAL(c.bind, "0.0.0.0");
+	CU_ASSERT_STRING_EQUAL(c.names, "localhost");
+	CU_ASSERT_EQUAL(c.max_conns_n, 256);
+	CU_ASSERT_EQUAL(c.conn_life_s, 60);
+	CU_ASSERT_EQUAL(c.idle_timeout_s, 15);
+
+	CU_ASSERT_EQUAL(conf_try("# web UI\n\nbind = 127.0.0.1\nnames = phone.example  p-2\n"
+				 "max_conns=8\nconn_life = 3600\nidle_timeout = 1\n"
+				 "cert_file = /etc/c.pem\nkey_file = /etc/k.pem\nmodel = Desk 9\n",
+				 &c, err, sizeof(err)), 0);
+	CU_ASSERT_STRING_EQUAL(err, "");
+	CU_ASSERT_STRING_EQUAL(c.bind, "127.0.0.1");
+	CU_ASSERT_STRING_EQUAL(c.names, "phone.example  p-2");
+	CU_ASSERT_EQUAL(c.max_conns_n, 8);
+	CU_ASSERT_EQUAL(c.conn_life_s, 3600);
+	CU_ASSERT_EQUAL(c.idle_timeout_s, 1);
+	CU_ASSERT_STRING_EQUAL(c.key_file, "/etc/k.pem");
+	CU_ASSERT_STRING_EQUAL(c.model, "Desk 9");
+
+	conf_refused("bind = 127.0.0.1\ncolour = blue\n", "F:2: unknown key 'colour'");
+	conf_refused("max_conns = 8\nmax_conns = 9\n", "F:2: 'max_conns' given twice");
+	conf_refused("just words\n", "F:1: expected \"key = value\"");
+	conf_refused("bind =\n", "F:1: bind: value may not be empty");
+	conf_refused("bind = a b\n", "F:1: bind: value must be printable ASCII without blanks");
+	conf_refused("model = a\tb\n", "F:1: model: value must be printable ASCII");
+	conf_refused("max_conns =\n", "F:1: max_conns: a number is needed");
+	conf_refused("max_conns = 7\n", "F:1: max_conns: number out of range");
+	conf_refused("idle_timeout = 3601\n", "F:1: idle_timeout: number out of range");
+	conf_refused("conn_life = 5s\n", "F:1: conn_life: number out of range");
+	conf_refused("names = a_b\n", "F:1: names: host names are letters, digits, '.' and '-', "
+				       "separated by blanks");
+	conf_refused("cert_dir = certs\n", "F:1: cert_dir: a path must be absolute");
+	conf_refused("mac = 00:00:00:00:00:00:00:00:00:00:00:00\n", "F:1: mac: value too long");
+	conf_refused("cert_file = /etc/c.pem\n", "F: cert_file and key_file go together");
+	conf_refused("key_file = /etc/k.pem\n", "F: cert_file and key_file go together");
+	char *big = malloc(WUI_CONF_TEST_LINE + 2);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(big);
+	memset(big, 'x', WUI_CONF_TEST_LINE);
+	memcpy(big, "model = ", 8);
+	big[WUI_CONF_TEST_LINE] = '\n';
+	big[WUI_CONF_TEST_LINE + 1] = '\0';
+	conf_refused(big, "F:1: line longer than 4200 characters");
+	free(big);
+	CU_ASSERT_EQUAL(wui_conf_load(&c, "/nonexistent/wuid.conf", err, sizeof(err)), -1);
+	CU_ASSERT_STRING_EQUAL(err, "/nonexistent/wuid.conf: No such file or directory");
+}
+
 int main(void)
 {
 	if (CU_initialize_registry() != CUE_SUCCESS)
@@ -131,6 +223,7 @@ int main(void)
 	CU_add_test(s, "cookie", test_form_cookie);
 	CU_add_test(s, "lang", test_form_lang);
 	CU_add_test(s, "escape", test_form_escape);
+	CU_add_test(s, "conf", test_conf);
 	CU_basic_set_mode(CU_BRM_NORMAL);
 	CU_basic_run_tests();
 	unsigned fails = CU_get_number_of_failures();

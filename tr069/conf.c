@@ -1,16 +1,16 @@
 /* phonesec-cwmpd configuration file: one table row per key (field, size, validator) drives
- * defaults, parsing and checks; errors name file:line, unknown keys are refused. */
+ * defaults and checks; lib/conffile reads the file (bounds, file:line errors, unknown keys). */
 #include "config.h"
 
 #include <ctype.h>
 #include <errno.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "conf.h"
+#include "conffile.h"
 
 enum conf_check {
 	CONF_TEXT = 1, /* printable ASCII */
@@ -21,19 +21,12 @@ enum conf_check {
 	CONF_SECONDS,  /* 1..3600 */
 };
 
-struct conf_key {
-	const char *name;
-	size_t off, size;
-	enum conf_check check;
-	bool required; /* may not be set to "" */
-	const char *def;
-};
-
+/* .min set: the key may not be set to "" */
 #define KEY(n, chk, req, d) \
 	{ .name = #n, .off = offsetof(struct cwmp_conf, n), \
-	  .size = sizeof(((struct cwmp_conf *)0)->n), .check = (chk), .required = (req), .def = (d) }
+	  .size = sizeof(((struct cwmp_conf *)0)->n), .kind = (chk), .min = (req), .def = (d) }
 
-static const struct conf_key conf_keys[] = {
+static const struct conffile_key conf_keys[] = {
 	KEY(manufacturer, CONF_TEXT, true, "phonesec"),
 	KEY(oui, CONF_OUI, true, "000000"),
 	KEY(product_class, CONF_TEXT, true, "DeskPhone"),
@@ -54,20 +47,6 @@ static const struct conf_key conf_keys[] = {
 	KEY(reboot_hook_timeout, CONF_SECONDS, true, "60"),
 };
 #define CONF_NKEYS (sizeof(conf_keys) / sizeof(conf_keys[0]))
-
-static int conf_fail(char *err, size_t errlen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-static int conf_fail(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err && errlen) {
-		va_start(ap, fmt);
-		vsnprintf(err, errlen, fmt, ap);
-		va_end(ap);
-	}
-	return -1;
-}
 
 static bool conf_printable(const char *v, bool blanks)
 {
@@ -100,14 +79,12 @@ static bool conf_is_vendor(const char *v)
 	return true;
 }
 
-/* Returns NULL when value is acceptable for k, else the reason. */
-static const char *conf_check_value(const struct conf_key *k, const char *v)
+/* Returns NULL when value is acceptable for k, else the reason (conffile_check_fn). */
+static const char *conf_check_value(const struct conffile_key *k, const char *v)
 {
-	if (strlen(v) >= k->size)
-		return "value too long";
 	if (!*v)
-		return k->required ? "value may not be empty" : NULL;
-	switch (k->check) {
+		return k->min ? "value may not be empty" : NULL;
+	switch ((enum conf_check)k->kind) {
 	case CONF_TEXT:
 		return conf_printable(v, true) ? NULL : "value must be printable ASCII";
 	case CONF_TOKEN:
@@ -134,44 +111,12 @@ static const char *conf_check_value(const struct conf_key *k, const char *v)
 	return "bad table row";
 }
 
-int cwmp_conf_split_line(char *line, char **key, char **value)
-{
-	char *p = line, *e;
-
-	*key = *value = NULL;
-	while (*p == ' ' || *p == '\t')
-		p++;
-	if (!*p || *p == '#' || *p == '\r' || *p == '\n')
-		return 0;
-	char *eq = strchr(p, '=');
-	if (!eq)
-		return -1;
-	e = eq;
-	while (e > p && (e[-1] == ' ' || e[-1] == '\t'))
-		e--;
-	*e = '\0';
-	if (!*p)
-		return -1;
-	for (char *c = p; *c; c++)
-		if (!isalnum((unsigned char)*c) && *c != '_')
-			return -1;
-	char *v = eq + 1;
-	while (*v == ' ' || *v == '\t')
-		v++;
-	e = v + strlen(v);
-	while (e > v && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r' || e[-1] == '\n'))
-		e--;
-	*e = '\0';
-	*key = p;
-	*value = v;
-	return 0;
-}
+static const struct conffile_table conf_table = { conf_keys, CONF_NKEYS, conf_check_value };
 
 static void conf_defaults(struct cwmp_conf *out)
 {
 	memset(out, 0, sizeof(*out));
-	for (size_t i = 0; i < CONF_NKEYS; i++)
-		snprintf((char *)out + conf_keys[i].off, conf_keys[i].size, "%s", conf_keys[i].def);
+	conffile_defaults(&conf_table, out);
 }
 
 /* Fields derived from others when the file left them empty. */
@@ -189,74 +134,13 @@ static void conf_finish(struct cwmp_conf *out)
 
 int cwmp_conf_load(struct cwmp_conf *out, const char *path, char *err, size_t errlen)
 {
-	bool seen[CONF_NKEYS] = { false };
-	char line[CWMP_CONF_LINE_MAX + 2];
-	unsigned lineno = 0;
-	size_t total = 0;
-	int rc = -1;
-
 	if (err && errlen)
 		err[0] = '\0';
 	if (!out)
-		return conf_fail(err, errlen, "no configuration");
+		return conffile_fail(err, errlen, "no configuration");
 	conf_defaults(out);
-	if (!path) {
-		conf_finish(out);
-		return 0;
-	}
-	FILE *f = fopen(path, "r");
-	if (!f)
-		return conf_fail(err, errlen, "%s: %s", path, strerror(errno));
-	while (fgets(line, sizeof(line), f)) {
-		size_t n = strlen(line);
-		char *key, *value;
-
-		lineno++;
-		total += n;
-		if (total > CWMP_CONF_MAX_BYTES) {
-			conf_fail(err, errlen, "%s:%u: file larger than %u bytes", path, lineno,
-				  CWMP_CONF_MAX_BYTES);
-			goto out;
-		}
-		/* a NUL byte also ends up here: fgets' text then stops before the newline */
-		if (n && line[n - 1] != '\n' && !feof(f)) {
-			conf_fail(err, errlen, "%s:%u: line longer than %d characters", path, lineno,
-				  CWMP_CONF_LINE_MAX);
-			goto out;
-		}
-		if (cwmp_conf_split_line(line, &key, &value)) {
-			conf_fail(err, errlen, "%s:%u: expected \"key = value\"", path, lineno);
-			goto out;
-		}
-		if (!key)
-			continue;
-		size_t i;
-		for (i = 0; i < CONF_NKEYS; i++)
-			if (strcmp(conf_keys[i].name, key) == 0)
-				break;
-		if (i == CONF_NKEYS) {
-			conf_fail(err, errlen, "%s:%u: unknown key '%.64s'", path, lineno, key);
-			goto out;
-		}
-		if (seen[i]) {
-			conf_fail(err, errlen, "%s:%u: '%s' given twice", path, lineno, key);
-			goto out;
-		}
-		seen[i] = true;
-		const char *why = conf_check_value(&conf_keys[i], value);
-		if (why) {
-			conf_fail(err, errlen, "%s:%u: %s: %s", path, lineno, key, why);
-			goto out;
-		}
-		snprintf((char *)out + conf_keys[i].off, conf_keys[i].size, "%s", value);
-	}
-	if (ferror(f)) {
-		conf_fail(err, errlen, "%s: read error", path);
-		goto out;
-	}
+	if (path && conffile_read(&conf_table, out, path, err, errlen))
+		return -1;
 	conf_finish(out);
-	rc = 0;
-out:
-	fclose(f);
-	return rc;
+	return 0;
 }

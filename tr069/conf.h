@@ -3,15 +3,12 @@
  *
  * Contract: cwmp_conf_load() fills a caller-owned struct (no allocation, nothing to free).
  * Unknown keys, duplicates, over-long lines or values and invalid values are refused with
- * "file:line: reason" in err. The file is bounded to CWMP_CONF_MAX_BYTES.
+ * "file:line: reason" in err. The file is read by lib/conffile (bounded to CONFFILE_MAX_BYTES).
  */
 #ifndef PHONESEC_TR069_CONF_H
 #define PHONESEC_TR069_CONF_H
 
 #include <stddef.h>
-
-#define CWMP_CONF_MAX_BYTES (64u * 1024u)
-#define CWMP_CONF_LINE_MAX 4200
 
 struct cwmp_conf {                /* from conf/phonesec.conf (-c CONF); defaults when absent */
 	char manufacturer[65], oui[7], product_class[65], serial[65], hw_version[65], sw_version[65];
@@ -32,11 +29,5 @@ struct cwmp_conf {                /* from conf/phonesec.conf (-c CONF); defaults
  * "file:line: reason" (or "file: reason") in err (may be NULL). On error *out holds the
  * defaults plus the lines read before the error: do not use it. */
 int cwmp_conf_load(struct cwmp_conf *out, const char *path, char *err, size_t errlen);
-
-/* Splits one "key = value" line in place (shared with the vendor configuration file of
- * model.c). Blank lines and "#" comments give 0 with *key NULL. Leading and trailing blanks of
- * key and value are dropped; a value may be empty. Returns -1 when the line has no '=' or the
- * key is empty or not [A-Za-z0-9_]. */
-int cwmp_conf_split_line(char *line, char **key, char **value);
 
 #endif

@@ -1,16 +1,16 @@
 /* wui/conf: the phonesec-wuid configuration file; one table row per key (field, check, default)
- * drives defaults, parsing and checks. Errors name file:line; unknown keys are refused. */
+ * drives defaults and checks; lib/conffile reads the file (bounds, file:line errors, keys). */
 #include "config.h"
 
 #include <ctype.h>
 #include <errno.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "conf.h"
+#include "conffile.h"
 
 enum conf_check {
 	CONF_TEXT = 1, /* printable ASCII */
@@ -20,20 +20,13 @@ enum conf_check {
 	CONF_NUMBER,   /* min..max */
 };
 
-struct conf_key {
-	const char *name;
-	size_t off, size;
-	enum conf_check check;
-	unsigned min, max;
-	const char *def;
-};
-
+/* .min set (not a number): the key may not be set to "" */
 #define KEY(n, chk, lo, hi, d) \
 	{ .name = #n, .off = offsetof(struct wui_conf, n), \
-	  .size = sizeof(((struct wui_conf *)0)->n), .check = (chk), .min = (lo), .max = (hi), \
+	  .size = sizeof(((struct wui_conf *)0)->n), .kind = (chk), .min = (lo), .max = (hi), \
 	  .def = (d) }
 
-static const struct conf_key conf_keys[] = {
+static const struct conffile_key conf_keys[] = {
 	KEY(bind, CONF_TOKEN, 1, 0, "0.0.0.0"),
 	KEY(names, CONF_NAMES, 0, 0, "localhost"),
 	KEY(cert_file, CONF_PATH, 0, 0, ""),
@@ -49,20 +42,6 @@ static const struct conf_key conf_keys[] = {
 };
 #define CONF_NKEYS (sizeof(conf_keys) / sizeof(conf_keys[0]))
 
-static int conf_fail(char *err, size_t errlen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-static int conf_fail(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err && errlen) {
-		va_start(ap, fmt);
-		vsnprintf(err, errlen, fmt, ap);
-		va_end(ap);
-	}
-	return -1;
-}
-
 static bool conf_printable(const char *v, bool blanks)
 {
 	for (; *v; v++)
@@ -71,15 +50,13 @@ static bool conf_printable(const char *v, bool blanks)
 	return true;
 }
 
-/* NULL when v is acceptable for k, else the reason. */
-static const char *conf_check_value(const struct conf_key *k, const char *v)
+/* NULL when v is acceptable for k, else the reason (conffile_check_fn). */
+static const char *conf_check_value(const struct conffile_key *k, const char *v)
 {
-	if (strlen(v) >= k->size)
-		return "value too long";
 	if (!*v)
-		return k->min && k->check != CONF_NUMBER ? "value may not be empty"
-		       : k->check == CONF_NUMBER ? "a number is needed" : NULL;
-	switch (k->check) {
+		return k->min && k->kind != CONF_NUMBER ? "value may not be empty"
+		       : k->kind == CONF_NUMBER ? "a number is needed" : NULL;
+	switch ((enum conf_check)k->kind) {
 	case CONF_TEXT:
 		return conf_printable(v, true) ? NULL : "value must be printable ASCII";
 	case CONF_TOKEN:
@@ -105,37 +82,7 @@ static const char *conf_check_value(const struct conf_key *k, const char *v)
 	return "bad table row";
 }
 
-/* Splits "key = value" in place; blank and '#' lines give *key NULL. */
-static int conf_split(char *line, char **key, char **value)
-{
-	char *p = line, *e;
-
-	*key = *value = NULL;
-	while (*p == ' ' || *p == '\t')
-		p++;
-	if (!*p || *p == '#' || *p == '\r' || *p == '\n')
-		return 0;
-	char *eq = strchr(p, '=');
-	if (!eq)
-		return -1;
-	for (e = eq; e > p && (e[-1] == ' ' || e[-1] == '\t'); e--)
-		;
-	*e = '\0';
-	if (!*p)
-		return -1;
-	for (char *c = p; *c; c++)
-		if (!isalnum((unsigned char)*c) && *c != '_')
-			return -1;
-	char *v = eq + 1;
-	while (*v == ' ' || *v == '\t')
-		v++;
-	for (e = v + strlen(v); e > v && strchr(" \t\r\n", e[-1]); e--)
-		;
-	*e = '\0';
-	*key = p;
-	*value = v;
-	return 0;
-}
+static const struct conffile_table conf_table = { conf_keys, CONF_NKEYS, conf_check_value };
 
 static void conf_finish(struct wui_conf *out)
 {
@@ -146,76 +93,17 @@ static void conf_finish(struct wui_conf *out)
 
 int wui_conf_load(struct wui_conf *out, const char *path, char *err, size_t errlen)
 {
-	bool seen[CONF_NKEYS] = { false };
-	char line[WUI_CONF_LINE_MAX + 2];
-	unsigned lineno = 0;
-	size_t total = 0;
-	int rc = -1;
-
 	if (err && errlen)
 		err[0] = '\0';
 	memset(out, 0, sizeof(*out));
-	for (size_t i = 0; i < CONF_NKEYS; i++)
-		snprintf((char *)out + conf_keys[i].off, conf_keys[i].size, "%s", conf_keys[i].def);
-	if (!path) {
-		conf_finish(out);
-		return 0;
-	}
-	FILE *f = fopen(path, "r");
-	if (!f)
-		return conf_fail(err, errlen, "%s: %s", path, strerror(errno));
-	while (fgets(line, sizeof(line), f)) {
-		size_t n = strlen(line);
-		char *key, *value;
-
-		lineno++;
-		total += n;
-		if (total > WUI_CONF_MAX_BYTES) {
-			conf_fail(err, errlen, "%s:%u: file larger than %u bytes", path, lineno,
-				  WUI_CONF_MAX_BYTES);
-			goto out;
-		}
-		if (n && line[n - 1] != '\n' && !feof(f)) {
-			conf_fail(err, errlen, "%s:%u: line longer than %d characters", path, lineno,
-				  WUI_CONF_LINE_MAX);
-			goto out;
-		}
-		if (conf_split(line, &key, &value)) {
-			conf_fail(err, errlen, "%s:%u: expected \"key = value\"", path, lineno);
-			goto out;
-		}
-		if (!key)
-			continue;
-		size_t i;
-		for (i = 0; i < CONF_NKEYS && strcmp(conf_keys[i].name, key) != 0; i++)
-			;
-		if (i == CONF_NKEYS) {
-			conf_fail(err, errlen, "%s:%u: unknown key '%.64s'", path, lineno, key);
-			goto out;
-		}
-		if (seen[i]) {
-			conf_fail(err, errlen, "%s:%u: '%s' given twice", path, lineno, key);
-			goto out;
-		}
-		seen[i] = true;
-		const char *why = conf_check_value(&conf_keys[i], value);
-		if (why) {
-			conf_fail(err, errlen, "%s:%u: %s: %s", path, lineno, key, why);
-			goto out;
-		}
-		snprintf((char *)out + conf_keys[i].off, conf_keys[i].size, "%s", value);
-	}
-	if (ferror(f)) {
-		conf_fail(err, errlen, "%s: read error", path);
-		goto out;
-	}
-	if (!out->cert_file[0] != !out->key_file[0]) {
-		conf_fail(err, errlen, "%s: cert_file and key_file go together", path);
-		goto out;
+	conffile_defaults(&conf_table, out);
+	if (path) {
+		if (conffile_read(&conf_table, out, path, err, errlen))
+			return -1;
+		if (!out->cert_file[0] != !out->key_file[0])
+			return conffile_fail(err, errlen, "%s: cert_file and key_file go together",
+					     path);
 	}
 	conf_finish(out);
-	rc = 0;
-out:
-	fclose(f);
-	return rc;
+	return 0;
 }

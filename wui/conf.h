@@ -2,15 +2,13 @@
  * listener address, TLS certificate and key, the phone's names, connection limits, identity.
  *
  * Contract: wui_conf_load() fills a caller-owned struct (nothing to free). Unknown keys,
- * duplicates, over-long lines or values and invalid values are refused with "file:line: reason".
+ * duplicates, over-long lines or values and invalid values are refused with "file:line: reason"
+ * (the file is read by lib/conffile, which bounds it).
  */
 #ifndef PHONESEC_WUI_CONF_H
 #define PHONESEC_WUI_CONF_H
 
 #include <stddef.h>
-
-#define WUI_CONF_MAX_BYTES (64u * 1024u)
-#define WUI_CONF_LINE_MAX 4200
 
 struct wui_conf {
 	char bind[64];          /* address of both listeners (default 0.0.0.0) */

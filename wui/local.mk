@@ -41,3 +41,6 @@ dist_check_SCRIPTS += tests/wui_backup.sh
 # A change made by the NMS (snmpd and phonesec-agentx) moves the listeners.
 script_tests += tests/wui_snmp.sh
 dist_check_SCRIPTS += tests/wui_snmp.sh
+
+# test_wui_form also tests wui/conf, which reads its file through lib/conffile
+tests_test_wui_form_LDADD += $(UTIL_LIBS)
