@@ -66,20 +66,20 @@ static const struct store_setting registry[] = {
 	},
 	{
 		.key = "webserver_type", .type = STORE_TYPE_ENUM, .factory = "http_https",
-		.flags = STORE_F_RESTART, .enums = webserver_enums,
+		.enums = webserver_enums, /* phonesec-wuid re-binds live: no restart */
 		.tr069 = NULL, .snmp = "psWebServerType", .snmp_id = 7,
 		.wui_page = "network", .wui_label = "Webserver connection type",
 		.help = "Which web UI listeners are open: http_https, https (only), http (only) or off",
 	},
 	{
-		.key = "http_port", .type = STORE_TYPE_UINT, .factory = "80", .flags = STORE_F_RESTART,
+		.key = "http_port", .type = STORE_TYPE_UINT, .factory = "80",
 		.min = 1, .max = 65535,
 		.tr069 = "UserInterface.HTTPAccess.1.Port", .snmp = "psHttpPort", .snmp_id = 8,
 		.wui_page = "network", .wui_label = "HTTP port",
 		.help = "TCP port of the web UI over HTTP",
 	},
 	{
-		.key = "https_port", .type = STORE_TYPE_UINT, .factory = "443", .flags = STORE_F_RESTART,
+		.key = "https_port", .type = STORE_TYPE_UINT, .factory = "443",
 		.min = 1, .max = 65535,
 		.tr069 = "UserInterface.HTTPAccess.2.Port", .snmp = "psHttpsPort", .snmp_id = 9,
 		.wui_page = "network", .wui_label = "HTTPS port",
