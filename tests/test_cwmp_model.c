@@ -477,9 +477,16 @@ static void test_set(void)
 	it.xsi_type = "xs:unsignedInt";
 	CU_ASSERT_EQUAL(cwmp_model_set(model, &it, 1, "k", "acs", &status, NULL), 0);
 	CU_ASSERT_EQUAL(status, 0);
-	/* a port change needs the web UI to re-open its listener: Status 1 */
+	/* the web UI moves its listener live: Status 0 */
 	it = (struct cwmp_model_set_item){ .path = "Device.UserInterface.HTTPAccess.1.Port",
 					   .value = "8080", .xsi_type = "xsd:unsignedInt" };
+	status = -1;
+	CU_ASSERT_EQUAL(cwmp_model_set(model, &it, 1, "k", "acs", &status, NULL), 0);
+	CU_ASSERT_EQUAL(status, 0);
+	/* the connection-request port still needs phonesec-cwmpd to re-open it: Status 1 */
+	it = (struct cwmp_model_set_item){
+		.path = "Device.ManagementServer.X_EXAMPLE-COM_ConnectionRequestPort",
+		.value = "17547", .xsi_type = "xsd:unsignedInt" };
 	CU_ASSERT_EQUAL(cwmp_model_set(model, &it, 1, "k", "acs", &status, NULL), 0);
 	CU_ASSERT_EQUAL(status, 1);
 	/* an unchanged value needs nothing */
