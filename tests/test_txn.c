@@ -143,13 +143,19 @@ static void test_commit_and_misuse(void)
 	store_txn_free(t);
 	CU_ASSERT_EQUAL(head(), before + 1);
 
-	/* a restart-needing setting is flagged */
+	/* a restart-needing setting is flagged; the web UI's port, applied live, is not */
 	CU_ASSERT_EQUAL_FATAL(store_txn_begin(&t, st, STORE_TXN_RUNNING, &admin), STORE_OK);
 	CU_ASSERT_EQUAL(store_txn_set(t, "http_port", "8080"), STORE_OK);
 	CU_ASSERT_EQUAL(store_txn_commit(t, NULL), STORE_OK);
-	CU_ASSERT_TRUE(store_txn_needs_restart(t));
+	CU_ASSERT_FALSE(store_txn_needs_restart(t));
 	store_txn_free(t);
 	CU_ASSERT_EQUAL(tu_set(st, "http_port", "80", NULL), STORE_OK);
+	CU_ASSERT_EQUAL_FATAL(store_txn_begin(&t, st, STORE_TXN_RUNNING, &admin), STORE_OK);
+	CU_ASSERT_EQUAL(store_txn_set(t, "tr69_cr_port", "17547"), STORE_OK);
+	CU_ASSERT_EQUAL(store_txn_commit(t, NULL), STORE_OK);
+	CU_ASSERT_TRUE(store_txn_needs_restart(t));
+	store_txn_free(t);
+	CU_ASSERT_EQUAL(tu_set(st, "tr69_cr_port", "7547", NULL), STORE_OK);
 }
 
 static void expect_inconsistent(const char *bad, const char *fragment, ...)
