@@ -379,7 +379,7 @@ static void test_schema_v1(void)
 	CU_ASSERT_EQUAL(store_lockout_load(&back, st, "keypad"), STORE_OK);
 	CU_ASSERT_EQUAL(back.failures, 1);
 	store_close(st);
-	CU_ASSERT_EQUAL(corrupt_user_version(path), 3);
+	CU_ASSERT_EQUAL(corrupt_user_version(path), 4);
 	free(path);
 }
 
@@ -396,7 +396,7 @@ static void test_schema_v2(void)
 	corrupt_sql(path, "ALTER TABLE audit DROP COLUMN role; PRAGMA user_version=2");
 	CU_ASSERT_EQUAL(corrupt_user_version(path), 2);
 	CU_ASSERT_EQUAL_FATAL(store_open(&st, path, err, sizeof(err)), STORE_OK);
-	CU_ASSERT_EQUAL(corrupt_user_version(path), 3);
+	CU_ASSERT_EQUAL(corrupt_user_version(path), 4);
 	CU_ASSERT_EQUAL_FATAL(store_txn_begin(&t, st, STORE_TXN_RUNNING, &desk), STORE_OK);
 	CU_ASSERT_EQUAL(store_txn_set(t, "web_logout_timer", "21"), STORE_OK);
 	CU_ASSERT_EQUAL(store_txn_commit(t, NULL), STORE_OK);
