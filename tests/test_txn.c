@@ -797,6 +797,18 @@ static void test_phone_admin(void)
 	CU_ASSERT_EQUAL(store_boot(st, &phone), STORE_E_LOCKED);
 	CU_ASSERT_EQUAL(store_factory_reset(st, NULL, &phone, NULL), STORE_E_LOCKED);
 
+	/* a lock in the provider's transaction (SNMP's lock column) is the provider's too */
+	CU_ASSERT_EQUAL_FATAL(store_txn_begin(&t, st, STORE_TXN_BOTH, &admin), STORE_OK);
+	CU_ASSERT_EQUAL(store_txn_lock(t, "https_port", true), STORE_OK);
+	CU_ASSERT_EQUAL(store_txn_commit(t, NULL), STORE_OK);
+	store_txn_free(t);
+	CU_ASSERT_EQUAL(lock_state(st, "https_port"), STORE_LOCK_PROVIDER);
+	CU_ASSERT_EQUAL(set_as(&phone, "https_port", "8443"), STORE_E_LOCKED);
+	CU_ASSERT_EQUAL_FATAL(store_txn_begin(&t, st, STORE_TXN_BOTH, &admin), STORE_OK);
+	CU_ASSERT_EQUAL(store_txn_lock_state(t, "https_port", STORE_LOCK_PHONE), STORE_OK);
+	CU_ASSERT_EQUAL(store_txn_commit(t, NULL), STORE_OK);
+	store_txn_free(t);
+
 	/* back to the defaults for the tests that follow */
 	CU_ASSERT_EQUAL_FATAL(store_txn_begin(&t, st, STORE_TXN_BOTH, &admin), STORE_OK);
 	CU_ASSERT_EQUAL(store_txn_lock_state(t, "webserver_type", STORE_LOCK_PHONE), STORE_OK);
