@@ -404,7 +404,8 @@ static int add_new_settings(struct store *st)
 		sqlite3_reset(q);
 		sqlite3_bind_text(q, 1, s->key, -1, SQLITE_STATIC);
 		sqlite3_bind_text(q, 2, val ? val : s->factory, -1, SQLITE_TRANSIENT);
-		sqlite3_bind_int(q, 3, s->flags & STORE_F_SUBSCRIBER ? STORE_LOCK_OPEN : STORE_LOCK_PHONE);
+		sqlite3_bind_int(q, 3,
+				 s->flags & STORE_F_SUBSCRIBER ? STORE_LOCK_OPEN : STORE_LOCK_PHONE);
 		sqlite3_bind_int(q, 4, STORE_SRC_FACTORY);
 		sqlite3_bind_int64(q, 5, store_now_ms());
 		store_secret_wipe(val);

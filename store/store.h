@@ -189,10 +189,10 @@ enum store_role {
 	STORE_ROLE_ADMIN = 1,  /* provider tooling, ACS, NMS: ignores subscriber locks */
 	STORE_ROLE_SUBSCRIBER, /* the desk user: locked settings are refused with STORE_E_LOCKED, and
 	                          so are save, discard, boot and factory reset */
-	STORE_ROLE_LOCAL_ADMIN, /* the phone's administrator in the web UI: writes the settings in
-	                           STORE_LOCK_OPEN and STORE_LOCK_PHONE, gets STORE_E_LOCKED for the
-	                           provider's (STORE_LOCK_PROVIDER); may save, but not discard, boot,
-	                           factory reset, change locks, nor import a file that changes them */
+	STORE_ROLE_LOCAL_ADMIN, /* the phone's administrator in the web UI: writes the settings
+	                           in STORE_LOCK_OPEN and STORE_LOCK_PHONE, gets STORE_E_LOCKED
+	                           for STORE_LOCK_PROVIDER; may save, but not discard, boot,
+	                           factory reset, change locks, nor import a lock change */
 };
 /* "administrator", "subscriber", "phone admin"; "unknown" for any other value (an entry older
  * than roles). */
@@ -491,25 +491,26 @@ int store_feed_follow(uint64_t *seq, struct store_snapshot **resync, struct stor
 /* Writes the running values of every setting that is neither a secret nor read-only as
  * "key = value" lines, in registry order, after three '#' comment lines, then the lock states
  * as "@lock key..." (STORE_LOCK_PROVIDER), "@unlock key..." (OPEN) and "@phone key..." (PHONE)
- * lines (every setting that is not read-only, so an import restores the states exactly). Secrets are never exported. *text is malloc'd; the caller
- * frees it. All of it is read in one read transaction (one state of the store). */
+ * lines (every setting that is not read-only, so an import restores the states exactly).
+ * Secrets are never exported. *text is malloc'd; the caller frees it. All of it is read in one
+ * read transaction (one state of the store). */
 int store_config_export(char **text, struct store *st);
 
 /* Applies a configuration file: text of len bytes (at most STORE_CONFIG_MAX, no NUL byte), lines
  * "key = value" (secrets may be given in clear and are stored as always), "@lock key...",
  * "@unlock key..." and "@phone key..." (lock states), blank lines and lines starting with '#'.
- * Blanks around keys and values and a trailing CR are ignored. Settings not named keep their values. Everything
- * goes through ONE transaction of who (flags STORE_TXN_RUNNING or STORE_TXN_BOTH): each value
- * checked, the whole set checked for consistency, one audit entry (plus the lock entries);
- * nothing changes on any error. Refused for STORE_ROLE_SUBSCRIBER with STORE_E_LOCKED: the desk
- * user may not import (a file sets any setting and the locks). For STORE_ROLE_LOCAL_ADMIN a
- * lock line must repeat the setting's state, and a value line of a provider-locked setting
- * that repeats its running value is left out (STORE_E_LOCKED otherwise). Errors: STORE_E_PROFILE (too
- * large, NUL byte, a line that is no statement or longer than 1024 bytes, a key or lock given
- * twice), the setting's code (STORE_E_UNKNOWN, _NOT_WRITABLE, _TYPE, _VALUE, _INCONSISTENT) or a
- * store error; store_errmsg(st) says which, as "line N: ..." when a line is to blame, and never
- * holds a secret's value. On STORE_OK and seq non-NULL, *seq is as for store_txn_commit() (0
- * when the file changed nothing). */
+ * Blanks around keys and values and a trailing CR are ignored. Settings not named keep their
+ * values. Everything goes through ONE transaction of who (flags STORE_TXN_RUNNING or
+ * STORE_TXN_BOTH): each value checked, the whole set checked for consistency, one audit entry
+ * (plus the lock entries); nothing changes on any error. Refused for STORE_ROLE_SUBSCRIBER with
+ * STORE_E_LOCKED: the desk user may not import (a file sets any setting and the locks). For
+ * STORE_ROLE_LOCAL_ADMIN a lock line must repeat the setting's state, and a value line of a
+ * provider-locked setting that repeats its running value is left out (STORE_E_LOCKED
+ * otherwise). Errors: STORE_E_PROFILE (too large, NUL byte, a line that is no statement or
+ * longer than 1024 bytes, a key or lock given twice), the setting's code (STORE_E_UNKNOWN,
+ * _NOT_WRITABLE, _TYPE, _VALUE, _INCONSISTENT) or a store error; store_errmsg(st) says which, as
+ * "line N: ..." when a line is to blame, and never holds a secret's value. On STORE_OK and seq
+ * non-NULL, *seq is as for store_txn_commit() (0 when the file changed nothing). */
 int store_config_import(uint64_t *seq, struct store *st, const char *text, size_t len,
 			unsigned flags, const struct store_actor *who);
 
