@@ -76,7 +76,8 @@ struct agent_set_ctx {
 	bool secret_touched;
 	/* locks: registry rows, the values asked for and the values before (for UNDO) */
 	size_t *lock_rows;
-	bool *lock_vals, *lock_old;
+	bool *lock_vals;
+	enum store_lock *lock_old; /* the states an UNDO puts back (the phone's own included) */
 	size_t nlocks;
 	/* triggers */
 	enum agent_status_id trigger;
@@ -338,7 +339,7 @@ static int agent_set_reserve2(struct agent *ag, netsnmp_agent_request_info *reqi
 		return agent_set_fail(reqinfo, requests, rc);
 	}
 	for (size_t i = 0; i < ctx->nlocks; i++) {
-		ctx->lock_old[i] = ag->cache.snap->rows[ctx->lock_rows[i]].locked;
+		ctx->lock_old[i] = ag->cache.snap->rows[ctx->lock_rows[i]].lock;
 		rc = store_txn_lock(ctx->txn, store_registry_at(ctx->lock_rows[i])->key,
 				    ctx->lock_vals[i]);
 		if (rc != STORE_OK) {
@@ -446,8 +447,8 @@ static void agent_set_undo(struct agent *ag, netsnmp_agent_request_info *reqinfo
 			if (ctx->touched[i] && ctx->old[i])
 				rc = store_txn_set(txn, store_registry_at(i)->key, ctx->old[i]);
 		for (size_t i = 0; rc == STORE_OK && i < ctx->nlocks; i++)
-			rc = store_txn_lock(txn, store_registry_at(ctx->lock_rows[i])->key,
-					    ctx->lock_old[i]);
+			rc = store_txn_lock_state(txn, store_registry_at(ctx->lock_rows[i])->key,
+						  ctx->lock_old[i]);
 		if (rc == STORE_OK)
 			rc = store_txn_commit(txn, NULL);
 		store_txn_free(txn);

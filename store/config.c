@@ -14,19 +14,22 @@
 
 static const char config_head[] =
 	"# phonesec configuration file: key = value; secrets are not exported.\n"
-	"# @lock/@unlock: the settings the provider locks against the desk user, or leaves to it.\n";
+	"# @lock/@unlock: the settings the provider locks against the desk user, or leaves to it;\n"
+	"# @phone: the phone's own, left to its administrator in the web UI.\n";
 
-/* Appends "@lock k1 k2 ..." (or @unlock) lines for the rows whose lock state is locked. */
+/* Appends "@lock k1 k2 ..." (@unlock, @phone) lines for the rows in lock state state. */
 static size_t config_lock_lines(char *buf, size_t cap, size_t len, const struct store_snapshot *snap,
-				bool locked)
+				enum store_lock state)
 {
-	const char *word = locked ? "@lock" : "@unlock";
+	const char *word = state == STORE_LOCK_PROVIDER ? "@lock"
+			   : state == STORE_LOCK_PHONE  ? "@phone"
+							: "@unlock";
 	size_t line = 0; /* bytes of the open line, 0 when none is open */
 
 	for (size_t i = 0; i < snap->count && len < cap; i++) {
 		const struct store_row *r = &snap->rows[i];
 
-		if ((r->setting->flags & STORE_F_READONLY) || r->locked != locked)
+		if ((r->setting->flags & STORE_F_READONLY) || r->lock != state)
 			continue;
 		if (line && line + 1 + strlen(r->setting->key) > CONFIG_LOCK_WRAP) {
 			len += (size_t)snprintf(buf + len, cap - len, "\n");
@@ -78,8 +81,9 @@ int store_config_export(char **text, struct store *st)
 		len += (size_t)snprintf(buf + len, cap - len, "%s = %s\n", r->setting->key,
 					r->running);
 	}
-	len = config_lock_lines(buf, cap, len, snap, true);
-	len = config_lock_lines(buf, cap, len, snap, false);
+	len = config_lock_lines(buf, cap, len, snap, STORE_LOCK_PROVIDER);
+	len = config_lock_lines(buf, cap, len, snap, STORE_LOCK_OPEN);
+	len = config_lock_lines(buf, cap, len, snap, STORE_LOCK_PHONE);
 	store_snapshot_free(snap);
 	if (len >= cap) {
 		free(buf);
@@ -102,14 +106,14 @@ static char *config_trim(char *s)
 	return s;
 }
 
-/* The keys of an "@lock"/"@unlock" line into the transaction. */
-static int config_lock_line(struct store_txn *txn, char *args, bool locked)
+/* The keys of an "@lock"/"@unlock"/"@phone" line into the transaction. */
+static int config_lock_line(struct store_txn *txn, char *args, enum store_lock state)
 {
 	char *save = NULL;
 	int rc = STORE_OK, n = 0;
 
 	for (char *k = strtok_r(args, " \t", &save); k && !rc; k = strtok_r(NULL, " \t", &save)) {
-		rc = store_txn_lock(txn, k, locked);
+		rc = store_txn_lock_state(txn, k, state);
 		n++;
 	}
 	return rc ? rc : n ? STORE_OK : STORE_E_PROFILE;
@@ -118,7 +122,7 @@ static int config_lock_line(struct store_txn *txn, char *args, bool locked)
 /* One line (NUL-terminated, may be changed) into the transaction. STORE_OK for a blank or comment
  * line; on an error, the transaction's message, or *syntax for a line that is no statement. */
 static int config_line(struct store_txn *txn, char *line, const char **syntax, unsigned *at,
-		       unsigned lineno)
+		       unsigned lineno, const struct store_snapshot *kept)
 {
 	char *s = config_trim(line), *eq;
 	int i;
@@ -127,20 +131,27 @@ static int config_line(struct store_txn *txn, char *line, const char **syntax, u
 	if (!*s || *s == '#')
 		return STORE_OK;
 	if (!strncmp(s, "@lock", 5) && (s[5] == ' ' || s[5] == '\t' || !s[5])) {
-		int rc = config_lock_line(txn, s + 5, true);
+		int rc = config_lock_line(txn, s + 5, STORE_LOCK_PROVIDER);
 		if (rc == STORE_E_PROFILE)
 			*syntax = "@lock names no setting";
 		return rc;
 	}
 	if (!strncmp(s, "@unlock", 7) && (s[7] == ' ' || s[7] == '\t' || !s[7])) {
-		int rc = config_lock_line(txn, s + 7, false);
+		int rc = config_lock_line(txn, s + 7, STORE_LOCK_OPEN);
 		if (rc == STORE_E_PROFILE)
 			*syntax = "@unlock names no setting";
 		return rc;
 	}
+	if (!strncmp(s, "@phone", 6) && (s[6] == ' ' || s[6] == '\t' || !s[6])) {
+		int rc = config_lock_line(txn, s + 6, STORE_LOCK_PHONE);
+		if (rc == STORE_E_PROFILE)
+			*syntax = "@phone names no setting";
+		return rc;
+	}
 	eq = strchr(s, '=');
 	if (!eq || eq == s) {
-		*syntax = "expected \"key = value\", \"@lock key...\" or \"@unlock key...\"";
+		*syntax = "expected \"key = value\", \"@lock key...\", \"@unlock key...\" or "
+			  "\"@phone key...\"";
 		return STORE_E_PROFILE;
 	}
 	*eq = '\0';
@@ -148,7 +159,16 @@ static int config_line(struct store_txn *txn, char *line, const char **syntax, u
 	i = store_registry_index(s);
 	if (i >= 0 && !at[i])
 		at[i] = lineno;
-	return store_txn_set(txn, s, config_trim(eq + 1));
+	eq = config_trim(eq + 1);
+	/* the phone's administrator restores a backup of this phone: the provider's settings it
+	 * repeats unchanged are left out (a changed one is refused by the transaction) */
+	if (kept && i >= 0) {
+		const struct store_row *r = &kept->rows[i];
+		if (r->lock == STORE_LOCK_PROVIDER && strcmp(r->running, eq) == 0 &&
+		    r->setting->type != STORE_TYPE_SECRET)
+			return STORE_OK;
+	}
+	return store_txn_set(txn, s, eq);
 }
 
 int store_config_import(uint64_t *seq, struct store *st, const char *text, size_t len,
@@ -158,14 +178,16 @@ int store_config_import(uint64_t *seq, struct store *st, const char *text, size_
 	char line[CONFIG_LINE_MAX + 2];
 	unsigned lineno = 0, *at = NULL; /* per registry row: the line that set it */
 	const struct store_param_error *pe;
+	struct store_snapshot *kept = NULL; /* the phone's administrator: the provider's values */
 	int rc;
 
 	if (seq)
 		*seq = 0;
 	if (!st || (!text && len) || !who || (flags & ~(unsigned)STORE_TXN_BOTH))
 		return STORE_E_INVALID;
-	/* the desk user restores nothing wholesale: a file sets any setting and the locks */
-	if (who->role != STORE_ROLE_ADMIN)
+	/* the desk user restores nothing wholesale: a file sets any setting and the locks; the
+	 * phone's administrator only what it may write, with the locks as they are */
+	if (who->role != STORE_ROLE_ADMIN && who->role != STORE_ROLE_LOCAL_ADMIN)
 		return store_fail(st, STORE_E_LOCKED, "importing a configuration needs the "
 				  "administrator role; the desk user may not import");
 	if (len > STORE_CONFIG_MAX)
@@ -176,6 +198,11 @@ int store_config_import(uint64_t *seq, struct store *st, const char *text, size_
 	at = calloc(store_registry_count() + 1, sizeof(*at));
 	if (!at)
 		return store_fail(st, STORE_E_NOMEM, "out of memory");
+	if (who->role == STORE_ROLE_LOCAL_ADMIN) {
+		rc = store_snapshot_take(&kept, st);
+		if (rc)
+			goto out;
+	}
 	rc = store_txn_begin(&txn, st, flags, who);
 	if (rc)
 		goto out;
@@ -193,7 +220,7 @@ int store_config_import(uint64_t *seq, struct store *st, const char *text, size_
 		memcpy(line, text + pos, n);
 		line[n] = '\0';
 		pos += n + 1;
-		rc = config_line(txn, line, &syntax, at, lineno);
+		rc = config_line(txn, line, &syntax, at, lineno, kept);
 		if (rc == STORE_E_INVALID)
 			rc = STORE_E_PROFILE; /* a key or lock given twice */
 		if (rc) {
@@ -215,6 +242,7 @@ out:
 	/* the line may have held a secret in clear */
 	explicit_bzero(line, sizeof(line));
 	store_txn_free(txn);
+	store_snapshot_free(kept);
 	free(at);
 	return rc;
 }

@@ -9,7 +9,7 @@
 
 #include "store.h"
 
-#define STORE_SCHEMA_VERSION 3
+#define STORE_SCHEMA_VERSION 4
 #define STORE_BUSY_TIMEOUT_MS 15000
 #define STORE_AUDIT_KEEP 10000 /* audit entries kept; older ones are pruned */
 #define STORE_ERRMSG_MAX 512
@@ -107,7 +107,7 @@ struct store_profile {
 	size_t count;        /* == store_registry_count() */
 	char **values;       /* per registry row: canonical value, or NULL for "@random" */
 	bool *random;        /* per row: secret to generate */
-	bool *locked;        /* per row: provider lock */
+	enum store_lock *locked; /* per row: lock state */
 };
 int store_profile_load(struct store_profile *out, const char *path, char *err, size_t errlen);
 void store_profile_clear(struct store_profile *p);

@@ -35,7 +35,7 @@ static char *trim(char *s)
 	return s;
 }
 
-static int lock_line(struct store_profile *p, char *args, bool locked, const char *path,
+static int lock_line(struct store_profile *p, char *args, enum store_lock locked, const char *path,
 		     unsigned line, char *err, size_t errlen)
 {
 	char *save = NULL;
@@ -77,9 +77,11 @@ static int parse(struct store_profile *p, const char *path, char *text, char *er
 		if (!*s || *s == '#')
 			continue;
 		if (strncmp(s, "@lock", 5) == 0 && (s[5] == ' ' || s[5] == '\t')) {
-			rc = lock_line(p, s + 5, true, path, line, err, errlen);
+			rc = lock_line(p, s + 5, STORE_LOCK_PROVIDER, path, line, err, errlen);
 		} else if (strncmp(s, "@unlock", 7) == 0 && (s[7] == ' ' || s[7] == '\t')) {
-			rc = lock_line(p, s + 7, false, path, line, err, errlen);
+			rc = lock_line(p, s + 7, STORE_LOCK_OPEN, path, line, err, errlen);
+		} else if (strncmp(s, "@phone", 6) == 0 && (s[6] == ' ' || s[6] == '\t')) {
+			rc = lock_line(p, s + 6, STORE_LOCK_PHONE, path, line, err, errlen);
 		} else if (!(eq = strchr(s, '='))) {
 			rc = store_msg(err, errlen, STORE_E_PROFILE,
 				       "%s:%u: expected 'key = value' or '@lock key...'", path, line);
@@ -193,7 +195,7 @@ int store_profile_load(struct store_profile *p, const char *path, char *err, siz
 	p->count = n;
 	p->values = calloc(n, sizeof(char *));
 	p->random = calloc(n, sizeof(bool));
-	p->locked = calloc(n, sizeof(bool));
+	p->locked = calloc(n, sizeof(*p->locked));
 	if (!p->values || !p->random || !p->locked) {
 		store_profile_clear(p);
 		return store_msg(err, errlen, STORE_E_NOMEM, "out of memory");
@@ -201,7 +203,7 @@ int store_profile_load(struct store_profile *p, const char *path, char *err, siz
 	for (size_t i = 0; i < n; i++) {
 		const struct store_setting *s = store_registry_at(i);
 		p->values[i] = strdup(s->factory);
-		p->locked[i] = !(s->flags & STORE_F_SUBSCRIBER);
+		p->locked[i] = s->flags & STORE_F_SUBSCRIBER ? STORE_LOCK_OPEN : STORE_LOCK_PHONE;
 		if (!p->values[i]) {
 			store_profile_clear(p);
 			return store_msg(err, errlen, STORE_E_NOMEM, "out of memory");

@@ -33,6 +33,11 @@ static const char *const migrations[STORE_SCHEMA_VERSION] = {
 	"  until_ms INTEGER NOT NULL, next_s INTEGER NOT NULL) WITHOUT ROWID;",
 	/* 2 -> 3: the role of every change (enum store_role; 0 for entries written before) */
 	"ALTER TABLE audit ADD COLUMN role INTEGER NOT NULL DEFAULT 0;",
+	/* 3 -> 4: locked holds enum store_lock (0 open, 1 the phone's own, 2 the provider's). A
+	 * store before could not tell the provider's lock from the registry's default: every lock
+	 * it holds is taken for the provider's, which binds the phone's administrator too, until
+	 * the provider gives settings back ("@phone" lines of an import, or a factory reset). */
+	"UPDATE settings SET locked=2 WHERE locked!=0;",
 };
 
 int store_schema_version(struct store *st, int *version)

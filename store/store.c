@@ -404,7 +404,8 @@ static int add_new_settings(struct store *st)
 		sqlite3_reset(q);
 		sqlite3_bind_text(q, 1, s->key, -1, SQLITE_STATIC);
 		sqlite3_bind_text(q, 2, val ? val : s->factory, -1, SQLITE_TRANSIENT);
-		sqlite3_bind_int(q, 3, !(s->flags & STORE_F_SUBSCRIBER));
+		sqlite3_bind_int(q, 3,
+				 s->flags & STORE_F_SUBSCRIBER ? STORE_LOCK_OPEN : STORE_LOCK_PHONE);
 		sqlite3_bind_int(q, 4, STORE_SRC_FACTORY);
 		sqlite3_bind_int64(q, 5, store_now_ms());
 		store_secret_wipe(val);
@@ -954,7 +955,8 @@ int store_snapshot_take(struct store_snapshot **out, struct store *st)
 		}
 		r->running = strdup(run ? run : "");
 		r->saved = strdup(sav ? sav : "");
-		r->locked = sqlite3_column_int(q, 3) != 0;
+		r->lock = (enum store_lock)sqlite3_column_int(q, 3);
+		r->locked = r->lock != STORE_LOCK_OPEN;
 		r->source = (enum store_source)sqlite3_column_int(q, 4);
 		r->changed_seq = (uint64_t)sqlite3_column_int64(q, 5);
 		r->changed_ms = sqlite3_column_int64(q, 6);
@@ -1043,7 +1045,11 @@ static int copy_layer(struct store *st, const struct store_actor *who, enum stor
 
 	if (!st || !who)
 		return STORE_E_INVALID;
-	rc = provider_only(st, who, store_action_name(act));
+	/* the phone's administrator may keep what the running layer holds: the provider's
+	 * settings in it were written by the provider */
+	rc = act == STORE_ACT_SAVE && who->role == STORE_ROLE_LOCAL_ADMIN
+		     ? STORE_OK
+		     : provider_only(st, who, store_action_name(act));
 	if (rc)
 		return rc;
 	rc = store_write_begin(st);
@@ -1125,7 +1131,7 @@ int store_lock_set(struct store *st, const char *const *keys, size_t n, bool loc
 	}
 	for (size_t i = 0; i < n; i++) {
 		sqlite3_reset(q);
-		sqlite3_bind_int(q, 1, locked);
+		sqlite3_bind_int(q, 1, locked ? STORE_LOCK_PROVIDER : STORE_LOCK_OPEN);
 		sqlite3_bind_text(q, 2, keys[i], -1, SQLITE_STATIC);
 		rc = sqlite3_step(q);
 		if (rc != SQLITE_DONE) {
@@ -1152,9 +1158,21 @@ out:
 
 int store_lock_get(bool *locked, struct store *st, const char *key)
 {
+	enum store_lock state = STORE_LOCK_PROVIDER;
+	int rc;
+	if (!locked)
+		return STORE_E_INVALID;
+	rc = store_lock_state_get(&state, st, key);
+	if (rc == STORE_OK)
+		*locked = state != STORE_LOCK_OPEN;
+	return rc;
+}
+
+int store_lock_state_get(enum store_lock *state, struct store *st, const char *key)
+{
 	sqlite3_stmt *q = NULL;
 	int rc;
-	if (!locked || !st || !key)
+	if (!state || !st || !key)
 		return STORE_E_INVALID;
 	if (!store_registry_find(key))
 		return store_fail(st, STORE_E_UNKNOWN, "%s: unknown setting", key);
@@ -1164,7 +1182,7 @@ int store_lock_get(bool *locked, struct store *st, const char *key)
 	sqlite3_bind_text(q, 1, key, -1, SQLITE_STATIC);
 	rc = sqlite3_step(q);
 	if (rc == SQLITE_ROW) {
-		*locked = sqlite3_column_int(q, 0) != 0;
+		*state = (enum store_lock)sqlite3_column_int(q, 0);
 		rc = STORE_OK;
 	} else {
 		rc = rc == SQLITE_DONE ? store_fail(st, STORE_E_CORRUPT, "%s missing", key)

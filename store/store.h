@@ -175,12 +175,27 @@ const char *store_source_name(enum store_source src);
 /* 0 when not known. */
 enum store_source store_source_from_name(const char *name);
 
+/* Who may write a setting (one state per setting; the factory profile gives STORE_LOCK_OPEN to
+ * the STORE_F_SUBSCRIBER settings, STORE_LOCK_PHONE to the others). */
+enum store_lock {
+	STORE_LOCK_OPEN = 0,     /* the desk user may write it */
+	STORE_LOCK_PHONE = 1,    /* the phone's own: its administrator in the web UI may, the desk
+	                            user may not */
+	STORE_LOCK_PROVIDER = 2, /* locked by the provider: only the administrator role (TR-069,
+	                            SNMP, CLI) may write it */
+};
+
 enum store_role {
 	STORE_ROLE_ADMIN = 1,  /* provider tooling, ACS, NMS: ignores subscriber locks */
 	STORE_ROLE_SUBSCRIBER, /* the desk user: locked settings are refused with STORE_E_LOCKED, and
 	                          so are save, discard, boot and factory reset */
+	STORE_ROLE_LOCAL_ADMIN, /* the phone's administrator in the web UI: writes the settings
+	                           in STORE_LOCK_OPEN and STORE_LOCK_PHONE, gets STORE_E_LOCKED
+	                           for STORE_LOCK_PROVIDER; may save, but not discard, boot,
+	                           factory reset, change locks, nor import a lock change */
 };
-/* "administrator", "subscriber"; "unknown" for any other value (an entry older than roles). */
+/* "administrator", "subscriber", "phone admin"; "unknown" for any other value (an entry older
+ * than roles). */
 const char *store_role_name(enum store_role role);
 
 /* Who makes a change. principal is copied; may be NULL or "" (recorded as ""). The audit log keeps
@@ -234,7 +249,8 @@ struct store_row {
 	const char *saved;     /* canonical text; "" for secrets */
 	bool secret_set;       /* SECRET: a non-empty secret is stored (running layer) */
 	bool unsaved;          /* running differs from saved */
-	bool locked;           /* the provider locked it against the subscriber */
+	bool locked;           /* the desk user may not write it (lock != STORE_LOCK_OPEN) */
+	enum store_lock lock;  /* who may write it */
 	bool is_factory;       /* the running value is the one the factory profile set */
 	bool secret_strong;    /* SECRET: had STORE_ADMIN_PASSWORD_MIN characters or more when set */
 	enum store_source source; /* who changed it last */
@@ -264,7 +280,8 @@ void store_read_end(struct store *st);
 
 /* Layers. Each is one transaction and one audit entry (no entry when nothing changed). They are
  * the provider's: a STORE_ROLE_SUBSCRIBER actor gets STORE_E_LOCKED and nothing changes (a discard
- * or boot would revert locked settings, and what the desk user may keep is the provider's call). */
+ * or boot would revert locked settings, and what the desk user may keep is the provider's call).
+ * STORE_ROLE_LOCAL_ADMIN may save (the web UI's Save button), not discard nor boot. */
 int store_save(struct store *st, const struct store_actor *who);    /* running -> saved */
 int store_discard(struct store *st, const struct store_actor *who); /* saved -> running */
 /* saved -> running at phone start, recorded as source boot (who->source is not used) with
@@ -276,10 +293,14 @@ int store_boot(struct store *st, const struct store_actor *who);
 int store_factory_reset(struct store *st, const char *profile, const struct store_actor *who,
 			char **generated);
 
-/* Subscriber access control (the provider lock). keys: n setting names, one transaction. */
+/* Access control (the provider lock). keys: n setting names, one transaction; administrator role
+ * only. locked sets STORE_LOCK_PROVIDER, unlocked STORE_LOCK_OPEN. */
 int store_lock_set(struct store *st, const char *const *keys, size_t n, bool locked,
 		   const struct store_actor *who);
+/* *locked: whether the desk user may not write the setting (any state but STORE_LOCK_OPEN). */
 int store_lock_get(bool *locked, struct store *st, const char *key);
+/* The setting's lock state. */
+int store_lock_state_get(enum store_lock *state, struct store *st, const char *key);
 
 /* ------------------------------------------------------------------------------------------- */
 /* Transactions: begin -> set... -> commit. Every value is checked at set; the whole set is    */
@@ -318,6 +339,10 @@ int store_txn_set_state(struct store_txn *txn, const char *name, const char *val
 /* Changes a provider lock in the same transaction (administrator role only; audited as lock or
  * unlock entries beside the values' entry). */
 int store_txn_lock(struct store_txn *txn, const char *key, bool locked);
+/* The same with a state: locked is STORE_LOCK_PROVIDER, unlocked STORE_LOCK_OPEN. For
+ * STORE_ROLE_LOCAL_ADMIN a state equal to the current one is accepted and changes nothing (a
+ * restored backup of the same phone), any other is STORE_E_LOCKED. */
+int store_txn_lock_state(struct store_txn *txn, const char *key, enum store_lock state);
 /* Checks consistency, writes, appends the audit entry. A transaction of daemon state alone
  * writes it and nothing else: no audit entry and no change-feed wake-up (nothing another program
  * follows changed). On STORE_OK and seq non-NULL, *seq is the
@@ -464,25 +489,28 @@ int store_feed_follow(uint64_t *seq, struct store_snapshot **resync, struct stor
 #define STORE_CONFIG_MAX (64u * 1024u)
 
 /* Writes the running values of every setting that is neither a secret nor read-only as
- * "key = value" lines, in registry order, after two '#' comment lines, then the provider locks
- * as "@lock key..." and "@unlock key..." lines (every setting that is not read-only, so an
- * import restores the locks exactly). Secrets are never exported. *text is malloc'd; the caller
- * frees it. All of it is read in one read transaction (one state of the store). */
+ * "key = value" lines, in registry order, after three '#' comment lines, then the lock states
+ * as "@lock key..." (STORE_LOCK_PROVIDER), "@unlock key..." (OPEN) and "@phone key..." (PHONE)
+ * lines (every setting that is not read-only, so an import restores the states exactly).
+ * Secrets are never exported. *text is malloc'd; the caller frees it. All of it is read in one
+ * read transaction (one state of the store). */
 int store_config_export(char **text, struct store *st);
 
 /* Applies a configuration file: text of len bytes (at most STORE_CONFIG_MAX, no NUL byte), lines
- * "key = value" (secrets may be given in clear and are stored as always), "@lock key..." and
- * "@unlock key..." (provider locks), blank lines and lines starting with '#'. Blanks around keys
- * and values and a trailing CR are ignored. Settings not named keep their values. Everything
- * goes through ONE transaction of who (flags STORE_TXN_RUNNING or STORE_TXN_BOTH): each value
- * checked, the whole set checked for consistency, one audit entry (plus the lock entries);
- * nothing changes on any error. Refused for STORE_ROLE_SUBSCRIBER with STORE_E_LOCKED: the desk
- * user may not import (a file sets any setting and the locks). Errors: STORE_E_PROFILE (too
- * large, NUL byte, a line that is no statement or longer than 1024 bytes, a key or lock given
- * twice), the setting's code (STORE_E_UNKNOWN, _NOT_WRITABLE, _TYPE, _VALUE, _INCONSISTENT) or a
- * store error; store_errmsg(st) says which, as "line N: ..." when a line is to blame, and never
- * holds a secret's value. On STORE_OK and seq non-NULL, *seq is as for store_txn_commit() (0
- * when the file changed nothing). */
+ * "key = value" (secrets may be given in clear and are stored as always), "@lock key...",
+ * "@unlock key..." and "@phone key..." (lock states), blank lines and lines starting with '#'.
+ * Blanks around keys and values and a trailing CR are ignored. Settings not named keep their
+ * values. Everything goes through ONE transaction of who (flags STORE_TXN_RUNNING or
+ * STORE_TXN_BOTH): each value checked, the whole set checked for consistency, one audit entry
+ * (plus the lock entries); nothing changes on any error. Refused for STORE_ROLE_SUBSCRIBER with
+ * STORE_E_LOCKED: the desk user may not import (a file sets any setting and the locks). For
+ * STORE_ROLE_LOCAL_ADMIN a lock line must repeat the setting's state, and a value line of a
+ * provider-locked setting that repeats its running value is left out (STORE_E_LOCKED
+ * otherwise). Errors: STORE_E_PROFILE (too large, NUL byte, a line that is no statement or
+ * longer than 1024 bytes, a key or lock given twice), the setting's code (STORE_E_UNKNOWN,
+ * _NOT_WRITABLE, _TYPE, _VALUE, _INCONSISTENT) or a store error; store_errmsg(st) says which, as
+ * "line N: ..." when a line is to blame, and never holds a secret's value. On STORE_OK and seq
+ * non-NULL, *seq is as for store_txn_commit() (0 when the file changed nothing). */
 int store_config_import(uint64_t *seq, struct store *st, const char *text, size_t len,
 			unsigned flags, const struct store_actor *who);
 

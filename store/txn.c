@@ -32,7 +32,7 @@ struct store_txn {
 	struct txn_state *state;
 	size_t nstate, capstate;
 	int *lock_idx;   /* provider lock changes: registry rows ... */
-	bool *lock_val;  /* ... and their new lock state */
+	enum store_lock *lock_val; /* ... and their new lock state */
 	size_t nlocks;
 	struct store_param_error *errs;
 	size_t nerrs;
@@ -189,12 +189,24 @@ static int errorf(struct store_txn *t, const char *key, int code, const char *fm
 	return add_error(t, key, code, msg);
 }
 
+/* Whether a setting in lock state keeps role from writing it: the desk user writes the open
+ * settings alone, the phone's administrator all but the provider's. */
+static bool txn_lock_binds(enum store_role role, enum store_lock state)
+{
+	if (role == STORE_ROLE_ADMIN)
+		return false;
+	if (role == STORE_ROLE_LOCAL_ADMIN)
+		return state == STORE_LOCK_PROVIDER;
+	return state != STORE_LOCK_OPEN;
+}
+
 int store_txn_begin(struct store_txn **out, struct store *st, unsigned flags,
 		    const struct store_actor *who)
 {
 	struct store_txn *t;
 	if (!out || !st || !who || (flags & ~(STORE_TXN_BOTH | STORE_TXN_LAZY)) || !store_source_name(who->source) ||
-	    (who->role != STORE_ROLE_ADMIN && who->role != STORE_ROLE_SUBSCRIBER))
+	    (who->role != STORE_ROLE_ADMIN && who->role != STORE_ROLE_SUBSCRIBER &&
+	     who->role != STORE_ROLE_LOCAL_ADMIN))
 		return STORE_E_INVALID;
 	*out = NULL;
 	t = calloc(1, sizeof(*t));
@@ -246,12 +258,12 @@ int store_txn_set(struct store_txn *t, const char *key, const char *value)
 			return errorf(t, key, STORE_E_INVALID, "%s: given more than once", key);
 	if (s->flags & STORE_F_READONLY)
 		return errorf(t, key, STORE_E_NOT_WRITABLE, "%s: read-only", key);
-	if (t->role == STORE_ROLE_SUBSCRIBER) {
-		bool locked = true;
-		rc = store_lock_get(&locked, t->st, key);
+	if (t->role != STORE_ROLE_ADMIN) {
+		enum store_lock state = STORE_LOCK_PROVIDER;
+		rc = store_lock_state_get(&state, t->st, key);
 		if (rc)
 			return add_error(t, key, rc, store_errmsg(t->st));
-		if (locked)
+		if (txn_lock_binds(t->role, state))
 			return errorf(t, key, STORE_E_LOCKED, "%s: locked by your provider", key);
 	}
 	rc = store_value_check(&canon, s, value, msg, sizeof(msg));
@@ -290,19 +302,35 @@ int store_txn_set_state(struct store_txn *t, const char *name, const char *value
 
 int store_txn_lock(struct store_txn *t, const char *key, bool locked)
 {
+	return store_txn_lock_state(t, key, locked ? STORE_LOCK_PROVIDER : STORE_LOCK_OPEN);
+}
+
+int store_txn_lock_state(struct store_txn *t, const char *key, enum store_lock state)
+{
 	int i;
-	if (!t || t->done || !key)
+	if (!t || t->done || !key || (state != STORE_LOCK_OPEN && state != STORE_LOCK_PHONE &&
+				      state != STORE_LOCK_PROVIDER))
 		return STORE_E_INVALID;
 	i = store_registry_index(key);
 	if (i < 0)
 		return errorf(t, key, STORE_E_UNKNOWN, "%.64s: unknown setting", key);
-	if (t->role != STORE_ROLE_ADMIN)
+	if (t->role == STORE_ROLE_SUBSCRIBER)
 		return errorf(t, key, STORE_E_LOCKED, "%s: only the provider may change locks", key);
+	if (t->role == STORE_ROLE_LOCAL_ADMIN) {
+		/* the state it has already (a backup of this phone); checked again at commit */
+		enum store_lock now = STORE_LOCK_OPEN;
+		int rc = store_lock_state_get(&now, t->st, key);
+		if (rc)
+			return add_error(t, key, rc, store_errmsg(t->st));
+		if (now != state)
+			return errorf(t, key, STORE_E_LOCKED,
+				      "%s: only the provider may change locks", key);
+	}
 	for (size_t k = 0; k < t->nlocks; k++)
 		if (t->lock_idx[k] == i)
 			return errorf(t, key, STORE_E_INVALID, "%s: lock given more than once", key);
 	t->lock_idx[t->nlocks] = i;
-	t->lock_val[t->nlocks] = locked;
+	t->lock_val[t->nlocks] = state;
 	t->nlocks++;
 	return STORE_OK;
 }
@@ -357,7 +385,7 @@ void store_txn_free(struct store_txn *t)
 struct current {
 	char **running; /* raw stored text (secret records included) */
 	char **saved;
-	bool *locked;
+	enum store_lock *locked;
 };
 
 static void current_free(struct current *c, size_t n)
@@ -380,7 +408,7 @@ static int current_read(struct current *c, struct store *st)
 	int rc;
 	c->running = calloc(n, sizeof(char *));
 	c->saved = calloc(n, sizeof(char *));
-	c->locked = calloc(n, sizeof(bool));
+	c->locked = calloc(n, sizeof(*c->locked));
 	if (!c->running || !c->saved || !c->locked)
 		return store_fail(st, STORE_E_NOMEM, "out of memory");
 	q = store_stmt(st, STORE_Q_CURRENT);
@@ -392,7 +420,7 @@ static int current_read(struct current *c, struct store *st)
 			continue;
 		c->running[i] = strdup((const char *)sqlite3_column_text(q, 1));
 		c->saved[i] = strdup((const char *)sqlite3_column_text(q, 2));
-		c->locked[i] = sqlite3_column_int(q, 3) != 0;
+		c->locked[i] = (enum store_lock)sqlite3_column_int(q, 3);
 		if (!c->running[i] || !c->saved[i]) {
 			rc = SQLITE_NOMEM;
 			break;
@@ -471,9 +499,15 @@ static int check_set(struct store_txn *t, const struct current *c)
 			v.secret_set[i] = *t->items[k].canon != '\0';
 		else
 			v.val[i] = t->items[k].canon;
-		if (t->role == STORE_ROLE_SUBSCRIBER && c->locked[i])
+		if (txn_lock_binds(t->role, c->locked[i]))
 			errorf(t, s->key, STORE_E_LOCKED, "%s: locked by your provider", s->key);
 	}
+	/* the phone's administrator only repeats the states the settings have */
+	for (size_t k = 0; t->role != STORE_ROLE_ADMIN && k < t->nlocks; k++)
+		if (c->locked[t->lock_idx[k]] != t->lock_val[k])
+			errorf(t, store_registry_at((size_t)t->lock_idx[k])->key, STORE_E_LOCKED,
+			       "%s: only the provider may change locks",
+			       store_registry_at((size_t)t->lock_idx[k])->key);
 	if (t->nerrs) {
 		rc = t->errs[0].code;
 		goto out;
@@ -509,9 +543,10 @@ static int write_locks(struct store_txn *t, const struct store_actor *who, uint6
 			rc = store_fail_sql(t->st, rc, "lock");
 			break;
 		}
-		rc = sqlite3_changes(t->st->db) > 0
-			     ? store_keys_append(&keys[t->lock_val[k]], &len[t->lock_val[k]], key)
-			     : STORE_OK;
+		/* "lock" for any state that keeps the desk user out */
+		int l = t->lock_val[k] != STORE_LOCK_OPEN;
+		rc = sqlite3_changes(t->st->db) > 0 ? store_keys_append(&keys[l], &len[l], key)
+						    : STORE_OK;
 	}
 	store_stmt_done(q);
 	for (int l = 0; l < 2 && rc == STORE_OK; l++)

@@ -62,6 +62,7 @@ const char *store_role_name(enum store_role role)
 	switch (role) {
 	case STORE_ROLE_ADMIN: return "administrator";
 	case STORE_ROLE_SUBSCRIBER: return "subscriber";
+	case STORE_ROLE_LOCAL_ADMIN: return "phone admin";
 	default: return "unknown";
 	}
 }

@@ -127,7 +127,7 @@ for line in open(sys.argv[1]):
         continue
     if line.startswith("@"):
         word, *keys = line.split()
-        locks.update({k: word == "@lock" for k in keys})
+        locks.update({k: word != "@unlock" for k in keys})  # @lock, @phone: locked
         continue
     k, v = line.split("=", 1)
     up[k.strip()] = v.strip()

@@ -242,6 +242,79 @@ static void test_roles(void)
 	free(dir);
 }
 
+/* The three lock states survive an export and its import into another phone, the phone's own
+ * ("@phone") included; the phone's administrator restores values but no lock and none of the
+ * provider's settings. */
+static void test_lock_states(void)
+{
+	static const struct store_actor phone = { STORE_SRC_WUI, STORE_ROLE_LOCAL_ADMIN, "padmin" };
+	char *dir = NULL, *dir2 = NULL, *text = NULL, *again = NULL;
+	struct store *st = tu_store_new(&dir, NULL), *st2 = tu_store_new(&dir2, NULL);
+	const char *provider[] = { "webserver_type", "web_logout_timer" };
+	const char *open[] = { "http_port" };
+	uint64_t h0 = 0, h1 = 0;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(st);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(st2);
+	CU_ASSERT_EQUAL(store_lock_set(st, provider, 2, true, &admin), STORE_OK);
+	CU_ASSERT_EQUAL(store_lock_set(st, open, 1, false, &admin), STORE_OK);
+	/* the other phone differs: its provider locked what the first leaves to the phone */
+	const char *other[] = { "https_port" };
+	CU_ASSERT_EQUAL(store_lock_set(st2, other, 1, true, &admin), STORE_OK);
+	CU_ASSERT_EQUAL(store_config_export(&text, st), STORE_OK);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(text);
+	CU_ASSERT_PTR_NOT_NULL(strstr(text, "\n@phone "));
+	CU_ASSERT_EQUAL(import(st2, text, &admin), STORE_OK);
+	for (size_t i = 0; i < store_registry_count(); i++) {
+		const char *key = store_registry_at(i)->key;
+		enum store_lock a = STORE_LOCK_OPEN, b = STORE_LOCK_OPEN;
+		CU_ASSERT_EQUAL(store_lock_state_get(&a, st, key), STORE_OK);
+		CU_ASSERT_EQUAL(store_lock_state_get(&b, st2, key), STORE_OK);
+		if (a != b)
+			fprintf(stderr, "%s: lock state %d, imported %d\n", key, (int)a, (int)b);
+		CU_ASSERT_EQUAL(a, b);
+	}
+	enum store_lock l = STORE_LOCK_OPEN;
+	CU_ASSERT_EQUAL(store_lock_state_get(&l, st2, "https_port"), STORE_OK);
+	CU_ASSERT_EQUAL(l, STORE_LOCK_PHONE);
+	CU_ASSERT_EQUAL(store_lock_state_get(&l, st2, "webserver_type"), STORE_OK);
+	CU_ASSERT_EQUAL(l, STORE_LOCK_PROVIDER);
+	CU_ASSERT_EQUAL(store_lock_state_get(&l, st2, "http_port"), STORE_OK);
+	CU_ASSERT_EQUAL(l, STORE_LOCK_OPEN);
+	CU_ASSERT_EQUAL(store_config_export(&again, st2), STORE_OK);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(again);
+	CU_ASSERT_STRING_EQUAL(again, text);
+	free(again);
+
+	/* the phone's administrator: a backup of this phone comes back (the provider's settings it
+	 * repeats unchanged are left alone) ... */
+	CU_ASSERT_EQUAL(import(st, text, &phone), STORE_OK);
+	CU_ASSERT_EQUAL(import(st, "https_port = 8443\n@phone https_port\n", &phone), STORE_OK);
+	CU_ASSERT_STRING_EQUAL(value(st, "https_port"), "8443");
+	/* ... but no lock changes and no provider's setting changes, and nothing is written */
+	CU_ASSERT_EQUAL(store_audit_head(&h0, st), STORE_OK);
+	CU_ASSERT_EQUAL(import(st, "https_port = 9443\n@unlock https_port\n", &phone),
+			STORE_E_LOCKED);
+	CU_ASSERT_EQUAL(import(st, "https_port = 9443\n@lock https_port\n", &phone), STORE_E_LOCKED);
+	CU_ASSERT_EQUAL(import(st, "https_port = 9443\nweb_logout_timer = 9\n", &phone),
+			STORE_E_LOCKED);
+	CU_ASSERT_PTR_NOT_NULL(strstr(store_errmsg(st), "line 2: web_logout_timer: locked by your "
+							"provider"));
+	CU_ASSERT_EQUAL(store_audit_head(&h1, st), STORE_OK);
+	CU_ASSERT_EQUAL(h1, h0);
+	CU_ASSERT_STRING_EQUAL(value(st, "https_port"), "8443");
+	CU_ASSERT_STRING_EQUAL(value(st, "web_logout_timer"), "5");
+	CU_ASSERT_EQUAL(store_lock_state_get(&l, st, "https_port"), STORE_OK);
+	CU_ASSERT_EQUAL(l, STORE_LOCK_PHONE);
+	free(text);
+	store_close(st);
+	store_close(st2);
+	tu_rmtree(dir);
+	tu_rmtree(dir2);
+	free(dir);
+	free(dir2);
+}
+
 int main(void)
 {
 	CU_pSuite s;
@@ -253,5 +326,7 @@ int main(void)
 	CU_add_test(s, "bad files change nothing", test_bad_files);
 	CU_add_test(s, "secrets", test_secrets);
 	CU_add_test(s, "roles", test_roles);
+	CU_add_test(s, "three lock states, round trip and the phone's administrator",
+		    test_lock_states);
 	return tu_run();
 }

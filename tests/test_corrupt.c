@@ -379,7 +379,7 @@ static void test_schema_v1(void)
 	CU_ASSERT_EQUAL(store_lockout_load(&back, st, "keypad"), STORE_OK);
 	CU_ASSERT_EQUAL(back.failures, 1);
 	store_close(st);
-	CU_ASSERT_EQUAL(corrupt_user_version(path), 3);
+	CU_ASSERT_EQUAL(corrupt_user_version(path), 4);
 	free(path);
 }
 
@@ -396,7 +396,7 @@ static void test_schema_v2(void)
 	corrupt_sql(path, "ALTER TABLE audit DROP COLUMN role; PRAGMA user_version=2");
 	CU_ASSERT_EQUAL(corrupt_user_version(path), 2);
 	CU_ASSERT_EQUAL_FATAL(store_open(&st, path, err, sizeof(err)), STORE_OK);
-	CU_ASSERT_EQUAL(corrupt_user_version(path), 3);
+	CU_ASSERT_EQUAL(corrupt_user_version(path), 4);
 	CU_ASSERT_EQUAL_FATAL(store_txn_begin(&t, st, STORE_TXN_RUNNING, &desk), STORE_OK);
 	CU_ASSERT_EQUAL(store_txn_set(t, "web_logout_timer", "21"), STORE_OK);
 	CU_ASSERT_EQUAL(store_txn_commit(t, NULL), STORE_OK);
@@ -428,6 +428,32 @@ static void test_directory(void)
 	free(path);
 }
 
+/* Version 4 gives locks three states: a lock of an older store, which could not tell the
+ * provider's from the default, becomes the provider's; open settings stay open. */
+static void test_schema_v3(void)
+{
+	char *path = corrupt_valid_store("v3.db"), err[512];
+	struct store *st = NULL;
+	enum store_lock l = STORE_LOCK_OPEN;
+	bool locked = false;
+
+	corrupt_sql(path, "UPDATE settings SET locked=1 WHERE key IN ('webserver_type', "
+			  "'web_logout_timer'); UPDATE settings SET locked=0 WHERE key='http_port'; "
+			  "PRAGMA user_version=3");
+	CU_ASSERT_EQUAL(corrupt_user_version(path), 3);
+	CU_ASSERT_EQUAL_FATAL(store_open(&st, path, err, sizeof(err)), STORE_OK);
+	CU_ASSERT_EQUAL(corrupt_user_version(path), 4);
+	CU_ASSERT(store_lock_state_get(&l, st, "webserver_type") == STORE_OK &&
+		  l == STORE_LOCK_PROVIDER);
+	CU_ASSERT(store_lock_state_get(&l, st, "web_logout_timer") == STORE_OK &&
+		  l == STORE_LOCK_PROVIDER);
+	CU_ASSERT(store_lock_state_get(&l, st, "http_port") == STORE_OK && l == STORE_LOCK_OPEN);
+	CU_ASSERT(store_lock_get(&locked, st, "webserver_type") == STORE_OK && locked);
+	CU_ASSERT(store_lock_get(&locked, st, "http_port") == STORE_OK && !locked);
+	store_close(st);
+	free(path);
+}
+
 int main(void)
 {
 	CU_pSuite s;
@@ -446,6 +472,8 @@ int main(void)
 	CU_add_test(s, "schema newer than this phonesec", test_newer_schema);
 	CU_add_test(s, "schema version 1 is migrated", test_schema_v1);
 	CU_add_test(s, "schema version 2 is migrated", test_schema_v2);
+	CU_add_test(s, "schema version 3 is migrated: locks become the provider's",
+		    test_schema_v3);
 	CU_add_test(s, "missing file", test_missing_file);
 	CU_add_test(s, "directory instead of a file", test_directory);
 	return tu_run();

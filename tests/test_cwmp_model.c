@@ -653,12 +653,27 @@ static void test_attributes(void)
 		{ .path = "Device.X_EXAMPLE-COM_Security.WebLogoutTimer", .notification_change = true,
 		  .notification = 1, .access_change = true, .subscriber = true },
 	};
+	enum store_lock state = STORE_LOCK_OPEN;
 	CU_ASSERT_EQUAL(tu_set(st, "web_logout_timer", "5", NULL), STORE_OK);
+	CU_ASSERT(store_lock_state_get(&state, st, "webserver_type") == STORE_OK &&
+		  state == STORE_LOCK_PHONE);
 	CU_ASSERT_EQUAL(cwmp_model_attr_set(model, a, 2, "acs"), 0);
 	CU_ASSERT_EQUAL(store_lock_get(&locked, st, "webserver_type"), STORE_OK);
 	CU_ASSERT_TRUE(locked);
+	/* an empty AccessList is the provider's lock: it binds the phone's admin too */
+	CU_ASSERT(store_lock_state_get(&state, st, "webserver_type") == STORE_OK &&
+		  state == STORE_LOCK_PROVIDER);
 	CU_ASSERT_EQUAL(store_lock_get(&locked, st, "web_logout_timer"), STORE_OK);
 	CU_ASSERT_FALSE(locked);
+	CU_ASSERT(store_lock_state_get(&state, st, "web_logout_timer") == STORE_OK &&
+		  state == STORE_LOCK_OPEN);
+	{
+		struct store_actor padmin = { STORE_SRC_WUI, STORE_ROLE_LOCAL_ADMIN, "padmin" };
+		struct store_txn *pt = NULL;
+		CU_ASSERT_EQUAL(store_txn_begin(&pt, st, STORE_TXN_RUNNING, &padmin), STORE_OK);
+		CU_ASSERT_EQUAL(store_txn_set(pt, "webserver_type", "http"), STORE_E_LOCKED);
+		store_txn_free(pt);
+	}
 	CU_ASSERT_EQUAL(cwmp_model_notification(model, "Device.UserInterface.Enable"), 2);
 	CU_ASSERT_EQUAL(cwmp_model_notification(model, "Device.X_EXAMPLE-COM_Security.WebLogoutTimer"), 1);
 	CU_ASSERT_EQUAL(cwmp_model_notification(model, "Device.DeviceInfo.SoftwareVersion"), 2);

@@ -701,6 +701,129 @@ static void test_lock_between_set_and_commit(void)
 	store_close(other);
 }
 
+/* The three lock states: the desk user writes the open settings, the phone's administrator the
+ * phone's own too, the provider's lock binds both (at set and again at commit). */
+static const struct store_actor phone = { STORE_SRC_WUI, STORE_ROLE_LOCAL_ADMIN, "padmin" };
+
+static enum store_lock lock_state(struct store *s, const char *key)
+{
+	enum store_lock state = (enum store_lock)-1;
+	CU_ASSERT_EQUAL(store_lock_state_get(&state, s, key), STORE_OK);
+	return state;
+}
+
+static int set_as(const struct store_actor *who, const char *key, const char *value)
+{
+	struct store_txn *t = NULL;
+	int rc = store_txn_begin(&t, st, STORE_TXN_RUNNING, who);
+	if (rc == STORE_OK)
+		rc = store_txn_set(t, key, value);
+	if (rc == STORE_OK)
+		rc = store_txn_commit(t, NULL);
+	store_txn_free(t);
+	return rc;
+}
+
+static void test_phone_admin(void)
+{
+	const char *keys[] = { "webserver_type" };
+	struct store *other = NULL;
+	struct store_txn *t = NULL;
+	bool locked = false;
+	uint64_t h;
+	char err[256];
+
+	CU_ASSERT_STRING_EQUAL(store_role_name(STORE_ROLE_LOCAL_ADMIN), "phone admin");
+	/* the registry's defaults: the phone's own, and the desk user's */
+	CU_ASSERT_EQUAL(lock_state(st, "webserver_type"), STORE_LOCK_PHONE);
+	CU_ASSERT_EQUAL(lock_state(st, "http_user"), STORE_LOCK_OPEN);
+	CU_ASSERT_EQUAL(store_lock_get(&locked, st, "webserver_type"), STORE_OK);
+	CU_ASSERT_TRUE(locked); /* locked against the desk user, as readers see it */
+	CU_ASSERT_EQUAL(set_as(&desk, "webserver_type", "https"), STORE_E_LOCKED);
+	CU_ASSERT_EQUAL(set_as(&phone, "webserver_type", "https"), STORE_OK);
+	expect_value("webserver_type", "https");
+	CU_ASSERT_EQUAL(set_as(&phone, "web_logout_timer", "12"), STORE_OK);
+
+	/* the provider's lock: refused at set, nothing written */
+	CU_ASSERT_EQUAL(store_lock_set(st, keys, 1, true, &admin), STORE_OK);
+	CU_ASSERT_EQUAL(lock_state(st, "webserver_type"), STORE_LOCK_PROVIDER);
+	CU_ASSERT_EQUAL(store_lock_get(&locked, st, "webserver_type"), STORE_OK);
+	CU_ASSERT_TRUE(locked);
+	h = head();
+	CU_ASSERT_EQUAL_FATAL(store_txn_begin(&t, st, STORE_TXN_RUNNING, &phone), STORE_OK);
+	CU_ASSERT_EQUAL(store_txn_set(t, "webserver_type", "http_https"), STORE_E_LOCKED);
+	CU_ASSERT_STRING_EQUAL(store_txn_errmsg(t), "webserver_type: locked by your provider");
+	CU_ASSERT_EQUAL(store_txn_commit(t, NULL), STORE_E_LOCKED);
+	store_txn_free(t);
+	CU_ASSERT_EQUAL(head(), h);
+	expect_value("webserver_type", "https");
+	CU_ASSERT_EQUAL(set_as(&admin, "webserver_type", "http_https"), STORE_OK); /* the provider */
+
+	/* unlocked: open to the desk user too */
+	CU_ASSERT_EQUAL(store_lock_set(st, keys, 1, false, &admin), STORE_OK);
+	CU_ASSERT_EQUAL(lock_state(st, "webserver_type"), STORE_LOCK_OPEN);
+	CU_ASSERT_EQUAL(set_as(&desk, "webserver_type", "https"), STORE_OK);
+	CU_ASSERT_EQUAL(set_as(&phone, "webserver_type", "http_https"), STORE_OK);
+
+	/* a provider's lock committed on another handle between set and commit */
+	CU_ASSERT_EQUAL_FATAL(store_open(&other, path, err, sizeof(err)), STORE_OK);
+	CU_ASSERT_EQUAL_FATAL(store_txn_begin(&t, st, STORE_TXN_RUNNING, &phone), STORE_OK);
+	CU_ASSERT_EQUAL(store_txn_set(t, "webserver_type", "https"), STORE_OK);
+	CU_ASSERT_EQUAL(store_lock_set(other, keys, 1, true, &admin), STORE_OK);
+	h = head();
+	CU_ASSERT_EQUAL(store_txn_commit(t, NULL), STORE_E_LOCKED);
+	CU_ASSERT_STRING_EQUAL(store_txn_errmsg(t), "webserver_type: locked by your provider");
+	store_txn_free(t);
+	CU_ASSERT_EQUAL(head(), h);
+	expect_value("webserver_type", "http_https");
+	store_close(other);
+
+	/* locks: the provider's alone; the phone's administrator only repeats a state */
+	CU_ASSERT_EQUAL(store_lock_set(st, keys, 1, false, &phone), STORE_E_LOCKED);
+	CU_ASSERT_EQUAL(lock_state(st, "webserver_type"), STORE_LOCK_PROVIDER);
+	CU_ASSERT_EQUAL_FATAL(store_txn_begin(&t, st, STORE_TXN_RUNNING, &phone), STORE_OK);
+	CU_ASSERT_EQUAL(store_txn_lock(t, "webserver_type", false), STORE_E_LOCKED);
+	store_txn_free(t);
+	CU_ASSERT_EQUAL_FATAL(store_txn_begin(&t, st, STORE_TXN_RUNNING, &phone), STORE_OK);
+	CU_ASSERT_EQUAL(store_txn_lock_state(t, "webserver_type", STORE_LOCK_PROVIDER), STORE_OK);
+	CU_ASSERT_EQUAL(store_txn_commit(t, NULL), STORE_OK);
+	store_txn_free(t);
+	/* ... as the state is at commit: a lock lifted meanwhile is not put back */
+	CU_ASSERT_EQUAL_FATAL(store_txn_begin(&t, st, STORE_TXN_RUNNING, &phone), STORE_OK);
+	CU_ASSERT_EQUAL(store_txn_lock_state(t, "webserver_type", STORE_LOCK_PROVIDER), STORE_OK);
+	CU_ASSERT_EQUAL(store_lock_set(st, keys, 1, false, &admin), STORE_OK);
+	CU_ASSERT_EQUAL(store_txn_commit(t, NULL), STORE_E_LOCKED);
+	store_txn_free(t);
+	CU_ASSERT_EQUAL(lock_state(st, "webserver_type"), STORE_LOCK_OPEN);
+
+	/* save yes; discard, boot, factory reset no */
+	CU_ASSERT_EQUAL(store_save(st, &phone), STORE_OK);
+	expect_saved("webserver_type", "http_https");
+	CU_ASSERT_EQUAL(store_discard(st, &phone), STORE_E_LOCKED);
+	CU_ASSERT_EQUAL(store_boot(st, &phone), STORE_E_LOCKED);
+	CU_ASSERT_EQUAL(store_factory_reset(st, NULL, &phone, NULL), STORE_E_LOCKED);
+
+	/* a lock in the provider's transaction (SNMP's lock column) is the provider's too */
+	CU_ASSERT_EQUAL_FATAL(store_txn_begin(&t, st, STORE_TXN_BOTH, &admin), STORE_OK);
+	CU_ASSERT_EQUAL(store_txn_lock(t, "https_port", true), STORE_OK);
+	CU_ASSERT_EQUAL(store_txn_commit(t, NULL), STORE_OK);
+	store_txn_free(t);
+	CU_ASSERT_EQUAL(lock_state(st, "https_port"), STORE_LOCK_PROVIDER);
+	CU_ASSERT_EQUAL(set_as(&phone, "https_port", "8443"), STORE_E_LOCKED);
+	CU_ASSERT_EQUAL_FATAL(store_txn_begin(&t, st, STORE_TXN_BOTH, &admin), STORE_OK);
+	CU_ASSERT_EQUAL(store_txn_lock_state(t, "https_port", STORE_LOCK_PHONE), STORE_OK);
+	CU_ASSERT_EQUAL(store_txn_commit(t, NULL), STORE_OK);
+	store_txn_free(t);
+
+	/* back to the defaults for the tests that follow */
+	CU_ASSERT_EQUAL_FATAL(store_txn_begin(&t, st, STORE_TXN_BOTH, &admin), STORE_OK);
+	CU_ASSERT_EQUAL(store_txn_lock_state(t, "webserver_type", STORE_LOCK_PHONE), STORE_OK);
+	CU_ASSERT_EQUAL(store_txn_set(t, "webserver_type", "http_https"), STORE_OK);
+	CU_ASSERT_EQUAL(store_txn_commit(t, NULL), STORE_OK);
+	store_txn_free(t);
+	CU_ASSERT_EQUAL(lock_state(st, "webserver_type"), STORE_LOCK_PHONE);
+}
+
 int main(void)
 {
 	CU_pSuite s;
@@ -721,6 +844,7 @@ int main(void)
 	CU_add_test(s, "the subscriber may not save, discard, boot or reset",
 		    test_subscriber_provider_only);
 	CU_add_test(s, "a lock committed between set and commit", test_lock_between_set_and_commit);
+	CU_add_test(s, "the phone's administrator and the three lock states", test_phone_admin);
 	CU_add_test(s, "factory reset", test_factory_reset);
 	return tu_run();
 }

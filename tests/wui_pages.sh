@@ -113,6 +113,34 @@ c=$(w -d "keyboard_lock_timeout=130&keyboard_lock_emergency=112&token=$TOK" "$H/
 "$CLI" -s "$ST" unlock keyboard_lock_timeout http_user >/dev/null
 ok "provider-locked settings read-only (set by your provider) and refused"
 
+# the provider's lock of a setting that is not the desk user's binds the admin too (admin mode)
+[ "$(get admin_mode)" = on ] || fail "admin mode expected on here"
+c=$(w -d "admin_mode=off&token=$TOK" "$H/security")
+[ "$c" = 200 ] && [ "$(get admin_mode)" = off ] || fail "the admin's own setting: $c"
+"$CLI" -s "$ST" audit -n 1 | grep -q 'set .*wui .*phone admin .*admin_mode' ||
+	fail "not audited as the phone's admin: $("$CLI" -s "$ST" audit -n 1)"
+"$CLI" -s "$ST" set admin_mode=on >/dev/null
+"$CLI" -s "$ST" lock webserver_type admin_mode >/dev/null || fail "lock webserver_type"
+c=$(w "$H/network"); TOK=$(token)
+grep -q 'name="webserver_type" disabled>' "$T/body" && grep -q 'set by your provider' "$T/body" ||
+	fail "provider-locked webserver_type not shown as set by your provider"
+c=$(w -d "webserver_type=https&token=$TOK" "$H/network")
+[ "$c" = 403 ] || fail "the admin changed the provider-locked webserver_type: $c"
+grep -q 'webserver_type: set by your provider' "$T/body" || fail "no 'set by your provider' at the field"
+c=$(w -d "admin_mode=off&token=$TOK" "$H/security")
+[ "$c" = 403 ] || fail "the admin changed the provider-locked admin_mode: $c"
+[ "$(get webserver_type)" = http_https ] && [ "$(get admin_mode)" = on ] ||
+	fail "a provider-locked setting changed"
+"$CLI" -s "$ST" audit -n 1 | grep -q ' lock ' || fail "something was written after the lock"
+"$CLI" -s "$ST" unlock webserver_type admin_mode >/dev/null || fail "unlock"
+c=$(w "$H/network")
+grep -q 'name="webserver_type" disabled>' "$T/body" &&
+	fail "unlocked webserver_type still shown as the provider's"
+c=$(w -d "admin_mode=off&token=$TOK" "$H/security")
+[ "$c" = 200 ] && [ "$(get admin_mode)" = off ] || fail "unlocked admin_mode: $c"
+"$CLI" -s "$ST" set admin_mode=on >/dev/null
+ok "a provider lock binds the admin too (403, set by your provider, nothing changed); unlocked: writable"
+
 # ------------------------------------------------------------------ user mode
 "$CLI" -s "$ST" set admin_mode=off >/dev/null
 c=$(w "$H/"); grep -q 'href="/security"' "$T/body" && fail "admin page in the menu in user mode"

@@ -207,7 +207,10 @@ static void format_time(char *buf, size_t len, int64_t ms)
 /* An entry written before the audit kept roles has none: "-". */
 static const char *role_name(enum store_role role)
 {
-	return role == STORE_ROLE_ADMIN || role == STORE_ROLE_SUBSCRIBER ? store_role_name(role) : "-";
+	return role == STORE_ROLE_ADMIN || role == STORE_ROLE_SUBSCRIBER ||
+			       role == STORE_ROLE_LOCAL_ADMIN
+		       ? store_role_name(role)
+		       : "-";
 }
 
 static void audit_json(const struct store_audit_entry *e, size_t n)

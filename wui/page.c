@@ -282,12 +282,11 @@ static void page_note(struct wui_req *r, const char *cls, const char *text)
 
 /* ------------------------------------------------------------------------------- settings */
 
-/* Read-only for everyone in the WUI: a provider lock on a setting the desk user may otherwise
- * write (the locks of the other settings are the registry's default, kept for the admin pages'
- * password holder to lift; see DESIGN.md). */
+/* Read-only for everyone in the WUI: the provider's lock (the phone's own settings, locked
+ * against the desk user alone, are the admin rights holder's; see DESIGN.md). */
 static bool page_locked(const struct store_row *row)
 {
-	return row->locked && (row->setting->flags & STORE_F_SUBSCRIBER);
+	return row->lock == STORE_LOCK_PROVIDER;
 }
 
 /* Whether this request may change the row: not provider-locked, and without admin rights only
@@ -449,10 +448,11 @@ static void page_apply(struct wui_req *r, const struct page *pg, const struct wu
 	bool moved = false;
 	struct store_txn *txn = NULL;
 	/* with admin rights (admin mode, or the admin password given) the phone's administrator
-	 * writes: the settings that are not the desk user's by default; the locks that bind
-	 * everyone here are checked by page_read_only() */
+	 * writes: the phone's own settings too, never the provider's (the store refuses them to
+	 * this role as well, should a lock come between this page and the commit) */
 	struct store_actor who = { .source = STORE_SRC_WUI,
-				   .role = page_may_admin(r) ? STORE_ROLE_ADMIN : STORE_ROLE_SUBSCRIBER,
+				   .role = page_may_admin(r) ? STORE_ROLE_LOCAL_ADMIN
+							     : STORE_ROLE_SUBSCRIBER,
 				   .principal = r->user };
 
 	if (store_txn_begin(&txn, wui_store(r->w), STORE_TXN_RUNNING, &who)) {
@@ -667,7 +667,8 @@ static void page_restore(struct wui_req *r)
 		wui_reply_error(r, 403, "Forbidden", T(r, M_TOKEN));
 		goto out;
 	}
-	struct store_actor who = { .source = STORE_SRC_WUI, .role = STORE_ROLE_ADMIN,
+	/* the phone's administrator: the provider's settings and the locks stay as they are */
+	struct store_actor who = { .source = STORE_SRC_WUI, .role = STORE_ROLE_LOCAL_ADMIN,
 				   .principal = r->user };
 	uint64_t seq = 0;
 	int rc = store_config_import(&seq, wui_store(r->w), text, strlen(text), STORE_TXN_RUNNING,

@@ -615,8 +615,9 @@ void wui_admin_outcome(struct wuid *w, bool ok)
 
 int wui_save(struct wuid *w, const char *user, char *err, size_t errlen)
 {
-	/* the phone's Save button: allowed to whoever is logged in, as on the phone */
-	struct store_actor who = { .source = STORE_SRC_WUI, .role = STORE_ROLE_ADMIN,
+	/* the phone's Save button: allowed to whoever is logged in, as on the phone; the phone's
+	 * administrator role may save but not discard nor change locks */
+	struct store_actor who = { .source = STORE_SRC_WUI, .role = STORE_ROLE_LOCAL_ADMIN,
 				   .principal = user };
 	int rc = store_save(w->st, &who);
 
