@@ -1,4 +1,5 @@
 # tools/: the phonesec command line.
+EXTRA_DIST += tools/timed-driver
 bin_PROGRAMS += tools/phonesec
 tools_phonesec_SOURCES = tools/phonesec.c tools/cli.h tools/cli_common.c tools/cli_json.c \
 	tools/cli_secret.c tools/cli_read.c tools/cli_write.c tools/cli_harden.c
