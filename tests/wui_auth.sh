@@ -91,6 +91,8 @@ c=$(CRED=desk:wui-secret-2 w "$H/"); [ "$c" = 401 ] || fail "the jar's ended ses
 grep -q 'wuisid' "$JAR" && awk '$6 == "wuisid" && $7 != "" { f = 1 } END { exit !f }' "$JAR" &&
 	fail "the ended session's cookie was not cleared"
 c=$(CRED=desk:wui-secret-2 w "$H/"); [ "$c" = 200 ] || fail "login with the new password: $c"
+grep -q "wui: web UI credentials changed (cli), sessions ended" "$T/wuid.log" ||
+	fail "the end of the sessions is not logged with the change's source"
 ok "session cookies: HttpOnly, SameSite=Strict, Secure on https; ended by logout and by new credentials"
 "$CLI" -s "$ST" set http_pass=wui-secret-1 >/dev/null || fail "old password back"
 

@@ -97,5 +97,27 @@ port_closed "$SP" || fail "https came back after boot although http only was sav
 [ "$("$CLI" -s "$ST" get webserver_type)" = http ] || fail "saved value lost"
 "$CLI" -s "$ST" audit -n 3 | grep -q 'save .*wui .*desk' || fail "save not audited as wui/desk"
 ok "Apply + Save survive phonesec boot; the unsaved banner comes and goes"
+
+# ------------------------------------------------------------------ a port another program holds
+BUSY=$(free_port)
+python3 -c 'import socket, sys, time
+s = socket.socket(); s.bind(("127.0.0.1", int(sys.argv[1]))); s.listen(1)
+time.sleep(600)' "$BUSY" &
+HOLDER=$!; EXTRA_PIDS="$EXTRA_PIDS $HOLDER"
+wait_until 30 port_open "$BUSY" || fail "the port holder did not start"
+set_cli webserver_type=http_https https_port="$BUSY"
+busy_logged() { grep -q "cannot listen on 127.0.0.1 port $BUSY (https), retrying" "$T/wuid.log"; }
+wait_until 60 busy_logged || fail "no error logged for the busy https port"
+port_open "$HP" || fail "the http listener went away while https could not bind"
+# retried every second, logged once: wait for three retries' worth of time by the daemon's clock
+# of the log (a loaded machine may stretch it; more than one line within 60 s is the defect)
+sleep 3
+[ "$(grep -c "cannot listen on 127.0.0.1 port $BUSY" "$T/wuid.log")" = 1 ] ||
+	fail "the busy port is logged at every retry"
+kill "$HOLDER"; wait "$HOLDER" 2>/dev/null
+https_up() { [ "$(curl -s -k -o /dev/null -w '%{http_code}' --max-time 5 "https://127.0.0.1:$BUSY/")" = 401 ]; }
+wait_until 60 https_up || fail "https did not open on port $BUSY once it was free"
+grep -q "wui: https listener on 127.0.0.1 port $BUSY" "$T/wuid.log" || fail "no log of the late listener"
+ok "a busy https port opens by itself once freed (logged once, retried every second)"
 stop_wui
 exit 0

@@ -33,7 +33,13 @@ snmp() {
 	SNMPCONFPATH="$T/client" SNMP_PERSISTENT_DIR="$T/client" "$tool" -M "$PS_MIBDIRS" -m PHONESEC-MIB \
 		-t 5 -r 0 -v3 -l authPriv -u phonesecAdmin -a SHA-256 -A "$A" -x AES -X "$X" "$TGT" "$@"
 }
-ready() { snmp snmpget -Oqv PHONESEC-MIB::psWebServerType.0 >/dev/null 2>&1; }
+# ready once the subagent answers: snmpget exits 0 on "No Such Object" too (the master alone)
+ready() {
+	case $(snmp snmpget -Oqv PHONESEC-MIB::psWebServerType.0 2>&1) in
+	httpAndHttps) return 0 ;;
+	*) return 1 ;;
+	esac
+}
 wait_until 60 ready || { tail -n 20 "$T/agent.log" "$T/snmpd.log"; fail "the subagent did not answer"; }
 
 ports() { # ports HTTP-STATE HTTPS-STATE WHAT

@@ -47,6 +47,8 @@ struct wui_listener {
 	unsigned port;
 	struct evhttp *draining[4];         /* closed ones, freed a second later (oldest first) */
 	bool paused;
+	unsigned failed_port;               /* the port it could not bind (0: none), retried */
+	int64_t failed_log_ms;              /* when that was last logged (monotonic) */
 };
 
 struct wui_conn {
@@ -73,6 +75,9 @@ struct wuid {
 	unsigned char basic_key[32];        /* HMAC key of the Basic cache */
 	unsigned char basic_ok[32];         /* HMAC of the last Authorization that verified */
 	bool basic_valid;
+	uint64_t feed_seq;                  /* the last audit entry followed */
+	bool stale;                         /* following failed: try again */
+	struct event *retry;                /* a listener could not bind: try again */
 };
 
 /* ------------------------------------------------------------------------------- helpers */
@@ -157,33 +162,72 @@ static int wuid_ha1(struct wuid *w, enum digest_alg alg, const char **out)
 
 static void wuid_listeners_apply(struct wuid *w);
 
-/* Follows the store: the one place that reads what changed (today the audit head and a
- * snapshot; the store's follow API will replace the inside, not the callers). */
+/* What the entries handed by one store_feed_follow() call changed. */
+struct wuid_changes {
+	size_t entries;
+	bool listeners;       /* webserver_type, http_port or https_port (or a whole-store action) */
+	char by[64];          /* source of the last credentials change, for the log */
+};
+
+static void wuid_on_change(void *arg, const struct store_change *c)
+{
+	static const char *const creds[] = { "http_user", "http_pass", "admin_mode_password" };
+	struct wuid_changes *ch = arg;
+
+	ch->entries++;
+	if (c->action != STORE_ACT_SET || c->count == 0)
+		ch->listeners = true; /* save, discard, boot, factory reset: any setting may differ */
+	for (size_t i = 0; i < c->count; i++) {
+		const char *k = c->settings[i]->key;
+		if (!strcmp(k, "webserver_type") || !strcmp(k, "http_port") || !strcmp(k, "https_port"))
+			ch->listeners = true;
+		for (size_t j = 0; j < sizeof(creds) / sizeof(creds[0]); j++)
+			if (!strcmp(k, creds[j]))
+				snprintf(ch->by, sizeof(ch->by), "%s", store_source_name(c->source));
+	}
+}
+
+/* Follows the store with store_feed_follow(): the one place that reads what changed. Any new
+ * entry re-reads the snapshot the pages render from (a resync hands one); a change of the WUI
+ * credentials ends every session; the listeners follow webserver_type and the ports. On a store
+ * error the old snapshot stays and w->stale makes the next request or wake-up try again. */
 static void wuid_follow(struct wuid *w)
 {
-	uint64_t head = 0;
+	struct wuid_changes ch = { 0 };
 	struct store_snapshot *snap = NULL;
 
-	if (store_audit_head(&head, w->st)) {
-		log_msg(LOG_WARNING, "wui: reading the store: %s", store_errmsg(w->st));
+	if (store_feed_follow(&w->feed_seq, &snap, w->st, wuid_on_change, &ch) != STORE_OK) {
+		log_msg(LOG_WARNING, "wui: following the store: %s", store_errmsg(w->st));
+		w->stale = true;
+		if (!ch.entries)
+			return;
+	}
+	if (snap) {
+		log_msg(LOG_NOTICE, "wui: fell behind the audit log, settings re-read");
+		ch.listeners = true;
+	} else if (ch.entries || !w->snap || w->stale) {
+		if (store_snapshot_take(&snap, w->st)) {
+			log_msg(LOG_WARNING, "wui: reading the store: %s", store_errmsg(w->st));
+			w->stale = true;
+			return;
+		}
+		ch.listeners = true;
+	} else {
 		return;
 	}
-	if (w->snap && head == w->snap->head_seq)
-		return;
-	if (store_snapshot_take(&snap, w->st)) {
-		log_msg(LOG_WARNING, "wui: reading the store: %s", store_errmsg(w->st));
-		return;
-	}
+	w->stale = false;
 	store_snapshot_free(w->snap);
 	w->snap = snap;
 	uint64_t cs = wuid_cred_seq(snap);
 	if (cs != w->cred_seq) {
 		if (w->cred_seq)
-			log_msg(LOG_INFO, "wui: web UI credentials changed, sessions ended");
+			log_msg(LOG_INFO, "wui: web UI credentials changed (%s), sessions ended",
+				ch.by[0] ? ch.by : "store");
 		w->cred_seq = cs;
 		wui_sessions_clear(w);
 	}
-	wuid_listeners_apply(w);
+	if (ch.listeners)
+		wuid_listeners_apply(w);
 }
 
 const struct store_snapshot *wui_snapshot(struct wuid *w)
@@ -344,8 +388,14 @@ static int wuid_listener_open(struct wuid *w, struct wui_listener *l, unsigned p
 	struct evhttp_bound_socket *s = evhttp_bind_socket_with_handle(l->http, w->conf.bind,
 								       (ev_uint16_t)port);
 	if (!s) {
-		log_msg(LOG_ERR, "wui: cannot listen on %s port %u (%s)", w->conf.bind, port,
-			l->tls ? "https" : "http");
+		/* logged once, then once a minute while it is retried every second */
+		int64_t now = wuid_mono_ms();
+		if (l->failed_port != port || now - l->failed_log_ms >= 60000) {
+			log_msg(LOG_ERR, "wui: cannot listen on %s port %u (%s), retrying every second",
+				w->conf.bind, port, l->tls ? "https" : "http");
+			l->failed_log_ms = now;
+		}
+		l->failed_port = port;
 		if (!l->sock) {
 			evhttp_free(l->http);
 			l->http = NULL;
@@ -358,6 +408,7 @@ static int wuid_listener_open(struct wuid *w, struct wui_listener *l, unsigned p
 		evhttp_del_accept_socket(l->http, l->sock);
 	l->sock = s;
 	l->port = port;
+	l->failed_port = 0;
 	l->paused = false;
 	if (w->nconns >= w->conf.max_conns_n)
 		wuid_listen_all(w, false);
@@ -379,14 +430,30 @@ static void wuid_listeners_apply(struct wuid *w)
 		(unsigned)strtoul(wuid_value(w, "https_port"), NULL, 10),
 	};
 
+	bool retry = false;
+
 	for (int i = 0; i < 2; i++) {
 		struct wui_listener *l = &w->lis[i];
-		if (!want[i] || !port[i])
+		if (!want[i] || !port[i]) {
 			wuid_listener_close(w, l);
-		else if (!l->http || l->port != port[i])
-			wuid_listener_open(w, l, port[i]);
+			l->failed_port = 0;
+		} else if (!l->http || l->port != port[i]) {
+			retry |= wuid_listener_open(w, l, port[i]) != 0;
+		}
 	}
+	/* a port another program holds (or one not free yet after a restart) opens once it can */
+	struct timeval tv = { .tv_sec = 1, .tv_usec = 0 };
+	if (retry)
+		evtimer_add(w->retry, &tv);
+	else
+		evtimer_del(w->retry);
 }
+
+static void wuid_on_retry(evutil_socket_t fd, short what, void *arg)
+{
+	wuid_listeners_apply(arg);
+}
+
 
 static void wuid_on_later(evutil_socket_t fd, short what, void *arg)
 {
@@ -724,7 +791,7 @@ static void wuid_handle(struct evhttp_request *req, void *arg)
 	}
 	/* a commit whose wake-up is still queued behind this request is seen all the same; a
 	 * drain that finds nothing costs one read(2) and no store access */
-	if (store_feed_drain(w->st) != 0 || !w->snap)
+	if (store_feed_drain(w->st) != 0 || !w->snap || w->stale)
 		wuid_follow(w);
 	const struct store_snapshot *snap = w->snap;
 	const struct store_row *pass = snap ? store_snapshot_find(snap, "http_pass") : NULL;
@@ -768,7 +835,8 @@ static void wuid_free(struct wuid *w)
 	for (size_t i = 0; i < w->nconns; i++)
 		bufferevent_decref(w->conns[i].bev);
 	free(w->conns);
-	struct event *evs[] = { w->sweep, w->feed, w->later, w->drain, w->sigterm, w->sigint };
+	struct event *evs[] = { w->sweep, w->feed, w->later, w->drain, w->retry, w->sigterm,
+				w->sigint };
 	for (size_t i = 0; i < sizeof(evs) / sizeof(evs[0]); i++)
 		if (evs[i])
 			event_free(evs[i]);
@@ -834,12 +902,17 @@ int wui_run(const struct wui_options *o)
 	w->sweep = evtimer_new(w->base, wuid_on_sweep, w);
 	w->later = evtimer_new(w->base, wuid_on_later, w);
 	w->drain = evtimer_new(w->base, wuid_on_drain, w);
+	w->retry = evtimer_new(w->base, wuid_on_retry, w);
 	w->feed = event_new(w->base, ffd, EV_READ | EV_PERSIST, wuid_on_feed, w);
 	w->sigterm = evsignal_new(w->base, SIGTERM, wuid_on_signal, w);
 	w->sigint = evsignal_new(w->base, SIGINT, wuid_on_signal, w);
-	if (!w->sweep || !w->later || !w->drain || !w->feed || !w->sigterm || !w->sigint ||
+	if (!w->sweep || !w->later || !w->drain || !w->retry || !w->feed || !w->sigterm || !w->sigint ||
 	    event_add(w->feed, NULL) || event_add(w->sigterm, NULL) || event_add(w->sigint, NULL)) {
 		log_msg(LOG_ERR, "wui: event set-up failed");
+		goto out;
+	}
+	if (store_audit_head(&w->feed_seq, w->st)) {
+		log_msg(LOG_ERR, "wui: reading the store: %s", store_errmsg(w->st));
 		goto out;
 	}
 	wuid_follow(w);
