@@ -492,7 +492,16 @@ void wui_reply(struct wui_req *r, int code, const char *reason, const char *ctyp
 			 r->lang_cookie, r->tls ? "; Secure" : "");
 		evhttp_add_header(h, "Set-Cookie", c);
 	}
+	struct evhttp_connection *evc = evhttp_request_get_connection(r->req);
+	struct bufferevent *bev = evc ? evhttp_connection_get_bufferevent(evc) : NULL;
 	evhttp_send_reply(r->req, code, reason, r->out);
+	/* bufferevent_openssl makes one TLS record, and one write(2), of each chain of the output
+	 * (here the status line, the headers and the page): one chain makes one record up to
+	 * its 16 KB, one wake-up of the browser, half the daemon's time per page. The answer sits
+	 * in the output until the loop writes it. */
+	struct evbuffer *ob = bev && r->tls ? bufferevent_get_output(bev) : NULL;
+	if (ob && evbuffer_get_length(ob) <= 16384)
+		evbuffer_pullup(ob, -1);
 }
 
 void wui_reply_error(struct wui_req *r, int code, const char *reason, const char *text)
@@ -891,7 +900,13 @@ int wui_run(const struct wui_options *o)
 		goto out;
 	}
 	w->conns = calloc(w->conf.max_conns_n, sizeof(*w->conns));
-	w->base = event_base_new();
+	/* the changelist folds the read/write interest evhttp and bufferevent_openssl switch on
+	 * and off within one pass of the loop into one epoll_ctl, or none */
+	struct event_config *ec = event_config_new();
+	if (ec)
+		event_config_set_flag(ec, EVENT_BASE_FLAG_EPOLL_USE_CHANGELIST);
+	w->base = ec ? event_base_new_with_config(ec) : NULL;
+	event_config_free(ec);
 	int ffd = store_feed_fd(w->st);
 	if (!w->conns || !w->base || ffd < 0) {
 		log_msg(LOG_ERR, "wui: set-up failed: %s", ffd < 0 ? store_errmsg(w->st) : "no memory");
