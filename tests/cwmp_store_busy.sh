@@ -78,12 +78,15 @@ ok "connection requests and sessions go on after the lock"
 # a start (after a reboot: a new boot id to record) while the store is locked: the listener
 # answers at once, and the start's writes land once the lock is released
 stop_daemon
-python3 - "$ST" "$T/locked2" 40 <<'PY' >"$T/locker2.out" 2>&1 &
-import sqlite3, sys, time
+# held until the checks below are done ($T/release appears), at most 120 s
+python3 - "$ST" "$T/locked2" "$T/release" <<'PY' >"$T/locker2.out" 2>&1 &
+import os, sqlite3, sys, time
 db = sqlite3.connect(sys.argv[1], isolation_level=None, timeout=30)
 db.execute("BEGIN IMMEDIATE")
 open(sys.argv[2], "w").write("locked\n")
-time.sleep(float(sys.argv[3]))
+end = time.monotonic() + 120
+while not os.path.exists(sys.argv[3]) and time.monotonic() < end:
+    time.sleep(0.1)
 db.execute("ROLLBACK")
 db.close()
 PY
@@ -104,6 +107,7 @@ wait_until 30 answers || fail "a daemon started while the store was locked did n
 t1=$(date +%s)
 [ $((t1 - t0)) -le 14 ] || fail "a daemon started while the store was locked answered after $((t1 - t0)) s"
 kill -0 "$LOCKER" 2>/dev/null || fail "the lock was released before the daemon answered"
+: >"$T/release"
 wait "$LOCKER"; LOCKER=
 wait_until 30 sh -c "[ \$(grep -c 'deferred state writes saved' '$T/cwmpd.log') -gt $saved0 ]" ||
 	fail "the start's writes were not made after the lock"

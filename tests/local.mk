@@ -46,3 +46,7 @@ dist_check_SCRIPTS += tests/cwmp_url.sh
 unit_tests += tests/test_conffile
 check_PROGRAMS += tests/test_conffile
 tests_test_conffile_LDADD = $(TEST_LIBS)
+
+# phonesec-wuid's idle logout (a minute of waiting, beside the other tests)
+script_tests += tests/wui_idle.sh
+dist_check_SCRIPTS += tests/wui_idle.sh

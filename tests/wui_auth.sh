@@ -2,7 +2,7 @@
 # Logging in to phonesec-wuid: Basic or Digest after http_scheme (SHA-256 and MD5 offered in one
 # 401), a replayed Digest nonce count refused, the lock-out after 3 failures kept across a
 # restart and doubled by the next 3, session cookies (HttpOnly, SameSite=Strict, Secure on
-# HTTPS) ended by logout and by a change of the credentials.
+# HTTPS) ended by logout and by a change of the credentials (the idle logout: wui_idle.sh).
 set -u
 T_NAME=auth
 . "${top_srcdir:-.}/tests/wui_lib.sh"
@@ -139,23 +139,5 @@ ra=$(sed -n 's/^Retry-After: *\([0-9]*\).*/\1/p' "$T/h" | tr -d '\r')
 [ -n "$ra" ] && [ "$ra" -ge 55 ] && [ "$ra" -le 60 ] || fail "a success did not reset the doubling ('$ra' s)"
 ok "a successful login resets the doubling"
 
-# ------------------------------------------------------------------ idle logout
-stop_wui
-python3 - "$ST" <<'PY' || fail "editing the lock-out"
-import sqlite3, sys
-db = sqlite3.connect(sys.argv[1])
-db.execute("DELETE FROM lockout WHERE name = 'wui:login'")
-db.commit()
-PY
-start_wui
-"$CLI" -s "$ST" set web_logout_timer=1 >/dev/null
-rm -f "$JAR"
-c=$(w "$H/"); [ "$c" = 200 ] || fail "login: $c"
-sleep 30
-c=$(w "$H/"); [ "$c" = 200 ] || fail "the session ended before web_logout_timer: $c"
-sleep 62
-c=$(w "$H/"); [ "$c" = 401 ] || fail "the session outlived web_logout_timer idle ($c)"
-c=$(w "$H/"); [ "$c" = 200 ] || fail "login again after the idle logout: $c"
-ok "idle logout after web_logout_timer (1 minute)"
 stop_wui
 exit 0
