@@ -316,6 +316,30 @@ static void guard_admit(struct connguard *g, int64_t now)
 		log_msg(LOG_NOTICE, "%s: %u %s connections busy, accepting later", g->p.log_prefix,
 			g->p.max_conns, g->p.log_what);
 	guard_listen(g, room);
+	if (room)
+		return;
+	/* the sweep looks again when the first fresh connection may go (the backlog waits for
+	 * that alone), if that comes before its next round */
+	int64_t wake = INT64_MAX;
+	for (size_t i = 0; i < g->n; i++) {
+		const struct guard_conn *c = &g->conns[i];
+		int64_t aged = c->born_ms + (int64_t)g->p.fresh_ms;
+		if (aged > now && aged < wake && c->state != CONNGUARD_CLOSING &&
+		    c->state != CONNGUARD_WAITING)
+			wake = aged;
+	}
+	if (wake == INT64_MAX)
+		return;
+	struct timeval left, tv = { .tv_sec = (wake - now) / 1000,
+				    .tv_usec = ((wake - now) % 1000) * 1000 + 1000 };
+	struct timeval at, now_tv;
+	if (evtimer_pending(g->sweep, &at)) {
+		event_base_gettimeofday_cached(event_get_base(g->sweep), &now_tv);
+		evutil_timersub(&at, &now_tv, &left);
+		if (!evutil_timercmp(&tv, &left, <))
+			return;
+	}
+	evtimer_add(g->sweep, &tv);
 }
 
 static void guard_on_sweep(evutil_socket_t fd, short what, void *arg)
@@ -325,9 +349,9 @@ static void guard_on_sweep(evutil_socket_t fd, short what, void *arg)
 	int64_t now = guard_mono_ms();
 
 	guard_expire(g, now);
-	guard_admit(g, now);
 	if (g->n)
 		evtimer_add(g->sweep, &tv);
+	guard_admit(g, now); /* may bring the next round forward */
 }
 
 int connguard_track(struct connguard *g, struct bufferevent *bev)
@@ -353,10 +377,10 @@ int connguard_track(struct connguard *g, struct bufferevent *bev)
 	g->conns[g->n++] = (struct guard_conn){ .bev = bev, .born_ms = now,
 						.deadline_ms = now + g->p.first_ms,
 						.state = CONNGUARD_NEW, .src = -1 };
-	if (g->n >= g->p.max_conns)
-		guard_admit(g, now);
 	if (!evtimer_pending(g->sweep, NULL))
 		evtimer_add(g->sweep, &tv);
+	if (g->n >= g->p.max_conns)
+		guard_admit(g, now);
 	return 0;
 }
 

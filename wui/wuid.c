@@ -37,7 +37,7 @@
 
 #define WUI_HEADERS_MAX 8192
 #define WUI_NONCE_LIFE_S 300
-#define WUI_CONN_FRESH_MS 250 /* a connection this young is not evicted: a client sends its
+#define WUI_CONN_FRESH_MS 100 /* a connection this young is not evicted: a client sends its
                                  request or TLS hello at once */
 
 enum { LIS_HTTP = 0, LIS_HTTPS = 1 };
@@ -60,6 +60,7 @@ struct wuid {
 	struct digest *dg;
 	struct wui_listener lis[2];
 	struct connguard *guard;            /* connections of both listeners (lib/connguard) */
+	int listen_first;                   /* the listener resumed first (alternates) */
 	struct event *feed, *later, *drain, *sigterm, *sigint;
 	struct store_snapshot *snap;
 	uint64_t cred_seq;                  /* changed_seq of the credentials the sessions hold */
@@ -208,8 +209,12 @@ static void wuid_listen_all(void *arg, bool on)
 {
 	struct wuid *w = arg;
 
-	for (int i = 0; i < 2; i++) {
-		struct wui_listener *l = &w->lis[i];
+	/* each resume lets the other listener accept first: the first to run takes the room
+	 * there is, and the other's backlog would wait behind it under a flood */
+	if (on)
+		w->listen_first ^= 1;
+	for (int k = 0; k < 2; k++) {
+		struct wui_listener *l = &w->lis[k ^ w->listen_first];
 		struct evconnlistener *el = l->sock ? evhttp_bound_socket_get_listener(l->sock) : NULL;
 		if (!el || on == !l->paused)
 			continue;

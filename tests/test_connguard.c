@@ -1,0 +1,339 @@
+/* Unit tests of the connection guard (lib/connguard.c) on a real event loop: an evhttp server on
+ * 127.0.0.1 and client sockets bound to 127.0.0.2.. as distinct sources. */
+#include "config.h"
+
+#include <CUnit/CUnit.h>
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <event2/buffer.h>
+#include <event2/bufferevent.h>
+#include <event2/event.h>
+#include <event2/http.h>
+#include <event2/keyvalq_struct.h>
+#include <event2/listener.h>
+
+#include "connguard.h"
+#include "testutil.h"
+
+#define MAXC 32
+
+struct fx {
+	struct event_base *base;
+	struct evhttp *http;
+	struct evhttp_bound_socket *sock;
+	struct connguard *g;
+	unsigned port;
+	int pauses, resumes;
+	int fds[MAXC];
+	size_t nfds;
+};
+
+static void fx_listen(void *arg, bool on)
+{
+	struct fx *f = arg;
+	struct evconnlistener *l = evhttp_bound_socket_get_listener(f->sock);
+
+	if (on) {
+		evconnlistener_enable(l);
+		f->resumes++;
+	} else {
+		evconnlistener_disable(l);
+		f->pauses++;
+	}
+}
+
+static struct bufferevent *fx_bevcb(struct event_base *base, void *arg)
+{
+	struct fx *f = arg;
+	struct bufferevent *bev = bufferevent_socket_new(base, -1, BEV_OPT_CLOSE_ON_FREE);
+
+	if (bev)
+		CU_ASSERT_EQUAL(connguard_track(f->g, bev), 0);
+	return bev;
+}
+
+/* "/wait": a 401 asking for credentials (WAITING); "/close": answered for good; else kept
+ * alive (IDLE). */
+static void fx_handle(struct evhttp_request *req, void *arg)
+{
+	struct fx *f = arg;
+	const char *uri = evhttp_request_get_uri(req);
+
+	if (!strcmp(uri, "/wait")) {
+		connguard_set(f->g, req, CONNGUARD_WAITING);
+		evhttp_send_reply(req, 401, "Unauthorized", NULL);
+	} else if (!strcmp(uri, "/close")) {
+		connguard_set(f->g, req, CONNGUARD_CLOSING);
+		evhttp_add_header(evhttp_request_get_output_headers(req), "Connection", "close");
+		evhttp_send_reply(req, 200, "OK", NULL);
+	} else {
+		connguard_set(f->g, req, CONNGUARD_IDLE);
+		evhttp_send_reply(req, 200, "OK", NULL);
+	}
+}
+
+static void fx_init(struct fx *f, const struct connguard_params *p0)
+{
+	struct connguard_params p = *p0;
+	struct sockaddr_storage ss;
+	socklen_t sl = sizeof(ss);
+
+	memset(f, 0, sizeof(*f));
+	f->base = event_base_new();
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f->base);
+	p.listen = fx_listen;
+	p.arg = f;
+	p.log_prefix = "test";
+	p.log_what = "test";
+	CU_ASSERT_EQUAL_FATAL(connguard_new(&f->g, f->base, &p), 0);
+	f->http = evhttp_new(f->base);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f->http);
+	evhttp_set_bevcb(f->http, fx_bevcb, f);
+	evhttp_set_gencb(f->http, fx_handle, f);
+	f->sock = evhttp_bind_socket_with_handle(f->http, "127.0.0.1", 0);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f->sock);
+	CU_ASSERT_EQUAL_FATAL(getsockname(evhttp_bound_socket_get_fd(f->sock),
+					  (struct sockaddr *)&ss, &sl), 0);
+	f->port = ntohs(((struct sockaddr_in *)&ss)->sin_port);
+}
+
+static void fx_done(struct fx *f)
+{
+	for (size_t i = 0; i < f->nfds; i++)
+		close(f->fds[i]);
+	evhttp_free(f->http);
+	connguard_free(f->g);
+	event_base_free(f->base);
+}
+
+/* Runs the loop for ms. */
+static void fx_run(struct fx *f, int ms)
+{
+	struct timeval tv = { .tv_sec = ms / 1000, .tv_usec = (ms % 1000) * 1000 };
+
+	event_base_loopexit(f->base, &tv);
+	event_base_dispatch(f->base);
+}
+
+/* A client from 127.0.0.<src>, sending text (NULL: nothing); its index in f->fds. */
+static size_t fx_connect(struct fx *f, int src, const char *text)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET };
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+	char ip[32];
+
+	CU_ASSERT_FATAL(fd >= 0 && f->nfds < MAXC);
+	snprintf(ip, sizeof(ip), "127.0.0.%d", src);
+	inet_pton(AF_INET, ip, &a.sin_addr);
+	CU_ASSERT_EQUAL_FATAL(bind(fd, (struct sockaddr *)&a, sizeof(a)), 0);
+	a.sin_port = htons((uint16_t)f->port);
+	inet_pton(AF_INET, "127.0.0.1", &a.sin_addr);
+	CU_ASSERT_EQUAL_FATAL(connect(fd, (struct sockaddr *)&a, sizeof(a)), 0);
+	if (text)
+		CU_ASSERT_EQUAL(send(fd, text, strlen(text), 0), (ssize_t)strlen(text));
+	f->fds[f->nfds] = fd;
+	return f->nfds++;
+}
+
+/* Whether the server closed client i (what it was sent is read and dropped). */
+static bool fx_closed(struct fx *f, size_t i)
+{
+	char buf[4096];
+
+	for (;;) {
+		ssize_t n = recv(f->fds[i], buf, sizeof(buf), MSG_DONTWAIT);
+		if (n > 0)
+			continue;
+		return n == 0 || (errno != EAGAIN && errno != EWOULDBLOCK);
+	}
+}
+
+static const struct connguard_params base_params = {
+	.max_conns = 6, .max_per_source = 3, .first_ms = 1500, .wait_ms = 1500, .life_ms = 4000,
+	.fresh_ms = 100,
+};
+
+/* Above its source's cap the oldest idle connections of an address are closed; the others
+ * stay, and other sources are not touched. */
+static void test_per_source(void)
+{
+	struct fx f;
+
+	fx_init(&f, &base_params);
+	for (int i = 0; i < 5; i++)
+		fx_connect(&f, 2, NULL);
+	fx_connect(&f, 3, NULL);
+	fx_run(&f, 700);
+	CU_ASSERT(fx_closed(&f, 0));
+	CU_ASSERT(fx_closed(&f, 1));
+	for (size_t i = 2; i < 6; i++)
+		CU_ASSERT(!fx_closed(&f, i));
+	CU_ASSERT_EQUAL(connguard_count(f.g), 4);
+	CU_ASSERT_EQUAL(f.pauses, f.resumes); /* paused at most while the six were fresh */
+	fx_done(&f);
+}
+
+/* At the cap a newcomer evicts the oldest idle connection of the source holding the most,
+ * never one in a Digest exchange (WAITING) nor one with unread input. */
+static void test_cap_evicts(void)
+{
+	struct fx f;
+
+	fx_init(&f, &base_params);
+	/* 127.0.0.2: 3 in a Digest exchange (the oldest); .3: 2 idle, then 1 with a partial line */
+	for (int i = 0; i < 3; i++)
+		fx_connect(&f, 2, "GET /wait HTTP/1.1\r\nHost: x\r\n\r\n");
+	fx_connect(&f, 3, NULL);
+	fx_connect(&f, 3, NULL);
+	fx_connect(&f, 3, "GET / HTTP/1.1\r\nHost: x");
+	fx_run(&f, 400);
+	CU_ASSERT_EQUAL(connguard_count(f.g), 6);
+	fx_connect(&f, 4, NULL);
+	fx_run(&f, 300);
+	CU_ASSERT(fx_closed(&f, 3)); /* the oldest idle one, of .3 */
+	for (size_t i = 0; i < 7; i++)
+		if (i != 3)
+			CU_ASSERT(!fx_closed(&f, i));
+	fx_connect(&f, 5, NULL);
+	fx_run(&f, 300);
+	CU_ASSERT(fx_closed(&f, 4)); /* the next: .3 and .4 hold 2 and 1 idle... .3's */
+	CU_ASSERT(!fx_closed(&f, 6));
+	CU_ASSERT_EQUAL(connguard_count(f.g), 6);
+	CU_ASSERT_EQUAL(f.pauses, f.resumes);
+	fx_done(&f);
+}
+
+/* Nothing evictable at the cap: the listener pauses, the newcomer waits in the backlog; it is
+ * accepted once the first-request deadline has closed the others. */
+static void test_pause(void)
+{
+	struct fx f;
+
+	fx_init(&f, &base_params);
+	for (int i = 0; i < 6; i++)
+		fx_connect(&f, 2 + i, "GET / HTTP/1.1\r\nHost: x");
+	fx_run(&f, 400);
+	CU_ASSERT_EQUAL(f.pauses, 1);
+	size_t late = fx_connect(&f, 9, "GET / HTTP/1.1\r\nHost: x\r\n\r\n");
+	fx_run(&f, 400);
+	CU_ASSERT_EQUAL(connguard_count(f.g), 6);
+	for (size_t i = 0; i < 7; i++)
+		CU_ASSERT(!fx_closed(&f, i));
+	fx_run(&f, 2000); /* past first_ms (1.5 s) */
+	for (size_t i = 0; i < 6; i++)
+		CU_ASSERT(fx_closed(&f, i));
+	CU_ASSERT(f.resumes >= 1);
+	char buf[64] = "";
+	CU_ASSERT(recv(f.fds[late], buf, sizeof(buf) - 1, MSG_DONTWAIT) > 12);
+	CU_ASSERT_NSTRING_EQUAL(buf, "HTTP/1.1 200", 12);
+	fx_done(&f);
+}
+
+/* A connection without a complete request is closed after first_ms, one answered and kept
+ * alive is not, but every one after life_ms. */
+static void test_deadlines(void)
+{
+	struct fx f;
+
+	fx_init(&f, &base_params);
+	fx_connect(&f, 2, NULL);
+	fx_connect(&f, 3, "GET / HTTP/1.1\r\nHost: x\r\n\r\n");
+	fx_connect(&f, 4, "GET /wait HTTP/1.1\r\nHost: x\r\n\r\n");
+	fx_run(&f, 1000);
+	CU_ASSERT(!fx_closed(&f, 0));
+	fx_run(&f, 1200); /* 2.2 s: past first_ms and wait_ms */
+	CU_ASSERT(fx_closed(&f, 0));
+	CU_ASSERT(!fx_closed(&f, 1));
+	CU_ASSERT(fx_closed(&f, 2));
+	fx_run(&f, 2600); /* 4.8 s: past life_ms */
+	CU_ASSERT(fx_closed(&f, 1));
+	CU_ASSERT_EQUAL(connguard_count(f.g), 0);
+	fx_done(&f);
+}
+
+/* Exchanges (WAITING) of one source are closed for its cap only when they alone are above it,
+ * the oldest first. */
+static void test_waiting_cap(void)
+{
+	struct fx f;
+
+	fx_init(&f, &base_params);
+	for (int i = 0; i < 5; i++)
+		fx_connect(&f, 2, "GET /wait HTTP/1.1\r\nHost: x\r\n\r\n");
+	fx_run(&f, 700);
+	CU_ASSERT(fx_closed(&f, 0));
+	CU_ASSERT(fx_closed(&f, 1));
+	for (size_t i = 2; i < 5; i++)
+		CU_ASSERT(!fx_closed(&f, i));
+	fx_done(&f);
+}
+
+/* A connection younger than fresh_ms is never evicted: at the cap with only young ones the
+ * listener pauses until they age. */
+static void test_fresh(void)
+{
+	struct connguard_params p = base_params;
+	struct fx f;
+
+	p.fresh_ms = 2000;
+	p.first_ms = p.wait_ms = 8000;
+	p.life_ms = 9000;
+	fx_init(&f, &p);
+	for (int i = 0; i < 6; i++)
+		fx_connect(&f, 2 + i, NULL);
+	fx_run(&f, 300);
+	fx_connect(&f, 9, NULL);
+	fx_run(&f, 800);
+	CU_ASSERT_EQUAL(f.pauses, 1);
+	for (size_t i = 0; i < 7; i++)
+		CU_ASSERT(!fx_closed(&f, i));
+	fx_run(&f, 2000);
+	CU_ASSERT(fx_closed(&f, 0));
+	CU_ASSERT(f.resumes >= 1);
+	CU_ASSERT_EQUAL(connguard_count(f.g), 6);
+	fx_done(&f);
+}
+
+static void test_params(void)
+{
+	struct connguard_params p = base_params;
+	struct event_base *base = event_base_new();
+	struct connguard *g = (struct connguard *)1;
+
+	p.log_prefix = p.log_what = "x";
+	p.max_conns = 0;
+	CU_ASSERT_EQUAL(connguard_new(&g, base, &p), -1);
+	CU_ASSERT_PTR_NULL(g);
+	p.max_conns = 4;
+	p.max_per_source = 0;
+	CU_ASSERT_EQUAL(connguard_new(&g, base, &p), -1);
+	p.max_per_source = 1;
+	p.log_what = NULL;
+	CU_ASSERT_EQUAL(connguard_new(&g, base, &p), -1);
+	connguard_free(NULL);
+	event_base_free(base);
+}
+
+int main(void)
+{
+	CU_pSuite s;
+
+	if (CU_initialize_registry() != CUE_SUCCESS)
+		return 99;
+	s = CU_add_suite("connguard", NULL, NULL);
+	CU_add_test(s, "per-source cap: the oldest idle ones closed", test_per_source);
+	CU_add_test(s, "global cap: the oldest idle of the biggest source evicted", test_cap_evicts);
+	CU_add_test(s, "nothing evictable: pause, resume after the deadline", test_pause);
+	CU_add_test(s, "first-request, credentials and life deadlines", test_deadlines);
+	CU_add_test(s, "Digest exchanges above the per-source cap", test_waiting_cap);
+	CU_add_test(s, "fresh connections are not evicted", test_fresh);
+	CU_add_test(s, "invalid parameters refused", test_params);
+	return tu_run();
+}
