@@ -12,7 +12,7 @@ python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.9", 0))' ||
 	fail "127.0.0.9 cannot be bound on this machine"
 init_wui
 # a small cap keeps the test fast; under a checker the TLS handshake alone takes seconds
-if [ -n "${PHONESEC_DAEMON_WRAP:-}" ]; then RT=30; else RT=3; fi
+if [ -n "${PHONESEC_DAEMON_WRAP:-}" ]; then RT=10; else RT=3; fi
 printf 'max_conns = 16\nmax_conns_per_source = 4\nrequest_timeout = %s\n' "$RT" >>"$T/wuid.conf"
 start_wui
 wait_until 10 port_open "$HP" || fail "http port not open"
