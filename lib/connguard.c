@@ -330,8 +330,8 @@ static void guard_admit(struct connguard *g, int64_t now)
 	}
 	if (wake == INT64_MAX)
 		return;
-	struct timeval left, tv = { .tv_sec = (wake - now) / 1000,
-				    .tv_usec = ((wake - now) % 1000) * 1000 + 1000 };
+	int64_t ms = wake - now + 1;
+	struct timeval left, tv = { .tv_sec = ms / 1000, .tv_usec = (ms % 1000) * 1000 };
 	struct timeval at, now_tv;
 	if (evtimer_pending(g->sweep, &at)) {
 		event_base_gettimeofday_cached(event_get_base(g->sweep), &now_tv);
