@@ -50,7 +50,7 @@ tests_test_conffile_LDADD = $(TEST_LIBS)
 # The connection guard of the evhttp servers (lib/connguard.c) on a real event loop.
 unit_tests += tests/test_connguard
 check_PROGRAMS += tests/test_connguard
-tests_test_connguard_CPPFLAGS = $(AM_CPPFLAGS) $(EVENT_CFLAGS)
+tests_test_connguard_CPPFLAGS = $(AM_CPPFLAGS) $(EVENT_CFLAGS) $(SSL_CFLAGS)
 tests_test_connguard_LDADD = $(CONNGUARD_LIBS) $(TEST_LIBS) $(UTIL_LIBS) $(EVENT_LIBS) \
 	$(SSL_LIBS) $(CRYPTO_LIBS) $(CUNIT_LIBS)
 

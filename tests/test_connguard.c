@@ -14,10 +14,14 @@
 
 #include <event2/buffer.h>
 #include <event2/bufferevent.h>
+#include <event2/bufferevent_ssl.h>
 #include <event2/event.h>
 #include <event2/http.h>
 #include <event2/keyvalq_struct.h>
 #include <event2/listener.h>
+#include <openssl/evp.h>
+#include <openssl/ssl.h>
+#include <openssl/x509.h>
 
 #include "connguard.h"
 #include "testutil.h"
@@ -31,6 +35,7 @@ struct fx {
 	struct connguard *g;
 	unsigned port;
 	int pauses, resumes;
+	SSL_CTX *tls;              /* set: the listener speaks TLS */
 	int fds[MAXC];
 	size_t nfds;
 };
@@ -52,8 +57,16 @@ static void fx_listen(void *arg, bool on)
 static struct bufferevent *fx_bevcb(struct event_base *base, void *arg)
 {
 	struct fx *f = arg;
-	struct bufferevent *bev = bufferevent_socket_new(base, -1, BEV_OPT_CLOSE_ON_FREE);
+	struct bufferevent *bev;
 
+	if (f->tls) {
+		SSL *ssl = SSL_new(f->tls);
+		bev = ssl ? bufferevent_openssl_socket_new(base, -1, ssl, BUFFEREVENT_SSL_ACCEPTING,
+							   BEV_OPT_CLOSE_ON_FREE)
+			  : NULL;
+	} else {
+		bev = bufferevent_socket_new(base, -1, BEV_OPT_CLOSE_ON_FREE);
+	}
 	if (bev)
 		CU_ASSERT_EQUAL(connguard_track(f->g, bev), 0);
 	return bev;
@@ -85,7 +98,10 @@ static void fx_init(struct fx *f, const struct connguard_params *p0)
 	struct sockaddr_storage ss;
 	socklen_t sl = sizeof(ss);
 
+	SSL_CTX *tls = f->tls;
+
 	memset(f, 0, sizeof(*f));
+	f->tls = tls;
 	f->base = event_base_new();
 	CU_ASSERT_PTR_NOT_NULL_FATAL(f->base);
 	p.listen = fx_listen;
@@ -111,6 +127,49 @@ static void fx_done(struct fx *f)
 	evhttp_free(f->http);
 	connguard_free(f->g);
 	event_base_free(f->base);
+	SSL_CTX_free(f->tls);
+}
+
+/* A server context with a fresh self-signed P-256 certificate. */
+static SSL_CTX *fx_tls_ctx(void)
+{
+	EVP_PKEY *pk = EVP_EC_gen("P-256");
+	X509 *x = X509_new();
+	SSL_CTX *ctx = SSL_CTX_new(TLS_server_method());
+
+	CU_ASSERT_FATAL(pk && x && ctx);
+	X509_set_version(x, 2);
+	ASN1_INTEGER_set(X509_get_serialNumber(x), 1);
+	X509_gmtime_adj(X509_getm_notBefore(x), 0);
+	X509_gmtime_adj(X509_getm_notAfter(x), 3600);
+	X509_set_pubkey(x, pk);
+	X509_NAME_add_entry_by_txt(X509_get_subject_name(x), "CN", MBSTRING_ASC,
+				   (const unsigned char *)"test", -1, -1, 0);
+	X509_set_issuer_name(x, X509_get_subject_name(x));
+	CU_ASSERT_FATAL(X509_sign(x, pk, EVP_sha256()) > 0);
+	CU_ASSERT_FATAL(SSL_CTX_use_certificate(ctx, x) == 1 && SSL_CTX_use_PrivateKey(ctx, pk) == 1);
+	X509_free(x);
+	EVP_PKEY_free(pk);
+	return ctx;
+}
+
+/* Sends a TLS ClientHello on client i and nothing more: a handshake left half-way. */
+static void fx_client_hello(struct fx *f, size_t i)
+{
+	SSL_CTX *ctx = SSL_CTX_new(TLS_client_method());
+	SSL *ssl = ctx ? SSL_new(ctx) : NULL;
+	BIO *rb = BIO_new(BIO_s_mem()), *wb = BIO_new(BIO_s_mem());
+	char *data = NULL;
+
+	CU_ASSERT_FATAL(ssl && rb && wb);
+	SSL_set_bio(ssl, rb, wb);
+	SSL_set_connect_state(ssl);
+	CU_ASSERT_EQUAL(SSL_do_handshake(ssl), -1); /* wants the server's answer */
+	long n = BIO_get_mem_data(wb, &data);
+	CU_ASSERT_FATAL(n > 0);
+	CU_ASSERT_EQUAL(send(f->fds[i], data, (size_t)n, 0), n);
+	SSL_free(ssl);
+	SSL_CTX_free(ctx);
 }
 
 /* Runs the loop for ms. */
@@ -164,7 +223,7 @@ static const struct connguard_params base_params = {
  * stay, and other sources are not touched. */
 static void test_per_source(void)
 {
-	struct fx f;
+	struct fx f = { .tls = NULL };
 
 	fx_init(&f, &base_params);
 	for (int i = 0; i < 5; i++)
@@ -184,7 +243,7 @@ static void test_per_source(void)
  * never one in a Digest exchange (WAITING) nor one with unread input. */
 static void test_cap_evicts(void)
 {
-	struct fx f;
+	struct fx f = { .tls = NULL };
 
 	fx_init(&f, &base_params);
 	/* 127.0.0.2: 3 in a Digest exchange (the oldest); .3: 2 idle, then 1 with a partial line */
@@ -214,7 +273,7 @@ static void test_cap_evicts(void)
  * accepted once the first-request deadline has closed the others. */
 static void test_pause(void)
 {
-	struct fx f;
+	struct fx f = { .tls = NULL };
 
 	fx_init(&f, &base_params);
 	for (int i = 0; i < 6; i++)
@@ -240,7 +299,7 @@ static void test_pause(void)
  * alive is not, but every one after life_ms. */
 static void test_deadlines(void)
 {
-	struct fx f;
+	struct fx f = { .tls = NULL };
 
 	fx_init(&f, &base_params);
 	fx_connect(&f, 2, NULL);
@@ -262,7 +321,7 @@ static void test_deadlines(void)
  * the oldest first. */
 static void test_waiting_cap(void)
 {
-	struct fx f;
+	struct fx f = { .tls = NULL };
 
 	fx_init(&f, &base_params);
 	for (int i = 0; i < 5; i++)
@@ -280,7 +339,7 @@ static void test_waiting_cap(void)
 static void test_fresh(void)
 {
 	struct connguard_params p = base_params;
-	struct fx f;
+	struct fx f = { .tls = NULL };
 
 	p.fresh_ms = 2000;
 	p.first_ms = p.wait_ms = 8000;
@@ -298,6 +357,38 @@ static void test_fresh(void)
 	CU_ASSERT(fx_closed(&f, 0));
 	CU_ASSERT(f.resumes >= 1);
 	CU_ASSERT_EQUAL(connguard_count(f.g), 6);
+	fx_done(&f);
+}
+
+/* A TLS client that sent its hello is in a handshake we answered: an exchange, never evicted for
+ * a newcomer (even of the source holding the most), closed for its source's cap only when its
+ * exchanges alone are above it. */
+static void test_tls_handshake(void)
+{
+	struct connguard_params p = base_params;
+	struct fx f = { .tls = fx_tls_ctx() };
+
+	p.max_conns = 4;
+	p.max_per_source = 2;
+	fx_init(&f, &p);
+	fx_client_hello(&f, fx_connect(&f, 2, NULL));
+	fx_client_hello(&f, fx_connect(&f, 2, NULL));
+	fx_connect(&f, 3, NULL);
+	fx_connect(&f, 4, NULL);
+	fx_run(&f, 400);
+	CU_ASSERT_EQUAL(connguard_count(f.g), 4);
+	fx_connect(&f, 5, NULL);
+	fx_run(&f, 300);
+	CU_ASSERT(!fx_closed(&f, 0));
+	CU_ASSERT(!fx_closed(&f, 1));
+	CU_ASSERT(fx_closed(&f, 2)); /* the oldest idle one: .2 holds more, but in handshakes */
+	CU_ASSERT(!fx_closed(&f, 3));
+	/* a third handshake from .2: above its cap of 2, the oldest goes */
+	fx_client_hello(&f, fx_connect(&f, 2, NULL));
+	fx_run(&f, 700);
+	CU_ASSERT(fx_closed(&f, 0));
+	CU_ASSERT(!fx_closed(&f, 1));
+	CU_ASSERT(!fx_closed(&f, 5));
 	fx_done(&f);
 }
 
@@ -334,6 +425,7 @@ int main(void)
 	CU_add_test(s, "first-request, credentials and life deadlines", test_deadlines);
 	CU_add_test(s, "Digest exchanges above the per-source cap", test_waiting_cap);
 	CU_add_test(s, "fresh connections are not evicted", test_fresh);
+	CU_add_test(s, "TLS handshakes under way are exchanges", test_tls_handshake);
 	CU_add_test(s, "invalid parameters refused", test_params);
 	return tu_run();
 }
