@@ -360,6 +360,32 @@ static void test_fresh(void)
 	fx_done(&f);
 }
 
+/* A connection answered and kept alive (IDLE) is idle once its answer is out: it goes for a
+ * newcomer like one that never sent anything, from the source holding the most. */
+static void test_keepalive(void)
+{
+	struct connguard_params p = base_params;
+	struct fx f = { .tls = NULL };
+
+	p.max_conns = 4;
+	fx_init(&f, &p);
+	fx_connect(&f, 2, "GET / HTTP/1.1\r\nHost: x\r\n\r\n");
+	fx_connect(&f, 2, "GET / HTTP/1.1\r\nHost: x\r\n\r\n");
+	fx_connect(&f, 3, "GET / HTTP/1.1\r\nHost: x\r\n\r\n");
+	fx_connect(&f, 4, NULL);
+	fx_run(&f, 400);
+	char buf[64] = "";
+	CU_ASSERT(recv(f.fds[0], buf, sizeof(buf) - 1, MSG_DONTWAIT) > 12);
+	CU_ASSERT_NSTRING_EQUAL(buf, "HTTP/1.1 200", 12);
+	CU_ASSERT_EQUAL(connguard_count(f.g), 4);
+	fx_connect(&f, 5, NULL);
+	fx_run(&f, 300);
+	CU_ASSERT(fx_closed(&f, 0));
+	for (size_t i = 1; i < 5; i++)
+		CU_ASSERT(!fx_closed(&f, i));
+	fx_done(&f);
+}
+
 /* A TLS client that sent its hello is in a handshake we answered: an exchange, never evicted for
  * a newcomer (even of the source holding the most), closed for its source's cap only when its
  * exchanges alone are above it. */
@@ -425,6 +451,7 @@ int main(void)
 	CU_add_test(s, "first-request, credentials and life deadlines", test_deadlines);
 	CU_add_test(s, "Digest exchanges above the per-source cap", test_waiting_cap);
 	CU_add_test(s, "fresh connections are not evicted", test_fresh);
+	CU_add_test(s, "answered and kept alive: evictable", test_keepalive);
 	CU_add_test(s, "TLS handshakes under way are exchanges", test_tls_handshake);
 	CU_add_test(s, "invalid parameters refused", test_params);
 	return tu_run();
