@@ -50,3 +50,13 @@ tests_test_conffile_LDADD = $(TEST_LIBS)
 # phonesec-wuid's idle logout (a minute of waiting, beside the other tests)
 script_tests += tests/wui_idle.sh
 dist_check_SCRIPTS += tests/wui_idle.sh
+# The connection guard of the evhttp servers (lib/connguard.c) on a real event loop.
+unit_tests += tests/test_connguard
+check_PROGRAMS += tests/test_connguard
+tests_test_connguard_CPPFLAGS = $(AM_CPPFLAGS) $(EVENT_CFLAGS) $(SSL_CFLAGS)
+tests_test_connguard_LDADD = $(CONNGUARD_LIBS) $(TEST_LIBS) $(UTIL_LIBS) $(EVENT_LIBS) \
+	$(SSL_LIBS) $(CRYPTO_LIBS) $(CUNIT_LIBS)
+
+# phonesec-wuid under a connection attack (idle connections from many addresses, a slowloris).
+script_tests += tests/wui_conn_limits.sh
+dist_check_SCRIPTS += tests/wui_conn_limits.sh

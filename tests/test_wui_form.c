@@ -212,6 +212,27 @@ static void test_conf(void)
 	CU_ASSERT_STRING_EQUAL(err, "/nonexistent/wuid.conf: No such file or directory");
 }
 
+/* The connection guard's keys: defaults, values, and out-of-range values refused. */
+static void test_conf_guard(void)
+{
+	struct wui_conf c;
+	char err[1024];
+
+	CU_ASSERT_EQUAL(wui_conf_load(&c, NULL, err, sizeof(err)), 0);
+	CU_ASSERT_EQUAL(c.max_conns_per_source_n, 16);
+	CU_ASSERT_EQUAL(c.request_timeout_s, 10);
+	CU_ASSERT_EQUAL(conf_try("max_conns_per_source = 1\nrequest_timeout = 3600\n", &c, err,
+				 sizeof(err)), 0);
+	CU_ASSERT_EQUAL(c.max_conns_per_source_n, 1);
+	CU_ASSERT_EQUAL(c.request_timeout_s, 3600);
+	conf_refused("max_conns_per_source = 0\n", "F:1: max_conns_per_source: number out of range");
+	conf_refused("max_conns_per_source = 4097\n",
+		     "F:1: max_conns_per_source: number out of range");
+	conf_refused("request_timeout = 0\n", "F:1: request_timeout: number out of range");
+	conf_refused("request_timeout = -1\n", "F:1: request_timeout: number out of range");
+	conf_refused("request_timeout =\n", "F:1: request_timeout: a number is needed");
+}
+
 int main(void)
 {
 	if (CU_initialize_registry() != CUE_SUCCESS)
@@ -224,6 +245,7 @@ int main(void)
 	CU_add_test(s, "lang", test_form_lang);
 	CU_add_test(s, "escape", test_form_escape);
 	CU_add_test(s, "conf", test_conf);
+	CU_add_test(s, "conf: connection guard keys", test_conf_guard);
 	CU_basic_set_mode(CU_BRM_NORMAL);
 	CU_basic_run_tests();
 	unsigned fails = CU_get_number_of_failures();

@@ -256,13 +256,15 @@ ms=$(( ($(date +%s%N) - t0) / 1000000 ))
 wait "$IDLE"; EXTRA_PIDS=
 ok "a Digest login over https answered in $ms ms while 200 connections were idle"
 
-# the connection cap: at max_conns open connections the next one waits in the backlog
+# the connection cap: at max_conns connections each in the middle of a request (none can be
+# evicted) the next one waits in the backlog; idle ones would make room for it (lib/connguard)
 stop_wui
 echo "max_conns = 8" >>"$T/wuid.conf"
 start_wui
 python3 - "$HP" >"$T/cap.out" 2>&1 <<'PY' &
 import socket, sys, time
 socks = [socket.create_connection(("127.0.0.1", int(sys.argv[1]))) for _ in range(8)]
+for s in socks: s.sendall(b"GET / HTTP/1.1\r\nHost: x")
 print("open", len(socks), flush=True)
 time.sleep(5)
 PY
@@ -275,6 +277,6 @@ c=$(curl -s -o /dev/null -w '%{http_code}' --max-time 1 "$H/")
 wait "$CAP"; EXTRA_PIDS=
 c=$(curl -s -o /dev/null -w '%{http_code}' --max-time "$MAXT" "$H/")
 [ "$c" = 401 ] || fail "no answer once the 8 connections closed ($c)"
-ok "at max_conns (8) the next connection waits; served once they close"
+ok "at max_conns (8) requests in progress the next connection waits; served once they close"
 stop_wui
 exit 0

@@ -8,7 +8,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <time.h>
 
@@ -20,28 +19,11 @@
 #include <event2/keyvalq_struct.h>
 #include <openssl/rand.h>
 
+#include "connguard.h"
 #include "cr.h"
 #include "digest.h"
 #include "log.h"
 #include "store.h"
-
-/* What an open connection is doing, for the deadlines and for eviction at the cap. */
-enum cr_conn_state {
-	CR_CONN_NEW,      /* accepted, no complete request yet: evictable while it sent nothing
-	                     we have not read */
-	CR_CONN_DIGEST,   /* a 401 asked it for credentials: it is in an exchange, never evicted */
-	CR_CONN_DONE,     /* answered for good (Connection: close): evhttp closes it */
-};
-
-/* An open connection: its bufferevent, on which we hold a reference so that we can see when
- * evhttp has let go of it (its callbacks are then cleared). */
-struct cr_conn {
-	struct bufferevent *bev;
-	int64_t born_ms;
-	int64_t deadline_ms;   /* NEW, DIGEST: a complete request by then (monotonic) */
-	enum cr_conn_state state;
-	char peer[64];         /* "" until known (evhttp gives the socket after our bevcb) */
-};
 
 /* Failed authentications of one source address in its current window. */
 struct cr_source {
@@ -54,11 +36,7 @@ struct cwmp_cr {
 	struct evhttp *http;
 	struct evhttp_bound_socket *sock;
 	struct event_base *base;
-	struct event *sweep;       /* runs while connections are open */
-	struct cr_conn conns[CWMP_CR_MAX_CONNS];
-	size_t nconns;
-	int64_t evict_log_ms[2];   /* last eviction logged for the cap, for an address's cap (one
-	                              line per window each under a flood) */
+	struct connguard *guard;   /* connections: deadlines, caps, eviction (lib/connguard) */
 	struct cr_source sources[CWMP_CR_SOURCES];
 	bool paused;               /* the listener stopped accepting at the cap */
 	char bind[64], host[256];
@@ -139,18 +117,6 @@ out:
 	return err;
 }
 
-/* The connection req came on (NULL when not tracked). */
-static struct cr_conn *cr_conn_of(struct cwmp_cr *cr, struct evhttp_request *req)
-{
-	struct evhttp_connection *c = evhttp_request_get_connection(req);
-	struct bufferevent *bev = c ? evhttp_connection_get_bufferevent(c) : NULL;
-
-	for (size_t i = 0; bev && i < cr->nconns; i++)
-		if (cr->conns[i].bev == bev)
-			return &cr->conns[i];
-	return NULL;
-}
-
 /* The failure count of addr, in a window that has not ended; a new entry takes the place of the
  * one whose window is oldest (an address counted there lost a window at most). */
 static struct cr_source *cr_source_get(struct cwmp_cr *cr, const char *addr, int64_t now)
@@ -188,13 +154,11 @@ static void cr_handle(struct evhttp_request *req, void *arg)
 {
 	struct cwmp_cr *cr = arg;
 	int64_t now = store_now_ms(), mono = cr_mono_ms();
-	struct cr_conn *conn = cr_conn_of(cr, req);
 	char peer[64];
 
 	/* every answer but a request for credentials ends the connection: a client holds a slot
 	 * only for a request or a Digest exchange */
-	if (conn)
-		conn->state = CR_CONN_DONE;
+	connguard_set(cr->guard, req, CONNGUARD_CLOSING);
 	evhttp_add_header(evhttp_request_get_output_headers(req), "Connection", "close");
 	if (evhttp_request_get_command(req) != EVHTTP_REQ_GET) {
 		evhttp_add_header(evhttp_request_get_output_headers(req), "Allow", "GET");
@@ -227,10 +191,7 @@ static void cr_handle(struct evhttp_request *req, void *arg)
 			/* the first leg of a Digest exchange (or a stale nonce): the credentials
 			 * come on this connection, soon */
 			evhttp_remove_header(evhttp_request_get_output_headers(req), "Connection");
-			if (conn) {
-				conn->state = CR_CONN_DIGEST;
-				conn->deadline_ms = mono + CWMP_CR_HEADER_MS;
-			}
+			connguard_set(cr->guard, req, CONNGUARD_WAITING);
 		}
 		cr_challenge(cr, req, err == DIGEST_E_STALE, now);
 		return;
@@ -256,8 +217,10 @@ static void cr_handle(struct evhttp_request *req, void *arg)
 
 /* ------------------------------------------------------------------------------- connections */
 
-static void cr_listen(struct cwmp_cr *cr, bool on)
+/* The guard's listen callback: pauses or resumes the listener. */
+static void cr_listen(void *arg, bool on)
 {
+	struct cwmp_cr *cr = arg;
 	struct evconnlistener *l = cr->sock ? evhttp_bound_socket_get_listener(cr->sock) : NULL;
 
 	if (!l || on == !cr->paused)
@@ -269,194 +232,15 @@ static void cr_listen(struct cwmp_cr *cr, bool on)
 	cr->paused = !on;
 }
 
-/* Whether evhttp still has the connection (it clears the callbacks when it lets go). */
-static bool cr_conn_open(const struct cr_conn *c)
-{
-	bufferevent_data_cb rcb = NULL;
-	bufferevent_event_cb ecb = NULL;
-
-	bufferevent_getcb(c->bev, &rcb, NULL, &ecb, NULL);
-	return rcb || ecb;
-}
-
-/* Ends the connection as an evhttp timeout would: evhttp frees it at once. */
-static void cr_conn_end(struct cr_conn *c)
-{
-	bufferevent_trigger_event(c->bev, BEV_EVENT_READING | BEV_EVENT_TIMEOUT, 0);
-}
-
-/* A connection without a complete request and with nothing waiting to be read (neither in the
- * socket nor in evhttp's buffer): it may go for a newcomer or for its address's cap. A client
- * that connects to make a request sends it at once, so a connection accepted together with
- * many others keeps its request; those being answered never go, those in a Digest exchange
- * (waiting for credentials, with nothing unread) only when waiting is true: for the cap of an
- * address holding more of them than any client needs. */
-static bool cr_evictable(const struct cr_conn *c, bool waiting)
-{
-	evutil_socket_t fd = bufferevent_getfd(c->bev);
-	int n = 0;
-
-	if (c->state == CR_CONN_DONE || (c->state == CR_CONN_DIGEST && !waiting) ||
-	    !cr_conn_open(c) || evbuffer_get_length(bufferevent_get_input(c->bev)))
-		return false;
-	return fd < 0 || ioctl(fd, FIONREAD, &n) != 0 || n == 0;
-}
-
-/* Open connections from peer (only those waiting for credentials when waiting is true). */
-static size_t cr_source_conns(const struct cwmp_cr *cr, const char *peer, bool waiting)
-{
-	size_t n = 0;
-
-	for (size_t i = 0; i < cr->nconns; i++) {
-		const struct cr_conn *c = &cr->conns[i];
-		n += peer[0] && !strcmp(c->peer, peer) && cr_conn_open(c) &&
-		     (!waiting || c->state == CR_CONN_DIGEST);
-	}
-	return n;
-}
-
-/* The connection to evict: an evictable one of peer (any source when NULL), from the source
- * holding the most connections, the oldest of it; -1 when none may go. */
-static ssize_t cr_victim(const struct cwmp_cr *cr, const char *peer, bool waiting)
-{
-	ssize_t best = -1;
-	size_t best_n = 0;
-
-	for (size_t i = 0; i < cr->nconns; i++) {
-		const struct cr_conn *c = &cr->conns[i];
-		if (!cr_evictable(c, waiting) || (peer && strcmp(c->peer, peer)))
-			continue;
-		size_t n = cr_source_conns(cr, c->peer, false);
-		if (best < 0 || n > best_n || (n == best_n && c->born_ms < cr->conns[best].born_ms)) {
-			best = (ssize_t)i;
-			best_n = n;
-		}
-	}
-	return best;
-}
-
-/* Evicts one connection; logged once a window per reason (a flood would fill the log). */
-static void cr_evict(struct cwmp_cr *cr, size_t i, bool per_source)
-{
-	int64_t now = cr_mono_ms(), *logged = &cr->evict_log_ms[per_source];
-
-	if (now - *logged >= CWMP_CR_RATE_WINDOW_S * 1000 || !*logged) {
-		*logged = now;
-		if (per_source)
-			log_msg(LOG_NOTICE, "cwmp: over %d connection-request connections from %s: "
-					    "an idle one closed", CWMP_CR_MAX_PER_SOURCE,
-				cr->conns[i].peer);
-		else
-			log_msg(LOG_NOTICE, "cwmp: %d connection-request connections open: an idle "
-					    "one from %s closed for a new one", CWMP_CR_MAX_CONNS,
-				cr->conns[i].peer[0] ? cr->conns[i].peer : "?");
-	}
-	cr_conn_end(&cr->conns[i]);
-}
-
-/* The peer address of connections that have their socket by now. */
-static void cr_peers(struct cwmp_cr *cr)
-{
-	for (size_t i = 0; i < cr->nconns; i++) {
-		struct cr_conn *c = &cr->conns[i];
-		struct sockaddr_storage ss;
-		socklen_t sl = sizeof(ss);
-		evutil_socket_t fd = bufferevent_getfd(c->bev);
-		if (c->peer[0] || fd < 0 || getpeername(fd, (struct sockaddr *)&ss, &sl))
-			continue;
-		const void *a = ss.ss_family == AF_INET6
-					? (const void *)&((struct sockaddr_in6 *)&ss)->sin6_addr
-					: (const void *)&((struct sockaddr_in *)&ss)->sin_addr;
-		if (!inet_ntop(ss.ss_family, a, c->peer, sizeof(c->peer)))
-			snprintf(c->peer, sizeof(c->peer), "?");
-	}
-}
-
-/* Drops the connections evhttp has closed, ends (expire) those past their deadline or lifetime
- * and those over the per-source cap, and accepts again while a newcomer has room or an idle
- * connection to take the place of. */
-static void cr_reap(struct cwmp_cr *cr, bool expire)
-{
-	int64_t now = cr_mono_ms();
-
-	cr_peers(cr);
-	for (size_t i = 0; expire && i < cr->nconns; i++) {
-		struct cr_conn *c = &cr->conns[i];
-		if (!cr_conn_open(c))
-			continue;
-		if (c->state != CR_CONN_DONE && now >= c->deadline_ms) {
-			log_msg(LOG_DEBUG, "cwmp: connection-request connection from %s sent no "
-					   "complete request in time, closed", c->peer);
-			cr_conn_end(c);
-		} else if (now - c->born_ms >= CWMP_CR_CONN_MAX_S * 1000) {
-			log_msg(LOG_INFO, "cwmp: connection-request connection open too long, closed");
-			cr_conn_end(c);
-		}
-	}
-	for (size_t i = 0; expire && i < cr->nconns; i++) {
-		const char *peer = cr->conns[i].peer;
-		/* its idle connections above the cap; its Digest exchanges only when they
-		 * alone are above it (an ACS sharing the address with idle attackers keeps its
-		 * one exchange) */
-		for (ssize_t v; cr_source_conns(cr, peer, false) > CWMP_CR_MAX_PER_SOURCE &&
-				(v = cr_victim(cr, peer, false)) >= 0;)
-			cr_evict(cr, (size_t)v, true);
-		for (ssize_t v; cr_source_conns(cr, peer, true) > CWMP_CR_MAX_PER_SOURCE &&
-				(v = cr_victim(cr, peer, true)) >= 0;)
-			cr_evict(cr, (size_t)v, true);
-	}
-	for (size_t i = 0; i < cr->nconns;) {
-		struct cr_conn *c = &cr->conns[i];
-		if (cr_conn_open(c)) {
-			i++;
-			continue;
-		}
-		bufferevent_decref(c->bev); /* the last reference: the socket is closed */
-		*c = cr->conns[--cr->nconns];
-	}
-	cr_listen(cr, cr->nconns < CWMP_CR_MAX_CONNS || cr_victim(cr, NULL, false) >= 0);
-}
-
-static void cr_on_sweep(evutil_socket_t fd, short what, void *arg)
-{
-	struct cwmp_cr *cr = arg;
-	struct timeval tv = { .tv_sec = 0, .tv_usec = 250000 };
-
-	cr_reap(cr, true);
-	if (cr->nconns)
-		evtimer_add(cr->sweep, &tv);
-}
-
-/* evhttp asks for the bufferevent of each accepted connection: counted here. At the cap, an
- * idle connection makes room; when none can, the listener pauses until one can. */
+/* evhttp asks for the bufferevent of each accepted connection: the guard counts it, and at the
+ * cap an idle connection makes room (when none can, the listener pauses until one can). */
 static struct bufferevent *cr_bevcb(struct event_base *base, void *arg)
 {
 	struct cwmp_cr *cr = arg;
-	struct timeval tv = { .tv_sec = 0, .tv_usec = 250000 };
-
-	cr_reap(cr, false);
-	if (cr->nconns >= CWMP_CR_MAX_CONNS) {
-		ssize_t v = cr_victim(cr, NULL, false);
-		if (v >= 0) {
-			cr_evict(cr, (size_t)v, false);
-			cr_reap(cr, false);
-		}
-	}
 	struct bufferevent *bev = bufferevent_socket_new(base, -1, BEV_OPT_CLOSE_ON_FREE);
-	if (!bev || cr->nconns >= CWMP_CR_MAX_CONNS)
-		return bev; /* not expected: the listener pauses when nothing can make room */
-	bufferevent_incref(bev);
-	int64_t now = cr_mono_ms();
-	cr->conns[cr->nconns++] = (struct cr_conn){ .bev = bev, .born_ms = now,
-						    .deadline_ms = now + CWMP_CR_HEADER_MS,
-						    .state = CR_CONN_NEW };
-	if (cr->nconns >= CWMP_CR_MAX_CONNS && cr_victim(cr, NULL, false) < 0) {
-		log_msg(LOG_NOTICE, "cwmp: %d connection-request connections busy, accepting later",
-			CWMP_CR_MAX_CONNS);
-		cr_listen(cr, false);
-	}
-	if (!evtimer_pending(cr->sweep, NULL))
-		evtimer_add(cr->sweep, &tv);
+
+	if (bev)
+		connguard_track(cr->guard, bev);
 	return bev;
 }
 
@@ -499,10 +283,9 @@ int cwmp_cr_rebind(struct cwmp_cr *cr, unsigned port, char *err, size_t errlen)
 	}
 	evhttp_del_accept_socket(cr->http, cr->sock);
 	cr->sock = s;
-	if (cr->paused) {
-		cr->paused = false;
+	cr->paused = false;
+	if (connguard_paused(cr->guard))
 		cr_listen(cr, false);
-	}
 	cr_set_url(cr);
 	return 0;
 }
@@ -577,8 +360,13 @@ int cwmp_cr_new(struct cwmp_cr **out, struct event_base *base, struct store *st,
 	snprintf(cr->bind, sizeof(cr->bind), "%s", bind);
 	snprintf(cr->host, sizeof(cr->host), "%s", host ? host : "");
 	cr->http = evhttp_new(base);
-	cr->sweep = evtimer_new(base, cr_on_sweep, cr);
-	if (!cr->http || !cr->sweep) {
+	const struct connguard_params gp = {
+		.max_conns = CWMP_CR_MAX_CONNS, .max_per_source = CWMP_CR_MAX_PER_SOURCE,
+		.first_ms = CWMP_CR_HEADER_MS, .wait_ms = CWMP_CR_HEADER_MS,
+		.life_ms = CWMP_CR_CONN_MAX_S * 1000, .fresh_ms = CWMP_CR_FRESH_MS,
+		.log_prefix = "cwmp", .log_what = "connection-request", .listen = cr_listen, .arg = cr,
+	};
+	if (!cr->http || connguard_new(&cr->guard, base, &gp)) {
 		snprintf(err, errlen, "evhttp_new failed");
 		goto fail;
 	}
@@ -608,10 +396,7 @@ void cwmp_cr_free(struct cwmp_cr *cr)
 		return;
 	if (cr->http)
 		evhttp_free(cr->http); /* closes every connection: our references are the last */
-	for (size_t i = 0; i < cr->nconns; i++)
-		bufferevent_decref(cr->conns[i].bev);
-	if (cr->sweep)
-		event_free(cr->sweep);
+	connguard_free(cr->guard);
 	digest_free(cr->dg);
 	free(cr);
 }

@@ -28,6 +28,8 @@ struct store;
                                          more wait in the backlog */
 #define CWMP_CR_MAX_PER_SOURCE 4      /* connections of one source address; its oldest idle ones
                                          are closed above it */
+#define CWMP_CR_FRESH_MS 100         /* a connection this young is not evicted: a client sends
+                                         its request at once (lib/connguard) */
 #define CWMP_CR_CONN_MAX_S 10         /* a connection's whole life (evhttp's timeouts are idle
                                          timeouts: a slow client could otherwise stay forever) */
 

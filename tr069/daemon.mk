@@ -16,7 +16,7 @@ tr069_libgsoap_plugins_a_CPPFLAGS += -DHAVE_STRTOUL
 sbin_PROGRAMS += tr069/phonesec-cwmpd
 tr069_phonesec_cwmpd_SOURCES = tr069/main.c
 tr069_phonesec_cwmpd_CPPFLAGS = $(CWMP_CPPFLAGS)
-tr069_phonesec_cwmpd_LDADD = $(CWMP_LIBS) $(HTTP_LIBS) $(STORE_LIBS) $(UTIL_LIBS) $(EVENT_LIBS) \
+tr069_phonesec_cwmpd_LDADD = $(CWMP_LIBS) $(CONNGUARD_LIBS) $(HTTP_LIBS) $(STORE_LIBS) $(UTIL_LIBS) $(EVENT_LIBS) \
 	$(SSL_LIBS) $(CRYPTO_LIBS)
 $(tr069_phonesec_cwmpd_OBJECTS): $(CWMP_GEN)
 

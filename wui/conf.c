@@ -35,6 +35,8 @@ static const struct conffile_key conf_keys[] = {
 	KEY(max_conns, CONF_NUMBER, 8, 4096, "256"),
 	KEY(conn_life, CONF_NUMBER, 2, 3600, "60"),
 	KEY(idle_timeout, CONF_NUMBER, 1, 3600, "15"),
+	KEY(max_conns_per_source, CONF_NUMBER, 1, 4096, "16"),
+	KEY(request_timeout, CONF_NUMBER, 1, 3600, "10"),
 	KEY(model, CONF_TEXT, 1, 0, "DeskPhone"),
 	KEY(sw_version, CONF_TEXT, 1, 0, PACKAGE_VERSION),
 	KEY(serial, CONF_TOKEN, 1, 0, "000000000000"),
@@ -89,6 +91,8 @@ static void conf_finish(struct wui_conf *out)
 	out->max_conns_n = (unsigned)strtoul(out->max_conns, NULL, 10);
 	out->conn_life_s = (unsigned)strtoul(out->conn_life, NULL, 10);
 	out->idle_timeout_s = (unsigned)strtoul(out->idle_timeout, NULL, 10);
+	out->max_conns_per_source_n = (unsigned)strtoul(out->max_conns_per_source, NULL, 10);
+	out->request_timeout_s = (unsigned)strtoul(out->request_timeout, NULL, 10);
 }
 
 int wui_conf_load(struct wui_conf *out, const char *path, char *err, size_t errlen)

@@ -20,8 +20,12 @@ struct wui_conf {
 	char max_conns[8];      /* connections open at once, both listeners (default 256) */
 	char conn_life[8];      /* seconds a connection may live, whatever it does (default 60) */
 	char idle_timeout[8];   /* seconds a connection may stay silent (default 15) */
+	char max_conns_per_source[8]; /* connections of one address (IPv6: /64) (default 16) */
+	char request_timeout[8]; /* seconds from the accept (or a 401) to a complete request
+				    (default 10) */
 	char model[65], sw_version[65], serial[65], mac[32]; /* System Info (after login only) */
 	unsigned max_conns_n, conn_life_s, idle_timeout_s;
+	unsigned max_conns_per_source_n, request_timeout_s;
 };
 
 /* Defaults, then (path non-NULL) the file. Returns 0, or -1 with the reason in err. */

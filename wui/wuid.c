@@ -1,5 +1,5 @@
 /* phonesec-wuid's daemon: the listeners webserver_type asks for (one evhttp each, HTTPS through
- * bufferevent_openssl), the connection cap and life bound, the store's change feed, login by
+ * bufferevent_openssl) under lib/connguard's connection limits, the store's change feed, login by
  * Basic or Digest with the persistent lock-out, sessions; pages are in page.c. */
 #include "config.h"
 
@@ -28,6 +28,7 @@
 #include <openssl/hmac.h>
 #include <openssl/rand.h>
 
+#include "connguard.h"
 #include "digest.h"
 #include "internal.h"
 #include "log.h"
@@ -36,6 +37,8 @@
 
 #define WUI_HEADERS_MAX 8192
 #define WUI_NONCE_LIFE_S 300
+#define WUI_CONN_FRESH_MS 100 /* a connection this young is not evicted: a client sends its
+                                 request or TLS hello at once */
 
 enum { LIS_HTTP = 0, LIS_HTTPS = 1 };
 
@@ -51,11 +54,6 @@ struct wui_listener {
 	int64_t failed_log_ms;              /* when that was last logged (monotonic) */
 };
 
-struct wui_conn {
-	struct bufferevent *bev;
-	int64_t born_ms;
-};
-
 struct wuid {
 	struct event_base *base;
 	struct store *st;
@@ -63,9 +61,9 @@ struct wuid {
 	SSL_CTX *tls;
 	struct digest *dg;
 	struct wui_listener lis[2];
-	struct wui_conn *conns;
-	size_t nconns;
-	struct event *sweep, *feed, *later, *drain, *sigterm, *sigint;
+	struct connguard *guard;            /* connections of both listeners (lib/connguard) */
+	int listen_first;                   /* the listener resumed first (alternates) */
+	struct event *feed, *later, *drain, *sigterm, *sigint;
 	struct store_snapshot *snap;
 	uint64_t cred_seq;                  /* changed_seq of the credentials the sessions hold */
 	struct wui_session sessions[WUI_SESSIONS_MAX];
@@ -250,10 +248,17 @@ static void wuid_on_feed(evutil_socket_t fd, short what, void *arg)
 
 /* ------------------------------------------------------------------------------- connections */
 
-static void wuid_listen_all(struct wuid *w, bool on)
+/* The guard's listen callback: pauses or resumes both listeners. */
+static void wuid_listen_all(void *arg, bool on)
 {
-	for (int i = 0; i < 2; i++) {
-		struct wui_listener *l = &w->lis[i];
+	struct wuid *w = arg;
+
+	/* each resume lets the other listener accept first: the first to run takes the room
+	 * there is, and the other's backlog would wait behind it under a flood */
+	if (on)
+		w->listen_first ^= 1;
+	for (int k = 0; k < 2; k++) {
+		struct wui_listener *l = &w->lis[k ^ w->listen_first];
 		struct evconnlistener *el = l->sock ? evhttp_bound_socket_get_listener(l->sock) : NULL;
 		if (!el || on == !l->paused)
 			continue;
@@ -265,51 +270,15 @@ static void wuid_listen_all(struct wuid *w, bool on)
 	}
 }
 
-/* Drops connections evhttp has let go of, ends those past their life (evhttp frees a timed-out
- * connection at once), and accepts again below the cap. */
-static void wuid_reap(struct wuid *w, bool expire)
-{
-	int64_t now = wuid_mono_ms();
-
-	for (size_t i = 0; i < w->nconns;) {
-		struct wui_conn *c = &w->conns[i];
-		bufferevent_data_cb rcb = NULL;
-		bufferevent_event_cb ecb = NULL;
-		bufferevent_getcb(c->bev, &rcb, NULL, &ecb, NULL);
-		if ((rcb || ecb) && expire && now - c->born_ms >= (int64_t)w->conf.conn_life_s * 1000) {
-			log_msg(LOG_DEBUG, "wui: connection open too long, closed");
-			bufferevent_trigger_event(c->bev, BEV_EVENT_READING | BEV_EVENT_TIMEOUT, 0);
-			bufferevent_getcb(c->bev, &rcb, NULL, &ecb, NULL);
-		}
-		if (rcb || ecb) {
-			i++;
-			continue;
-		}
-		bufferevent_decref(c->bev);
-		*c = w->conns[--w->nconns];
-	}
-	if (w->nconns < w->conf.max_conns_n)
-		wuid_listen_all(w, true);
-}
-
-static void wuid_on_sweep(evutil_socket_t fd, short what, void *arg)
-{
-	struct wuid *w = arg;
-	struct timeval tv = { .tv_sec = 0, .tv_usec = 250000 };
-
-	wuid_reap(w, true);
-	if (w->nconns)
-		evtimer_add(w->sweep, &tv);
-}
-
+/* evhttp asks for the bufferevent of each accepted connection (TLS on the HTTPS listener): the
+ * guard counts it, and at max_conns an idle connection makes room (when none can, both
+ * listeners pause until one can). */
 static struct bufferevent *wuid_bevcb(struct event_base *base, void *arg)
 {
 	struct wui_listener *l = arg;
 	struct wuid *w = l->w;
-	struct timeval tv = { .tv_sec = 0, .tv_usec = 250000 };
 	struct bufferevent *bev;
 
-	wuid_reap(w, false);
 	if (l->tls) {
 		SSL *ssl = SSL_new(w->tls);
 		bev = ssl ? bufferevent_openssl_socket_new(base, -1, ssl, BUFFEREVENT_SSL_ACCEPTING,
@@ -320,16 +289,8 @@ static struct bufferevent *wuid_bevcb(struct event_base *base, void *arg)
 	} else {
 		bev = bufferevent_socket_new(base, -1, BEV_OPT_CLOSE_ON_FREE);
 	}
-	if (!bev || w->nconns >= w->conf.max_conns_n)
-		return bev; /* not expected: the listeners pause at the cap */
-	bufferevent_incref(bev);
-	w->conns[w->nconns++] = (struct wui_conn){ .bev = bev, .born_ms = wuid_mono_ms() };
-	if (w->nconns >= w->conf.max_conns_n) {
-		log_msg(LOG_NOTICE, "wui: %u connections open, accepting later", w->conf.max_conns_n);
-		wuid_listen_all(w, false);
-	}
-	if (!evtimer_pending(w->sweep, NULL))
-		evtimer_add(w->sweep, &tv);
+	if (bev)
+		connguard_track(w->guard, bev);
 	return bev;
 }
 
@@ -410,7 +371,7 @@ static int wuid_listener_open(struct wuid *w, struct wui_listener *l, unsigned p
 	l->port = port;
 	l->failed_port = 0;
 	l->paused = false;
-	if (w->nconns >= w->conf.max_conns_n)
+	if (connguard_paused(w->guard))
 		wuid_listen_all(w, false);
 	log_msg(LOG_NOTICE, "wui: %s listener on %s port %u", l->tls ? "https" : "http", w->conf.bind,
 		port);
@@ -528,6 +489,7 @@ static void wuid_challenge(struct wui_req *r, bool stale)
 	} else {
 		evhttp_add_header(h, "WWW-Authenticate", "Basic realm=\"" WUI_REALM "\", charset=\"UTF-8\"");
 	}
+	connguard_set(w->guard, r->req, CONNGUARD_WAITING);
 	wui_reply_error(r, 401, "Unauthorized", "log in with the web UI's user and password");
 }
 
@@ -769,6 +731,8 @@ static void wuid_handle(struct evhttp_request *req, void *arg)
 	struct evkeyvalq *in = evhttp_request_get_input_headers(req);
 	char lang[8];
 
+	/* answered and kept alive, unless a 401 below asks for credentials (then WAITING) */
+	connguard_set(w->guard, req, CONNGUARD_IDLE);
 	r.out = evbuffer_new();
 	if (!r.out) {
 		evhttp_send_error(req, 500, NULL);
@@ -841,11 +805,8 @@ static void wuid_free(struct wuid *w)
 			if (w->lis[i].draining[j])
 				evhttp_free(w->lis[i].draining[j]);
 	}
-	for (size_t i = 0; i < w->nconns; i++)
-		bufferevent_decref(w->conns[i].bev);
-	free(w->conns);
-	struct event *evs[] = { w->sweep, w->feed, w->later, w->drain, w->retry, w->sigterm,
-				w->sigint };
+	connguard_free(w->guard);
+	struct event *evs[] = { w->feed, w->later, w->drain, w->retry, w->sigterm, w->sigint };
 	for (size_t i = 0; i < sizeof(evs) / sizeof(evs[0]); i++)
 		if (evs[i])
 			event_free(evs[i]);
@@ -899,7 +860,6 @@ int wui_run(const struct wui_options *o)
 		log_msg(LOG_ERR, "wui: reading the lock-out state: %s", store_errmsg(w->st));
 		goto out;
 	}
-	w->conns = calloc(w->conf.max_conns_n, sizeof(*w->conns));
 	/* the changelist folds the read/write interest evhttp and bufferevent_openssl switch on
 	 * and off within one pass of the loop into one epoll_ctl, or none */
 	struct event_config *ec = event_config_new();
@@ -908,20 +868,25 @@ int wui_run(const struct wui_options *o)
 	w->base = ec ? event_base_new_with_config(ec) : NULL;
 	event_config_free(ec);
 	int ffd = store_feed_fd(w->st);
-	if (!w->conns || !w->base || ffd < 0) {
+	const struct connguard_params gp = {
+		.max_conns = w->conf.max_conns_n, .max_per_source = w->conf.max_conns_per_source_n,
+		.first_ms = w->conf.request_timeout_s * 1000, .wait_ms = w->conf.request_timeout_s * 1000,
+		.life_ms = w->conf.conn_life_s * 1000, .fresh_ms = WUI_CONN_FRESH_MS,
+		.log_prefix = "wui", .log_what = "web UI", .listen = wuid_listen_all, .arg = w,
+	};
+	if (!w->base || ffd < 0 || connguard_new(&w->guard, w->base, &gp)) {
 		log_msg(LOG_ERR, "wui: set-up failed: %s", ffd < 0 ? store_errmsg(w->st) : "no memory");
 		goto out;
 	}
 	for (int i = 0; i < 2; i++)
 		w->lis[i] = (struct wui_listener){ .w = w, .tls = i == LIS_HTTPS };
-	w->sweep = evtimer_new(w->base, wuid_on_sweep, w);
 	w->later = evtimer_new(w->base, wuid_on_later, w);
 	w->drain = evtimer_new(w->base, wuid_on_drain, w);
 	w->retry = evtimer_new(w->base, wuid_on_retry, w);
 	w->feed = event_new(w->base, ffd, EV_READ | EV_PERSIST, wuid_on_feed, w);
 	w->sigterm = evsignal_new(w->base, SIGTERM, wuid_on_signal, w);
 	w->sigint = evsignal_new(w->base, SIGINT, wuid_on_signal, w);
-	if (!w->sweep || !w->later || !w->drain || !w->retry || !w->feed || !w->sigterm || !w->sigint ||
+	if (!w->later || !w->drain || !w->retry || !w->feed || !w->sigterm || !w->sigint ||
 	    event_add(w->feed, NULL) || event_add(w->sigterm, NULL) || event_add(w->sigint, NULL)) {
 		log_msg(LOG_ERR, "wui: event set-up failed");
 		goto out;
