@@ -60,3 +60,7 @@ tests_test_connguard_LDADD = $(CONNGUARD_LIBS) $(TEST_LIBS) $(UTIL_LIBS) $(EVENT
 # phonesec-wuid under a connection attack (idle connections from many addresses, a slowloris).
 script_tests += tests/wui_conn_limits.sh
 dist_check_SCRIPTS += tests/wui_conn_limits.sh
+
+# The daemons' shared command line (lib/daemonopt.c).
+script_tests += tests/daemon_cli.sh
+dist_check_SCRIPTS += tests/daemon_cli.sh

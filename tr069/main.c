@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "cwmpd.h"
+#include "daemonopt.h"
 #include "log.h"
 
 static void usage(FILE *f)
@@ -21,54 +22,38 @@ static void usage(FILE *f)
 		   "  -p CR_PORT  connection-request port instead of tr69_cr_port (0: any free port)\n");
 }
 
+/* -p CR_PORT */
+static int own_option(void *arg, int c, const char *optarg)
+{
+	int *cr_port = arg;
+	char *end;
+
+	(void)c;
+	errno = 0;
+	long v = strtol(optarg, &end, 10);
+	if (errno || end == optarg || *end || v < 0 || v > 65535) {
+		fprintf(stderr, "phonesec-cwmpd: bad port %s\n", optarg);
+		return -1;
+	}
+	*cr_port = (int)v;
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
-	struct cwmpd_options o = { .cr_port = -1 };
-	int c;
+	struct daemonopt d;
+	int cr_port = -1;
+	const struct daemonopt_own own = { .letters = "p:", .fn = own_option, .arg = &cr_port };
+	int rc = daemonopt_parse(&d, argc, argv, &own, usage);
 
-	while ((c = getopt(argc, argv, "s:c:fdp:h")) != -1) {
-		switch (c) {
-		case 's':
-			o.store_path = optarg;
-			break;
-		case 'c':
-			o.conf_path = optarg;
-			break;
-		case 'f':
-			o.foreground = true;
-			break;
-		case 'd':
-			o.debug = true;
-			break;
-		case 'p': {
-			char *end;
-			errno = 0;
-			long v = strtol(optarg, &end, 10);
-			if (errno || *end || v < 0 || v > 65535) {
-				fprintf(stderr, "phonesec-cwmpd: bad port %s\n", optarg);
-				return 2;
-			}
-			o.cr_port = (int)v;
-			break;
-		}
-		case 'h':
-			usage(stdout);
-			return 0;
-		default:
-			usage(stderr);
-			return 2;
-		}
-	}
-	if (optind != argc) {
-		usage(stderr);
-		return 2;
-	}
-	log_init("phonesec-cwmpd", o.foreground, o.debug);
-	if (!o.foreground && daemon(0, 0) != 0) {
-		log_msg(LOG_ERR, "daemon: %s", strerror(errno));
+	if (rc >= 0)
+		return rc;
+	if (daemonopt_start(&d, "phonesec-cwmpd"))
 		return 1;
-	}
-	int rc = cwmpd_run(&o);
+	const struct cwmpd_options o = { .store_path = d.store_path, .conf_path = d.conf_path,
+					 .foreground = d.foreground, .debug = d.debug,
+					 .cr_port = cr_port };
+	rc = cwmpd_run(&o);
 	log_close();
 	return rc;
 }

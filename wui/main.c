@@ -2,11 +2,9 @@
  * (wuid.c), so tests link the same code. */
 #include "config.h"
 
-#include <errno.h>
 #include <stdio.h>
-#include <string.h>
-#include <unistd.h>
 
+#include "daemonopt.h"
 #include "log.h"
 #include "wui.h"
 
@@ -21,41 +19,16 @@ static void usage(FILE *f)
 
 int main(int argc, char **argv)
 {
-	struct wui_options o = { 0 };
-	int c;
+	struct daemonopt d;
+	int rc = daemonopt_parse(&d, argc, argv, NULL, usage);
 
-	while ((c = getopt(argc, argv, "s:c:fdh")) != -1) {
-		switch (c) {
-		case 's':
-			o.store_path = optarg;
-			break;
-		case 'c':
-			o.conf_path = optarg;
-			break;
-		case 'f':
-			o.foreground = true;
-			break;
-		case 'd':
-			o.debug = true;
-			break;
-		case 'h':
-			usage(stdout);
-			return 0;
-		default:
-			usage(stderr);
-			return 2;
-		}
-	}
-	if (optind != argc) {
-		usage(stderr);
-		return 2;
-	}
-	log_init("phonesec-wuid", o.foreground, o.debug);
-	if (!o.foreground && daemon(0, 0) != 0) {
-		log_msg(LOG_ERR, "daemon: %s", strerror(errno));
+	if (rc >= 0)
+		return rc;
+	if (daemonopt_start(&d, "phonesec-wuid"))
 		return 1;
-	}
-	int rc = wui_run(&o);
+	const struct wui_options o = { .store_path = d.store_path, .conf_path = d.conf_path,
+				       .foreground = d.foreground, .debug = d.debug };
+	rc = wui_run(&o);
 	log_close();
 	return rc;
 }
