@@ -60,3 +60,7 @@ tests_test_connguard_LDADD = $(CONNGUARD_LIBS) $(TEST_LIBS) $(UTIL_LIBS) $(EVENT
 # phonesec-wuid under a connection attack (idle connections from many addresses, a slowloris).
 script_tests += tests/wui_conn_limits.sh
 dist_check_SCRIPTS += tests/wui_conn_limits.sh
+
+# phonesec-cwmpd: the ACS URL changed while a session with the old ACS runs.
+script_tests += tests/cwmp_acs_change.sh
+dist_check_SCRIPTS += tests/cwmp_acs_change.sh
