@@ -22,7 +22,8 @@
 //                                                   // the Inform that follows the redirects)
 //       "redirect_later": URL }                     // redirect the empty POST instead (a
 //                                                   // violation of TR-069 3.4.5 by the ACS)
-//   Records: DIR/log.jsonl (one JSON object per received request) and DIR/NNNN-*.xml bodies;
+//   Records: DIR/log.jsonl (one JSON object per received request, one {"event":"sent"} per RPC
+//   sent, naming it in "what") and DIR/NNNN-*.xml bodies;
 //   protocol violations of the CPE go to DIR/violations.jsonl. Ends on SIGTERM.
 //
 // --cwmp-auth basic: the CPE is asked for Basic (http-auth) instead of Digest; its 401 records
@@ -298,6 +299,7 @@ function nextRpc(res, conn) {
     s.sent++;
     const id = `acs-${s.n}-${s.sent}`;
     s.lastId = id;
+    record({ time_ms: Date.now(), session: s.n, conn: conn.id, event: "sent", what: rpcName(`<Body>${inner}`) });
     return sendXml(res, conn, envelope(s.ns, id, false, inner));
   }
   return endSession(res, conn);
