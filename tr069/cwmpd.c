@@ -1269,6 +1269,16 @@ static void cwmpd_check_acs_url(struct cwmpd *d, bool at_start)
 	}
 	int known_rc = store_state_get(&known, d->st, CWMPD_ACS_STATE);
 	store_read_end(d->st);
+	if (d->pend_acs) {
+		/* the URL of the last change is not written yet (the store was busy): the queue is
+		 * for that one, not for the older URL the store still holds */
+		char *pend = strdup(d->pend_acs_url);
+		if (pend) {
+			free(known);
+			known = pend;
+			known_rc = STORE_OK;
+		}
+	}
 	if (known_rc == STORE_OK && strcmp(known, url) != 0 && url[0]) {
 		log_msg(LOG_NOTICE, "cwmp: ACS URL changed: 0 BOOTSTRAP");
 		cwmpd_acs_changed(d, url, at_start && d->new_boot);
