@@ -133,7 +133,8 @@ class AcsLog:
             if r.get("event") == "end":
                 self.ended.add(r.get("session"))
             elif r.get("event") in ("abort", "drop"):
-                fail("the ACS saw a session abort: " + line.decode(errors="replace"))
+                fail("the ACS saw a session abort (see %s): %s; its last records:\n%s" %
+                     (opt.daemon_log, line.decode(errors="replace"), self.report(0)))
 
     def report(self, since):
         """What the ACS recorded from record since on (at most the last 12), one line each."""
