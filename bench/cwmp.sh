@@ -67,8 +67,8 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 1' INT TERM HUP
 
-wait_file() { # FILE: at most 10 s until it is non-empty
-	for _ in $(seq 1 100); do
+wait_file() { # FILE: at most 60 s until it is non-empty (a loaded machine starts node slowly)
+	for _ in $(seq 1 600); do
 		[ -s "$1" ] && return 0
 		sleep 0.1
 	done

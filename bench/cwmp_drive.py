@@ -21,6 +21,7 @@ CPU_GOAL = 3.0             # x the floor's CPU per session
 ANON_GOAL_KB = 2048        # Anonymous of smaps_rollup
 GROWTH_TOLERANCE_KB = 64   # allowed drift between the 500 and 1000 samples (allocator noise)
 TICK_NS = 1e9 / os.sysconf("SC_CLK_TCK")
+WAIT_S = 60.0              # floor of every wait for the daemon (the machine may be loaded)
 
 ap = argparse.ArgumentParser()
 ap.add_argument("--pid", type=int, required=True)
@@ -99,10 +100,15 @@ def mem_kb(pid):
 
 
 class AcsLog:
-    """Counts the sessions the ACS ended (204), reading its log.jsonl as it grows."""
+    """The ACS's records (log.jsonl), read as the file grows: the Informs with their request
+    path and session, the sessions ended (204). A session the ACS saw aborted is an error."""
 
     def __init__(self, path):
-        self.path, self.pos, self.ended, self.buf = path, 0, 0, b""
+        self.path, self.pos, self.buf = path, 0, b""
+        self.n = 0              # records read
+        self.informs = []       # (record index, session, request path) of each Inform
+        self.ended = set()      # sessions ended with 204
+        self.tail = []          # the last records, for a report
         self.poll()
 
     def poll(self):
@@ -116,35 +122,80 @@ class AcsLog:
         self.buf += data
         *lines, self.buf = self.buf.split(b"\n")
         for line in lines:
-            if b'"event":"end"' in line:
-                self.ended += 1
-            elif b'"event":"abort"' in line or b'"event":"drop"' in line:
-                fail("the ACS saw a session abort: " + line.decode(errors="replace"))
+            try:
+                r = json.loads(line)
+            except ValueError:
+                fail("the ACS's log holds a line that is not JSON: %r" % line[:200])
+            self.n += 1
+            self.tail = (self.tail + [r])[-12:]
+            if r.get("rpc") == "Inform":
+                self.informs.append((self.n, r.get("session"), r.get("url")))
+            if r.get("event") == "end":
+                self.ended.add(r.get("session"))
+            elif r.get("event") in ("abort", "drop"):
+                fail("the ACS saw a session abort (see %s): %s; its last records:\n%s" %
+                     (opt.daemon_log, line.decode(errors="replace"), self.report(0)))
 
-    def wait_for(self, n, timeout=30.0):
+    def report(self, since):
+        """What the ACS recorded from record since on (at most the last 12), one line each."""
+        out = []
+        for i, r in enumerate(self.tail):
+            if self.n - len(self.tail) + i + 1 <= since:
+                continue
+            keep = ("time_ms", "session", "conn", "event", "what", "rpc", "url", "len")
+            out.append("  " + json.dumps({k: r[k] for k in keep if r.get(k) is not None}))
+        return "\n".join(out) or "  (nothing)"
+
+    def wait_session(self, url_path, since, timeout=WAIT_S):
+        """Waits for the end of the session whose Inform went to url_path and was recorded
+        after record since (the ACS URL was switched then, so no session to that path began
+        before); returns its number."""
         end = time.monotonic() + timeout
-        while self.ended < n:
+        session = None
+        while True:
+            if session is None:
+                for idx, n, path in self.informs:
+                    if idx > since and path == url_path:
+                        session = n
+                        break
+            if session is not None and session in self.ended:
+                return session
             if time.monotonic() > end:
-                fail("no end of session %d within %g s (see %s)" % (n, timeout, opt.daemon_log))
+                what = ("session %d with %s did not end" % (session, url_path) if session
+                        else "no Inform to %s" % url_path)
+                fail("%s within %g s of switching tr69_acs_url (see %s); the ACS recorded "
+                     "since:\n%s" % (what, timeout, opt.daemon_log, self.report(since)))
             time.sleep(0.002)
             self.poll()
 
 
+def url_path(url):
+    """The request path of an http(s) URL, as the ACS records it."""
+    rest = url.split("://", 1)[-1]
+    return "/" + rest.split("/", 1)[1] if "/" in rest else "/"
+
+
+if len(opt.url) != 2 or url_path(opt.url[0]) == url_path(opt.url[1]):
+    fail("--url must be given twice, with two request paths")
 acs = AcsLog(opt.acs_log)
 url_i = 0
 
 
 def daemon_sessions(n):
-    """n sessions of phonesec-cwmpd, one ACS URL switch each."""
+    """n sessions of phonesec-cwmpd, one ACS URL switch each. Each switch is waited for by the
+    session it caused (its Inform goes to the URL just set), not by a count of ended sessions:
+    a session the daemon makes of its own accord would make such a count run ahead, and the
+    next switch would then land in the middle of a session."""
     global url_i
     for _ in range(n):
         url_i ^= 1
-        target = acs.ended + 1
+        acs.poll()
+        since = acs.n
         r = subprocess.run([opt.cli, "-s", opt.store, "set", "tr69_acs_url=" + opt.url[url_i]],
                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         if r.returncode:
             fail("phonesec set failed: " + r.stderr.decode(errors="replace"))
-        acs.wait_for(target)
+        acs.wait_session(url_path(opt.url[url_i]), since)
     settle()
 
 

@@ -64,3 +64,6 @@ dist_check_SCRIPTS += tests/wui_conn_limits.sh
 # The daemons' shared command line (lib/daemonopt.c).
 script_tests += tests/daemon_cli.sh
 dist_check_SCRIPTS += tests/daemon_cli.sh
+# phonesec-cwmpd: the ACS URL changed while a session with the old ACS runs.
+script_tests += tests/cwmp_acs_change.sh
+dist_check_SCRIPTS += tests/cwmp_acs_change.sh

@@ -74,6 +74,9 @@ struct cwmpd_shared {
 	                                    delays the ACS gave count from here) */
 	bool transfer_finished;     /* what finished was a transfer, not a session */
 	bool more;               /* events arrived that the session did not carry */
+	unsigned queue_gen;      /* bumped when the queue is rebuilt for another ACS (URL change,
+	                            factory reset): a session that began before delivered its
+	                            events to the old ACS, not the ones queued for the new one */
 	struct cwmp_rpc_result effects;
 	bool reboot_go;          /* loop -> worker: run the reboot hook */
 	bool reboot_finished;    /* worker -> loop: the reboot hook returned reboot_rc */
@@ -707,7 +710,7 @@ static void cwmpd_session(struct cwmpd *d)
 	char *url = NULL, *user = NULL, *pass = NULL;
 	char cr_url[sizeof(d->sh.cr_url)];
 	bool have_transfer, busy;
-	unsigned retry;
+	unsigned retry, gen;
 
 	if (!snap || !res)
 		goto out;
@@ -721,6 +724,7 @@ static void cwmpd_session(struct cwmpd *d)
 		cwmpd_auto_cr_host(d, url); /* before the snapshot: a change goes in this Inform */
 	pthread_mutex_lock(&d->sh.lock);
 	*snap = d->sh.events;
+	gen = d->sh.queue_gen;
 	retry = d->sh.retry_count;
 	have_transfer = d->sh.have_transfer;
 	transfer = d->sh.transfer;
@@ -755,14 +759,19 @@ static void cwmpd_session(struct cwmpd *d)
 		log_msg(LOG_WARNING, "cwmp: session failed: %s", res->error);
 
 	pthread_mutex_lock(&d->sh.lock);
-	if (res->inform_delivered)
+	/* the queue rebuilt meanwhile (the ACS URL changed, a factory reset) is for the next ACS:
+	 * its 0 BOOTSTRAP equals the one this session carried, yet that one went to the old ACS */
+	bool same_queue = gen == d->sh.queue_gen;
+	if (!same_queue)
+		log_msg(LOG_INFO, "cwmp: the event queue was rebuilt during the session: kept whole");
+	else if (res->inform_delivered)
 		cwmpd_remove_delivered(&d->sh.events, snap, cwmp_events_inform_delivered);
 	else
 		cwmp_events_session_failed(&d->sh.events);
-	if (res->transfer_delivered) {
+	if (res->transfer_delivered && same_queue)
 		cwmpd_remove_delivered(&d->sh.events, snap, cwmp_events_transfer_delivered);
+	if (res->transfer_delivered)
 		d->sh.have_transfer = false;
-	}
 	/* an accepted Download/Upload: carried out after the session (after its DelaySeconds),
 	 * recorded now so that a restart in between reports it */
 	bool accepted = res->effects.transfer_pending && d->sh.job_state == CWMPD_JOB_NONE;
@@ -773,7 +782,7 @@ static void cwmpd_session(struct cwmpd *d)
 	explicit_bzero(&res->effects.transfer, sizeof(res->effects.transfer));
 	res->effects.transfer_pending = accepted;
 	/* something to report that this session did not carry: another session right away */
-	bool more = d->sh.events.n_params > snap->n_params;
+	bool more = !same_queue || d->sh.events.n_params > snap->n_params;
 	for (size_t i = 0; i < d->sh.events.n && !more; i++) {
 		bool known = false;
 		for (size_t j = 0; j < snap->n && !known; j++)
@@ -886,6 +895,7 @@ static void cwmpd_acs_changed(struct cwmpd *d, const char *url, bool booted)
 {
 	pthread_mutex_lock(&d->sh.lock);
 	cwmp_events_acs_changed(&d->sh.events);
+	d->sh.queue_gen++;
 	if (booted) /* the phone did boot (the change was seen at the start after it) */
 		cwmp_events_add(&d->sh.events, CWMP_EV_BOOT, NULL);
 	d->sh.have_transfer = false;
@@ -1259,6 +1269,16 @@ static void cwmpd_check_acs_url(struct cwmpd *d, bool at_start)
 	}
 	int known_rc = store_state_get(&known, d->st, CWMPD_ACS_STATE);
 	store_read_end(d->st);
+	if (d->pend_acs) {
+		/* the URL of the last change is not written yet (the store was busy): the queue is
+		 * for that one, not for the older URL the store still holds */
+		char *pend = strdup(d->pend_acs_url);
+		if (pend) {
+			free(known);
+			known = pend;
+			known_rc = STORE_OK;
+		}
+	}
 	if (known_rc == STORE_OK && strcmp(known, url) != 0 && url[0]) {
 		log_msg(LOG_NOTICE, "cwmp: ACS URL changed: 0 BOOTSTRAP");
 		cwmpd_acs_changed(d, url, at_start && d->new_boot);

@@ -15,12 +15,15 @@
 //       "use_version": "1.4",                       // cwmp:UseCWMPVersion in the InformResponse
 //       "session_timeout": 2,                       // cwmp:SessionTimeout in the InformResponse
 //       "stall_ms": 5000,                           // answer the next CPE POST this late
+//       "hold_file": PATH,                          // answer the next CPE POST once PATH
+//                                                   // exists (record {"event":"hold"} first)
 //       "redirect": { "location": URL,              // answer the Inform with this redirect,
 //                     "status": 307, "times": 1 },  // that many times (the scenario stays for
 //                                                   // the Inform that follows the redirects)
 //       "redirect_later": URL }                     // redirect the empty POST instead (a
 //                                                   // violation of TR-069 3.4.5 by the ACS)
-//   Records: DIR/log.jsonl (one JSON object per received request) and DIR/NNNN-*.xml bodies;
+//   Records: DIR/log.jsonl (one JSON object per received request, one {"event":"sent"} per RPC
+//   sent, naming it in "what") and DIR/NNNN-*.xml bodies;
 //   protocol violations of the CPE go to DIR/violations.jsonl. Ends on SIGTERM.
 //
 // --cwmp-auth basic: the CPE is asked for Basic (http-auth) instead of Digest; its 401 records
@@ -296,6 +299,7 @@ function nextRpc(res, conn) {
     s.sent++;
     const id = `acs-${s.n}-${s.sent}`;
     s.lastId = id;
+    record({ time_ms: Date.now(), session: s.n, conn: conn.id, event: "sent", what: rpcName(`<Body>${inner}`) });
     return sendXml(res, conn, envelope(s.ns, id, false, inner));
   }
   return endSession(res, conn);
@@ -373,6 +377,7 @@ function handle(req, res, conn, body) {
     let hdr = sc.use_version ? `<cwmp:UseCWMPVersion soapenv:mustUnderstand="1">${sc.use_version}</cwmp:UseCWMPVersion>` : "";
     if (sc.session_timeout) hdr += `<cwmp:SessionTimeout>${sc.session_timeout}</cwmp:SessionTimeout>`;
     s.stall_ms = sc.stall_ms || 0;
+    s.hold_file = sc.hold_file || null;
     s.redirect_later = sc.redirect_later || null;
     return sendXml(res, conn, envelope(s.ns, entry.id, s.hold, "<cwmp:InformResponse><MaxEnvelopes>1</MaxEnvelopes></cwmp:InformResponse>", hdr));
   }
@@ -401,6 +406,20 @@ function handle(req, res, conn, body) {
     s.stall_ms = 0;
     record({ time_ms: Date.now(), session: s.n, conn: conn.id, event: "stall", ms });
     return setTimeout(() => (res.writableEnded || res.destroyed ? null : nextRpc(res, conn)), ms);
+  }
+  if (s.hold_file) {
+    // "hold_file": the answer waits for the test to create the file (no timer to race)
+    const file = s.hold_file;
+    s.hold_file = null;
+    record({ time_ms: Date.now(), session: s.n, conn: conn.id, event: "hold", file });
+    const poll = setInterval(() => {
+      if (res.writableEnded || res.destroyed) return clearInterval(poll);
+      if (!fs.existsSync(file)) return null;
+      clearInterval(poll);
+      record({ time_ms: Date.now(), session: s.n, conn: conn.id, event: "release", file });
+      return nextRpc(res, conn);
+    }, 20);
+    return null;
   }
   if (s.redirect_later) {
     const location = s.redirect_later;
