@@ -204,12 +204,15 @@ static void wuid_follow(struct wuid *w)
 		log_msg(LOG_NOTICE, "wui: fell behind the audit log, settings re-read");
 		ch.listeners = true;
 	} else if (ch.entries || !w->snap || w->stale) {
+		/* at the start, or after a failed read (entries may be missing): the listeners are
+		 * looked at whatever the entries named */
+		if (!w->snap || w->stale)
+			ch.listeners = true;
 		if (store_snapshot_take(&snap, w->st)) {
 			log_msg(LOG_WARNING, "wui: reading the store: %s", store_errmsg(w->st));
 			w->stale = true;
 			return;
 		}
-		ch.listeners = true;
 	} else {
 		return;
 	}
@@ -240,10 +243,7 @@ void wui_refresh(struct wuid *w)
 
 static void wuid_on_feed(evutil_socket_t fd, short what, void *arg)
 {
-	struct wuid *w = arg;
-
-	store_feed_drain(w->st);
-	wuid_follow(w);
+	wuid_follow(arg); /* store_feed_follow() drains the feed */
 }
 
 /* ------------------------------------------------------------------------------- connections */
