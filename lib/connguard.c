@@ -55,6 +55,7 @@ struct connguard {
 	struct guard_conn *conns;    /* in order of accept: the oldest first */
 	size_t n, cap;
 	struct guard_source *sources;
+	enum guard_class *cls;       /* each connection's class in a sweep (cap entries) */
 	int64_t logged_ms[GUARD_LOG_N];
 	bool paused;
 };
@@ -279,9 +280,7 @@ static void guard_expire(struct connguard *g, int64_t now)
 		}
 	}
 	guard_reap(g);
-	enum guard_class *cls = calloc(g->n ? g->n : 1, sizeof(*cls));
-	if (!cls)
-		return; /* the next sweep tries again */
+	enum guard_class *cls = g->cls;
 	for (size_t i = 0; i < g->n; i++) {
 		cls[i] = guard_class_of(g, &g->conns[i], now);
 		if (cls[i] == GUARD_EXCHANGE && g->conns[i].src >= 0)
@@ -303,7 +302,6 @@ static void guard_expire(struct connguard *g, int64_t now)
 			s->exch--;
 		}
 	}
-	free(cls);
 	guard_reap(g);
 }
 
@@ -428,8 +426,9 @@ int connguard_new(struct connguard **out, struct event_base *base, const struct 
 	g->cap = (size_t)p->max_conns + GUARD_SLACK;
 	g->conns = calloc(g->cap, sizeof(*g->conns));
 	g->sources = calloc(g->cap, sizeof(*g->sources));
+	g->cls = calloc(g->cap, sizeof(*g->cls));
 	g->sweep = evtimer_new(base, guard_on_sweep, g);
-	if (!g->conns || !g->sources || !g->sweep) {
+	if (!g->conns || !g->sources || !g->cls || !g->sweep) {
 		connguard_free(g);
 		return -1;
 	}
@@ -447,5 +446,6 @@ void connguard_free(struct connguard *g)
 		event_free(g->sweep);
 	free(g->conns);
 	free(g->sources);
+	free(g->cls);
 	free(g);
 }
