@@ -747,6 +747,9 @@ static void test_forbidden_char_refs(void)
 		REF_SPV(PII, "112", "a\xed\xa0\x80"),
 		/* in an attribute value too */
 		REF_ENV("<cwmp:Reboot x=\"&#0;\"><CommandKey>a</CommandKey></cwmp:Reboot>"),
+		/* gSOAP reads markup inside a string as text, an end tag's references decoded */
+		REF_SPV(PII, "112", "a<b>k</b&#x1F;c>"),
+		REF_ENV("<cwmp:Reboot><CommandKey>a<b>k</b&#0;></CommandKey></cwmp:Reboot>"),
 	};
 	struct cwmp_msg_in in;
 
@@ -796,6 +799,14 @@ static void test_forbidden_char_refs(void)
 	CU_ASSERT_EQUAL(parse_text(&in, REF_ENV("<e:Fault><faultcode>Client</faultcode><faultstring>"
 						"x&#0;</faultstring></e:Fault>")),
 			CWMP_MSG_E_SYNTAX);
+	/* a comment or processing instruction inside a string is dropped; a CDATA section inside
+	 * markup read as text stays text */
+	CU_ASSERT_EQUAL(parse_text(&in, REF_ENV("<cwmp:Reboot><CommandKey>a<!-- &#0; -->b<?x &#0; ?>"
+						"</CommandKey></cwmp:Reboot>")), CWMP_MSG_OK);
+	CU_ASSERT_STRING_EQUAL(((struct _cwmp__Reboot *)in.body)->CommandKey, "ab");
+	CU_ASSERT_EQUAL(parse_text(&in, REF_ENV("<cwmp:Reboot><CommandKey>a<b>k<![CDATA[&#0;]]></b>"
+						"</CommandKey></cwmp:Reboot>")), CWMP_MSG_OK);
+	CU_ASSERT_STRING_EQUAL(((struct _cwmp__Reboot *)in.body)->CommandKey, "a<b>k&#0;</b>");
 	/* the codec stays usable */
 	CU_ASSERT_EQUAL(parse_fixture(&in, "GetRPCMethods.xml", false), CWMP_MSG_OK);
 }

@@ -581,7 +581,11 @@ static int msg_prescan(const char *buf, size_t len, bool *bad_ref)
 			if (depth == 0)
 				return CWMP_MSG_E_SYNTAX;
 			depth--;
+			const size_t tag = i;
 			i = msg_skip_to(buf, len, i, ">");
+			/* gSOAP reads an end tag inside a string's content as text, references decoded */
+			if (i)
+				*bad_ref = *bad_ref || msg_bad_refs(buf + tag, i - tag);
 		} else {
 			char quote = 0;
 			const size_t tag = i;
