@@ -18,6 +18,7 @@
 #include <event2/bufferevent_ssl.h>
 #include <event2/event.h>
 #include <event2/http.h>
+#include <event2/listener.h>
 #include <openssl/ssl.h>
 
 #include "connguard.h"
@@ -396,6 +397,19 @@ void connguard_set(struct connguard *g, struct evhttp_request *req, enum conngua
 			c->deadline_ms = guard_mono_ms() + g->p.wait_ms;
 		return;
 	}
+}
+
+void connguard_listener_set(struct evhttp_bound_socket *sock, bool *paused, bool on)
+{
+	struct evconnlistener *l = sock ? evhttp_bound_socket_get_listener(sock) : NULL;
+
+	if (!l || on == !*paused)
+		return;
+	if (on)
+		evconnlistener_enable(l);
+	else
+		evconnlistener_disable(l);
+	*paused = !on;
 }
 
 bool connguard_paused(const struct connguard *g)

@@ -20,6 +20,7 @@
 
 struct bufferevent;
 struct event_base;
+struct evhttp_bound_socket;
 struct evhttp_request;
 
 /* What a connection is doing, set by the request handler (connguard_set()). A connection is
@@ -66,6 +67,9 @@ int connguard_track(struct connguard *g, struct bufferevent *bev);
 void connguard_set(struct connguard *g, struct evhttp_request *req, enum connguard_state st);
 /* Whether the listeners are paused: a listener opened meanwhile must start paused. */
 bool connguard_paused(const struct connguard *g);
+/* For the listen callback: pauses (on false) or resumes the listener of sock (may be NULL),
+ * with *paused its state (libevent 2.1 cannot tell whether a listener is enabled). */
+void connguard_listener_set(struct evhttp_bound_socket *sock, bool *paused, bool on);
 /* Connections tracked that evhttp still holds. */
 size_t connguard_count(const struct connguard *g);
 

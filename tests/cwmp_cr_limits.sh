@@ -244,52 +244,8 @@ ok "an address holding more than 4 Digest exchanges has the oldest closed"
 # as it is closed, and 25 junk requests a second; stopped by PID
 wait_until 30 idle "$(q ended)" || fail "sessions did not end"
 sleep 11 # the rate window of the sections above ends
-python3 - "$CR_PORT" "$T/attack.ready" >"$T/attack.out" 2>&1 <<'PY' &
-import selectors, socket, sys, time
-port, ready = int(sys.argv[1]), sys.argv[2]
-sel = selectors.DefaultSelector()
-def hold(addr):
-    s = socket.socket()
-    s.setblocking(False)
-    s.bind((addr, 0))
-    try:
-        s.connect(("127.0.0.1", port))
-    except BlockingIOError:
-        pass
-    sel.register(s, selectors.EVENT_READ, addr)
-for i in range(96):
-    hold("127.0.0.1" if i < 64 else "127.0.0.2")
-open(ready, "w").write("ready\n")
-reopened = junk = 0
-start = time.time()
-next_junk = start
-while time.time() - start < 300:
-    for key, _ in sel.select(timeout=0.02):
-        s = key.fileobj
-        try:
-            gone = s.recv(4096) == b""
-        except BlockingIOError:
-            gone = False
-        except OSError:
-            gone = True
-        if gone:
-            sel.unregister(s)
-            s.close()
-            hold(key.data)
-            reopened += 1
-    while time.time() >= next_junk:
-        next_junk += 0.04
-        try:
-            j = socket.create_connection(("127.0.0.1", port), timeout=0.5)
-            j.sendall(b"GET /junk HTTP/1.1\r\nHost: x\r\n\r\n")
-            j.close()
-            junk += 1
-        except OSError:
-            pass
-    if int(time.time() - start) % 5 == 0:
-        with open(ready, "w") as f:
-            f.write("reopened %d junk %d\n" % (reopened, junk))
-PY
+python3 "${top_srcdir:-.}/tests/attacker.py" "$T/attack.ready" "$CR_PORT" --hold 127.0.0.1:64 \
+	--hold 127.0.0.2:32 --junk 25 >"$T/attack.out" 2>&1 &
 ATTACK=$!
 EXTRA_PIDS="$EXTRA_PIDS $ATTACK"
 wait_until 10 test -s "$T/attack.ready" || fail "the attacker did not start"

@@ -14,7 +14,7 @@ tests_test_compliance_LDADD = $(TEST_LIBS)
 tests_test_concurrency_LDADD = $(TEST_LIBS)
 tests_test_crash_LDADD = $(TEST_LIBS)
 tests_test_corrupt_LDADD = $(TEST_LIBS)
-EXTRA_DIST += tests/proc.sh tests/lsan.supp
+EXTRA_DIST += tests/proc.sh tests/lsan.supp tests/attacker.py
 # store_feed_follow: following the change feed
 unit_tests += tests/test_follow
 check_PROGRAMS += tests/test_follow

@@ -15,7 +15,6 @@
 #include <event2/bufferevent.h>
 #include <event2/event.h>
 #include <event2/http.h>
-#include <event2/listener.h>
 #include <event2/keyvalq_struct.h>
 #include <openssl/rand.h>
 
@@ -221,15 +220,8 @@ static void cr_handle(struct evhttp_request *req, void *arg)
 static void cr_listen(void *arg, bool on)
 {
 	struct cwmp_cr *cr = arg;
-	struct evconnlistener *l = cr->sock ? evhttp_bound_socket_get_listener(cr->sock) : NULL;
 
-	if (!l || on == !cr->paused)
-		return;
-	if (on)
-		evconnlistener_enable(l);
-	else
-		evconnlistener_disable(l);
-	cr->paused = !on;
+	connguard_listener_set(cr->sock, &cr->paused, on);
 }
 
 /* evhttp asks for the bufferevent of each accepted connection: the guard counts it, and at the

@@ -22,7 +22,6 @@
 #include <event2/event.h>
 #include <event2/http.h>
 #include <event2/keyvalq_struct.h>
-#include <event2/listener.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
@@ -259,14 +258,7 @@ static void wuid_listen_all(void *arg, bool on)
 		w->listen_first ^= 1;
 	for (int k = 0; k < 2; k++) {
 		struct wui_listener *l = &w->lis[k ^ w->listen_first];
-		struct evconnlistener *el = l->sock ? evhttp_bound_socket_get_listener(l->sock) : NULL;
-		if (!el || on == !l->paused)
-			continue;
-		if (on)
-			evconnlistener_enable(el);
-		else
-			evconnlistener_disable(el);
-		l->paused = !on;
+		connguard_listener_set(l->sock, &l->paused, on);
 	}
 }
 
