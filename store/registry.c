@@ -56,7 +56,8 @@ static const struct store_setting registry[] = {
 		.tr069 = "UserInterface.HTTPAccess.{i}.X_{VENDOR}_AuthScheme",
 		.snmp = "psHttpAuthScheme", .snmp_id = 5,
 		.wui_page = "security", .wui_label = "Authentication scheme",
-		.help = "HTTP authentication of the web UI: basic or digest (RFC 7616)",
+		.help = "HTTP authentication of the web UI: basic (over https; plain http always asks "
+			"for digest) or digest (RFC 7616)",
 	},
 	{
 		.key = "use_hidden_tags", .type = STORE_TYPE_BOOL, .factory = "off",

@@ -19,7 +19,7 @@
 
 enum msg {
 	M_TITLE, M_INFO, M_SECURITY_PAGE, M_NETWORK, M_PREFS, M_STATUS, M_APPLY, M_SAVE,
-	M_LOGOUT, M_UNSAVED, M_INSECURE, M_BASIC_PLAIN, M_LOCKED, M_UNCHANGED, M_CONFIRM,
+	M_LOGOUT, M_UNSAVED, M_INSECURE, M_LOCKED, M_UNCHANGED, M_CONFIRM,
 	M_UNLOCK, M_UNLOCK_TEXT, M_ADMIN_PW, M_WRONG_PW, M_FIRSTRUN, M_FIRSTRUN_TEXT,
 	M_WUI_USER, M_WUI_PW, M_MISMATCH, M_FIRSTRUN_DONE, M_APPLIED, M_SAVED, M_NOW_AT,
 	M_NOW_OFF, M_NOT_APPLIED, M_MODEL, M_FIRMWARE, M_SERIAL, M_MAC, M_RULE, M_RESULT,
@@ -40,8 +40,6 @@ static const char *const texts[M_COUNT][2] = {
 			"Änderungen nicht gespeichert: Speichern drücken, sonst gehen sie beim nächsten Neustart verloren." },
 	[M_INSECURE] = { "The phone is not hardened: see Security.",
 			 "Das Telefon ist nicht gehärtet: siehe Sicherheit." },
-	[M_BASIC_PLAIN] = { "Your password travels unencrypted (Basic over http): use Digest or https.",
-			    "Ihr Passwort wird unverschlüsselt übertragen (Basic über http): Digest oder https verwenden." },
 	[M_LOCKED] = { "set by your provider", "von Ihrem Anbieter festgelegt" },
 	[M_UNCHANGED] = { "(empty: unchanged)", "(leer: unverändert)" },
 	[M_CONFIRM] = { "Confirm", "Bestätigen" },
@@ -252,12 +250,6 @@ static void page_head(struct wui_req *r, const char *title)
 				P(r, "</p>");
 			}
 			store_compliance_clear(&c);
-		}
-		const struct store_row *sch = snap ? store_snapshot_find(snap, "http_scheme") : NULL;
-		if (!r->tls && sch && strcmp(sch->running, "basic") == 0) {
-			P(r, "<p class=\"banner insecure\">");
-			E(r, T(r, M_BASIC_PLAIN));
-			P(r, "</p>");
 		}
 	}
 	P(r, "</header>\n<main><h2>");

@@ -466,13 +466,20 @@ void wui_reply_error(struct wui_req *r, int code, const char *reason, const char
 
 /* ------------------------------------------------------------------------------- login */
 
+/* Digest after http_scheme, and always over plain http: Basic would have the browser send the
+ * password in clear, so the owner's choice of Basic holds over https only. */
+static bool wuid_digest(const struct wui_req *r)
+{
+	return !r->tls || strcmp(wuid_value(r->w, "http_scheme"), "digest") == 0;
+}
+
 static void wuid_challenge(struct wui_req *r, bool stale)
 {
 	struct evkeyvalq *h = evhttp_request_get_output_headers(r->req);
 	struct wuid *w = r->w;
 	char ch[512];
 
-	if (strcmp(wuid_value(w, "http_scheme"), "digest") == 0) {
+	if (wuid_digest(r)) {
 		int64_t now = store_now_ms();
 		if (!digest_challenge(ch, sizeof(ch), w->dg, DIGEST_ALG_SHA256, stale, now))
 			evhttp_add_header(h, "WWW-Authenticate", ch);
@@ -603,9 +610,8 @@ static bool wuid_login(struct wui_req *r)
 		wuid_challenge(r, false);
 		return false;
 	}
-	int rc = strcmp(wuid_value(w, "http_scheme"), "digest") == 0
-			 ? wuid_check_digest(r, hdr, user, &stale)
-			 : wuid_check_basic(w, hdr, user);
+	int rc = wuid_digest(r) ? wuid_check_digest(r, hdr, user, &stale)
+				: wuid_check_basic(w, hdr, user);
 	if (rc == 0) {
 		if (w->login_lo.failures || w->login_lo.until_ms) {
 			store_lockout_success(&w->login_lo);
