@@ -96,15 +96,14 @@ c=$(curl -s -o /dev/null -w '%{http_code}' -H "Cookie: wuisid=$OLD_SID" --digest
 sid=$(awk '$6 == "wuisid" { print $7 }' "$JAR" | tail -n 1)
 [ -n "$sid" ] || fail "no session cookie in the jar"
 "$CLI" -s "$ST" set http_pass=wui-secret-2 >/dev/null || fail "new password"
-sleep 0.3
+wait_until 10 grep -q "wui: web UI credentials changed (cli), sessions ended" "$T/wuid.log" ||
+	fail "the end of the sessions is not logged with the change's source"
 c=$(curl -s -o /dev/null -w '%{http_code}' -H "Cookie: wuisid=$sid" --digest -u desk:wui-secret-2 "$H/")
 [ "$c" = 401 ] || fail "the session outlived a change of the password ($c)"
 c=$(CRED=desk:wui-secret-2 w "$H/"); [ "$c" = 401 ] || fail "the jar's ended session answered $c"
 grep -q 'wuisid' "$JAR" && awk '$6 == "wuisid" && $7 != "" { f = 1 } END { exit !f }' "$JAR" &&
 	fail "the ended session's cookie was not cleared"
 c=$(CRED=desk:wui-secret-2 w "$H/"); [ "$c" = 200 ] || fail "login with the new password: $c"
-grep -q "wui: web UI credentials changed (cli), sessions ended" "$T/wuid.log" ||
-	fail "the end of the sessions is not logged with the change's source"
 ok "session cookies: HttpOnly, SameSite=Strict, Secure on https; ended by logout and by new credentials"
 "$CLI" -s "$ST" set http_pass=wui-secret-1 >/dev/null || fail "old password back"
 
