@@ -14,6 +14,10 @@ wait_until 10 port_open "$HP" || fail "http port not open"
 first_run
 H="http://127.0.0.1:$HP"; S="https://127.0.0.1:$SP"
 
+# the daemon's log lines of a change of the credentials made with the CLI
+cred_changes() { grep -c "wui: web UI credentials changed (cli), sessions ended" "$T/wuid.log"; }
+cred_changed_since() { [ "$(cred_changes)" -gt "$1" ]; }
+
 # ------------------------------------------------------------------ Digest
 curl -s -D "$T/h" -o /dev/null "$H/" || true
 grep -q '^HTTP/1.1 401' "$T/h" || fail "no 401 without credentials"
@@ -64,6 +68,15 @@ basic_offered() {
 wait_until 10 basic_offered || fail "no Basic challenge over https"
 rm -f "$JAR"; c=$(AUTH=--basic w "$S/"); [ "$c" = 200 ] || fail "Basic over https: $c"
 rm -f "$JAR"; c=$(AUTH=--basic CRED=desk:nope w "$S/"); [ "$c" = 401 ] || fail "Basic wrong password: $c"
+# the header that verified last is remembered: a new password forgets it
+n0=$(cred_changes)
+"$CLI" -s "$ST" set http_pass=wui-secret-b >/dev/null || fail "new password b"
+wait_until 10 cred_changed_since "$n0" || fail "the new password was not followed"
+rm -f "$JAR"; c=$(AUTH=--basic w "$S/"); [ "$c" = 401 ] || fail "the old Basic password after a change: $c"
+rm -f "$JAR"; c=$(AUTH=--basic CRED=desk:wui-secret-b w "$S/"); [ "$c" = 200 ] || fail "new Basic password: $c"
+n0=$(cred_changes)
+"$CLI" -s "$ST" set http_pass=wui-secret-1 >/dev/null || fail "password back"
+wait_until 10 cred_changed_since "$n0" || fail "the password change back was not followed"
 # over plain http the browser would send the password in clear: Digest all the same
 curl -s -D "$T/h" -o /dev/null "$H/" || true
 ! grep -qi '^WWW-Authenticate: Basic' "$T/h" || fail "Basic offered over plain http"
@@ -95,8 +108,9 @@ c=$(curl -s -o /dev/null -w '%{http_code}' -H "Cookie: wuisid=$OLD_SID" --digest
 [ "$c" = 401 ] || fail "the logged-out session's cookie still works ($c)"
 sid=$(awk '$6 == "wuisid" { print $7 }' "$JAR" | tail -n 1)
 [ -n "$sid" ] || fail "no session cookie in the jar"
+n0=$(cred_changes)
 "$CLI" -s "$ST" set http_pass=wui-secret-2 >/dev/null || fail "new password"
-wait_until 10 grep -q "wui: web UI credentials changed (cli), sessions ended" "$T/wuid.log" ||
+wait_until 10 cred_changed_since "$n0" ||
 	fail "the end of the sessions is not logged with the change's source"
 c=$(curl -s -o /dev/null -w '%{http_code}' -H "Cookie: wuisid=$sid" --digest -u desk:wui-secret-2 "$H/")
 [ "$c" = 401 ] || fail "the session outlived a change of the password ($c)"

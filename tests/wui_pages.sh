@@ -153,8 +153,24 @@ c=$(w -d "admin_password=Adm1n-pass-x&token=$TOK" "$H/unlock"); [ "$c" = 303 ] |
 c=$(w "$H/security"); [ "$c" = 200 ] || fail "after unlock: $c"
 c=$(curl -s -o /dev/null -w '%{http_code}' --digest -u desk:wui-secret-1 "$H/security")
 [ "$c" = 403 ] || fail "another session got the unlocked admin pages ($c)"
+# three wrong admin passwords lock the unlock page for a minute, the right one included, also
+# across a restart of the daemon (kept in the store)
+rm -f "$JAR"; c=$(w "$H/unlock"); TOK=$(token)
+for i in 1 2 3; do
+	c=$(w -d "admin_password=wrong-$i&token=$TOK" "$H/unlock")
+	[ "$c" = 403 ] || fail "wrong admin password $i: $c"
+done
+c=$(w -d "admin_password=Adm1n-pass-x&token=$TOK" "$H/unlock")
+[ "$c" = 429 ] || fail "the right admin password after 3 wrong ones: $c"
+grep -q 'Too many wrong passwords' "$T/body" || fail "no lock-out message on the unlock page"
+stop_wui
+start_wui
+wait_until 10 port_open "$HP" || fail "http port not open after the restart"
+rm -f "$JAR"; c=$(w "$H/unlock"); TOK=$(token)
+c=$(w -d "admin_password=Adm1n-pass-x&token=$TOK" "$H/unlock")
+[ "$c" = 429 ] || fail "the admin lock-out did not survive a restart: $c"
 "$CLI" -s "$ST" set admin_mode=on >/dev/null
-ok "user mode: admin pages hidden and refused until the admin password, for that session only"
+ok "user mode: admin pages hidden and refused until the admin password, for that session only; 3 wrong ones lock it, across a restart"
 
 # ------------------------------------------------------------------ new credentials from the UI
 c=$(w "$S/security"); TOK=$(token)
