@@ -67,3 +67,7 @@ dist_check_SCRIPTS += tests/daemon_cli.sh
 # phonesec-cwmpd: the ACS URL changed while a session with the old ACS runs.
 script_tests += tests/cwmp_acs_change.sh
 dist_check_SCRIPTS += tests/cwmp_acs_change.sh
+
+# phonesec-wuid's first run on a phone the provider provisioned (its locks kept).
+script_tests += tests/wui_firstrun.sh
+dist_check_SCRIPTS += tests/wui_firstrun.sh

@@ -23,7 +23,8 @@ enum msg {
 	M_UNLOCK, M_UNLOCK_TEXT, M_ADMIN_PW, M_WRONG_PW, M_FIRSTRUN, M_FIRSTRUN_TEXT,
 	M_WUI_USER, M_WUI_PW, M_MISMATCH, M_FIRSTRUN_DONE, M_APPLIED, M_SAVED, M_NOW_AT,
 	M_NOW_OFF, M_NOT_APPLIED, M_MODEL, M_FIRMWARE, M_SERIAL, M_MAC, M_RULE, M_RESULT,
-	M_AUDIT, M_LOGGED_OUT, M_RELOGIN, M_BACKUP, M_RESTORE, M_RESTORED, M_ADMIN_ONLY, M_LOCKED_OUT, M_TOKEN, M_HOST, M_COUNT
+	M_AUDIT, M_LOGGED_OUT, M_RELOGIN, M_BACKUP, M_RESTORE, M_RESTORED, M_ADMIN_ONLY, M_LOCKED_OUT, M_TOKEN, M_HOST,
+	M_PROVIDER_WUI, M_COUNT
 };
 
 static const char *const texts[M_COUNT][2] = {
@@ -49,8 +50,8 @@ static const char *const texts[M_COUNT][2] = {
 	[M_ADMIN_PW] = { "Administrator password", "Administrator-Passwort" },
 	[M_WRONG_PW] = { "Wrong password.", "Falsches Passwort." },
 	[M_FIRSTRUN] = { "First start", "Erster Start" },
-	[M_FIRSTRUN_TEXT] = { "Set the administrator password and the web UI's user and password. Digest and hidden tags will be on.",
-			      "Administrator-Passwort sowie Benutzer und Passwort der Web-Oberfläche festlegen. Digest und versteckte Merkmale werden eingeschaltet." },
+	[M_FIRSTRUN_TEXT] = { "Set the administrator password and the web UI's user and password. Digest and hidden tags will be on, unless your provider set them.",
+			      "Administrator-Passwort sowie Benutzer und Passwort der Web-Oberfläche festlegen. Digest und versteckte Merkmale werden eingeschaltet, sofern Ihr Anbieter sie nicht festgelegt hat." },
 	[M_WUI_USER] = { "HTTP server user", "HTTP-Server-Benutzer" },
 	[M_WUI_PW] = { "HTTP server password", "HTTP-Server-Kennwort" },
 	[M_MISMATCH] = { "The two passwords differ.", "Die beiden Passwörter unterscheiden sich." },
@@ -84,6 +85,8 @@ static const char *const texts[M_COUNT][2] = {
 	[M_TOKEN] = { "The form has expired: reload the page.",
 		      "Das Formular ist abgelaufen: Seite neu laden." },
 	[M_HOST] = { "Address", "Adresse" },
+	[M_PROVIDER_WUI] = { "Your provider sets the web UI's password: ask your provider for it.",
+			     "Das Passwort der Web-Oberfläche legt Ihr Anbieter fest: fragen Sie Ihren Anbieter danach." },
 };
 
 /* German labels of the settings (the registry's wui_label is English). */
@@ -858,21 +861,51 @@ out:
 
 /* ------------------------------------------------------------------------------- first run */
 
+/* Whether the provider locked key: the first run leaves such a setting as the provider set it. */
+static bool page_provider_locked(struct wui_req *r, const char *key)
+{
+	const struct store_row *row = store_snapshot_find(wui_snapshot(r->w), key);
+	return !row || row->lock == STORE_LOCK_PROVIDER;
+}
+
 static void page_firstrun_form(struct wui_req *r, const char *error, int code, const char *reason)
 {
-	static const struct { const char *name; enum msg label; bool pw; } fields[] = {
-		{ "admin_pass", M_ADMIN_PW, true }, { "admin_pass2", M_CONFIRM, true },
-		{ "user", M_WUI_USER, false }, { "pass", M_WUI_PW, true }, { "pass2", M_CONFIRM, true },
+	static const struct { const char *name, *key; enum msg label; bool pw; } fields[] = {
+		{ "admin_pass", "admin_mode_password", M_ADMIN_PW, true },
+		{ "admin_pass2", "admin_mode_password", M_CONFIRM, true },
+		{ "user", "http_user", M_WUI_USER, false },
+		{ "pass", "http_pass", M_WUI_PW, true },
+		{ "pass2", "http_pass", M_CONFIRM, true },
 	};
 
 	page_head(r, T(r, M_FIRSTRUN));
 	if (error)
 		page_note(r, "error", error);
+	if (page_provider_locked(r, "http_pass")) {
+		page_note(r, "error", T(r, M_PROVIDER_WUI));
+		page_send(r, code == 200 ? 403 : code, code == 200 ? "Forbidden" : reason);
+		return;
+	}
 	page_note(r, "", T(r, M_FIRSTRUN_TEXT));
 	P(r, "<form method=\"post\" action=\"/\">");
 	for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
 		evbuffer_add_printf(r->out, "<div class=\"field\"><label for=\"%s\">", fields[i].name);
 		E(r, T(r, fields[i].label));
+		if (page_provider_locked(r, fields[i].key)) {
+			/* shown, not offered: the provider's value (never a secret) and why */
+			P(r, "</label> <span class=\"locked\">");
+			if (!fields[i].pw) {
+				const struct store_row *row =
+					store_snapshot_find(wui_snapshot(r->w), fields[i].key);
+				E(r, row ? row->running : "");
+				P(r, " (");
+			}
+			E(r, T(r, M_LOCKED));
+			P(r, fields[i].pw ? "</span></div>" : ")</span></div>");
+			if (fields[i].pw)
+				i++; /* its confirmation with it */
+			continue;
+		}
 		evbuffer_add_printf(r->out, "</label> <input type=\"%s\" id=\"%s\" name=\"%s\"%s></div>",
 				    fields[i].pw ? "password" : "text", fields[i].name, fields[i].name,
 				    fields[i].pw ? " autocomplete=\"new-password\"" : "");
@@ -881,6 +914,14 @@ static void page_firstrun_form(struct wui_req *r, const char *error, int code, c
 	E(r, T(r, M_APPLY));
 	P(r, "</button></form>\n");
 	page_send(r, code, reason);
+}
+
+/* Sets key to value in txn unless the provider locked it (the commit checks the locks again). */
+static void page_firstrun_set(struct wui_req *r, struct store_txn *txn, const char *key,
+			      const char *value)
+{
+	if (!page_provider_locked(r, key))
+		store_txn_set(txn, key, value);
 }
 
 void wui_page_firstrun(struct wui_req *r)
@@ -895,6 +936,10 @@ void wui_page_firstrun(struct wui_req *r)
 		wui_reply_error(r, 403, "Forbidden", "finish the first-run page first");
 		return;
 	}
+	if (page_provider_locked(r, "http_pass")) {
+		page_firstrun_form(r, NULL, 200, "OK"); /* 403: the provider sets the password */
+		return;
+	}
 	f = malloc(sizeof(*f));
 	if (!f) {
 		wui_reply_error(r, 503, "Service Unavailable", "out of memory");
@@ -902,25 +947,35 @@ void wui_page_firstrun(struct wui_req *r)
 	}
 	if (page_form(r, f))
 		goto out;
+	const bool admin_locked = page_provider_locked(r, "admin_mode_password");
+	const bool user_locked = page_provider_locked(r, "http_user");
 	const char *ap = wui_form_get(f, "admin_pass"), *ap2 = wui_form_get(f, "admin_pass2");
 	const char *u = wui_form_get(f, "user"), *p = wui_form_get(f, "pass"),
 		   *p2 = wui_form_get(f, "pass2");
-	if (!ap || !ap2 || !u || !p || !p2 || strcmp(ap, ap2) != 0 || strcmp(p, p2) != 0 || !u[0] ||
-	    !p[0]) {
+	if (user_locked) {
+		const struct store_row *row = store_snapshot_find(wui_snapshot(r->w), "http_user");
+		u = row ? row->running : "";
+	}
+	if ((!admin_locked && (!ap || !ap2 || strcmp(ap, ap2) != 0)) || !u || !p || !p2 ||
+	    strcmp(p, p2) != 0 || !u[0] || !p[0]) {
 		page_firstrun_form(r, T(r, M_MISMATCH), 400, "Bad Request");
 		goto out;
 	}
-	/* both layers: a first run undone by the next restart would leave the phone open */
-	struct store_actor who = { .source = STORE_SRC_WUI, .role = STORE_ROLE_ADMIN,
-				   .principal = u };
+	/* both layers: a first run undone by the next restart would leave the phone open. As the
+	 * phone's administrator: what the provider locked stays as the provider set it. */
+	char principal[sizeof(r->user_buf)];
+	snprintf(principal, sizeof(principal), "%s", u);
+	struct store_actor who = { .source = STORE_SRC_WUI, .role = STORE_ROLE_LOCAL_ADMIN,
+				   .principal = principal };
 	struct store_txn *txn = NULL;
 	int rc = store_txn_begin(&txn, wui_store(r->w), STORE_TXN_BOTH, &who);
 	if (!rc) {
-		store_txn_set(txn, "admin_mode_password", ap);
-		store_txn_set(txn, "http_user", u);
+		if (!admin_locked)
+			store_txn_set(txn, "admin_mode_password", ap);
+		page_firstrun_set(r, txn, "http_user", u);
 		store_txn_set(txn, "http_pass", p);
-		store_txn_set(txn, "http_scheme", "digest");
-		store_txn_set(txn, "use_hidden_tags", "on");
+		page_firstrun_set(r, txn, "http_scheme", "digest");
+		page_firstrun_set(r, txn, "use_hidden_tags", "on");
 		rc = store_txn_commit(txn, NULL);
 	}
 	if (rc) {
@@ -932,7 +987,7 @@ void wui_page_firstrun(struct wui_req *r)
 		goto out;
 	}
 	store_txn_free(txn);
-	log_msg(LOG_NOTICE, "wui: first run done, web UI user %s", u);
+	log_msg(LOG_NOTICE, "wui: first run done, web UI user %s", principal);
 	wui_refresh(r->w);
 	page_head(r, T(r, M_FIRSTRUN));
 	page_note(r, "ok", T(r, M_FIRSTRUN_DONE));
