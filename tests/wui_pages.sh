@@ -147,10 +147,25 @@ c=$(w "$H/"); grep -q 'href="/security"' "$T/body" && fail "admin page in the me
 for p in /security /network; do
 	c=$(w "$H$p"); [ "$c" = 403 ] || fail "user mode: $p answered $c"
 done
+# the desk user's own settings in user mode: written as the desk user; one the phone's
+# administrator keeps (@phone): refused
+c=$(w "$H/preferences"); TOK=$(token)
+c=$(w -d "keyboard_lock_timeout=66&token=$TOK" "$H/preferences")
+[ "$c" = 200 ] && [ "$(get keyboard_lock_timeout)" = 66 ] || fail "user mode: the desk user's own setting: $c"
+"$CLI" -s "$ST" audit -n 1 | grep -q 'set .*wui .*subscriber .*keyboard_lock_timeout' ||
+	fail "user mode: not audited as the desk user: $("$CLI" -s "$ST" audit -n 1)"
+printf '@phone keyboard_lock_timeout\n' | "$CLI" -s "$ST" import - >/dev/null || fail "@phone"
+c=$(w -d "keyboard_lock_timeout=77&token=$TOK" "$H/preferences")
+[ "$c" = 403 ] || fail "user mode: the desk user changed the phone administrator's setting: $c"
+[ "$(get keyboard_lock_timeout)" = 66 ] || fail "user mode: a setting of the phone's administrator changed"
 c=$(w "$H/unlock"); TOK=$(token)
 c=$(w -d "admin_password=wrong&token=$TOK" "$H/unlock"); [ "$c" = 403 ] || fail "wrong admin password: $c"
 c=$(w -d "admin_password=Adm1n-pass-x&token=$TOK" "$H/unlock"); [ "$c" = 303 ] || fail "unlock: $c"
 c=$(w "$H/security"); [ "$c" = 200 ] || fail "after unlock: $c"
+c=$(w -d "keyboard_lock_timeout=77&token=$TOK" "$H/preferences")
+[ "$c" = 200 ] && [ "$(get keyboard_lock_timeout)" = 77 ] ||
+	fail "the admin password given: the phone administrator's setting refused: $c"
+printf '@unlock keyboard_lock_timeout\n' | "$CLI" -s "$ST" import - >/dev/null || fail "@unlock"
 c=$(curl -s -o /dev/null -w '%{http_code}' --digest -u desk:wui-secret-1 "$H/security")
 [ "$c" = 403 ] || fail "another session got the unlocked admin pages ($c)"
 # three wrong admin passwords lock the unlock page for a minute, the right one included, also
