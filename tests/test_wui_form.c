@@ -5,12 +5,17 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <ifaddrs.h>
 #include <unistd.h>
 
 #include <CUnit/Basic.h>
 
 #include "wui/conf.h"
 #include "wui/form.h"
+#include "wui/netacl.h"
 
 static void test_form_parse(void)
 {
@@ -233,6 +238,107 @@ static void test_conf_guard(void)
 	conf_refused("request_timeout =\n", "F:1: request_timeout: a number is needed");
 }
 
+/* A peer address as the listener sees it: IPv4, IPv6, or IPv4 mapped into IPv6. */
+static bool acl_allows(const struct wui_netacl *acl, const char *addr)
+{
+	struct sockaddr_in in4 = { .sin_family = AF_INET };
+	struct sockaddr_in6 in6 = { .sin6_family = AF_INET6 };
+
+	if (inet_pton(AF_INET, addr, &in4.sin_addr) == 1)
+		return wui_netacl_allows(acl, (struct sockaddr *)&in4);
+	CU_ASSERT_FATAL(inet_pton(AF_INET6, addr, &in6.sin6_addr) == 1);
+	return wui_netacl_allows(acl, (struct sockaddr *)&in6);
+}
+
+/* firstrun_from: who gets a factory-fresh phone's first-run page. */
+static void test_netacl(void)
+{
+	struct wui_netacl acl;
+	struct wui_conf c;
+	char err[256];
+
+	/* default: the networks of this machine's interfaces, loopback among them */
+	CU_ASSERT_EQUAL(wui_conf_load(&c, NULL, err, sizeof(err)), 0);
+	CU_ASSERT_STRING_EQUAL(c.firstrun_from, "local");
+	CU_ASSERT_EQUAL(c.firstrun_acl.mode, WUI_NETACL_LOCAL);
+	CU_ASSERT_TRUE(acl_allows(&c.firstrun_acl, "127.0.0.1"));
+	CU_ASSERT_TRUE(acl_allows(&c.firstrun_acl, "127.9.8.7"));
+	CU_ASSERT_TRUE(acl_allows(&c.firstrun_acl, "::ffff:127.0.0.1"));
+	CU_ASSERT_FALSE(wui_netacl_allows(&c.firstrun_acl, NULL));
+	/* a phone on 192.168.1.10/24 and fd00:1::10/64: its neighbours, no one else */
+	struct sockaddr_in a4 = { .sin_family = AF_INET }, m4 = { .sin_family = AF_INET };
+	struct sockaddr_in6 a6 = { .sin6_family = AF_INET6 }, m6 = { .sin6_family = AF_INET6 };
+	inet_pton(AF_INET, "192.168.1.10", &a4.sin_addr);
+	inet_pton(AF_INET, "255.255.255.0", &m4.sin_addr);
+	inet_pton(AF_INET6, "fd00:1::10", &a6.sin6_addr);
+	inet_pton(AF_INET6, "ffff:ffff:ffff:ffff::", &m6.sin6_addr);
+	struct ifaddrs if6 = { .ifa_name = "eth0", .ifa_addr = (struct sockaddr *)&a6,
+			       .ifa_netmask = (struct sockaddr *)&m6 };
+	struct ifaddrs if4 = { .ifa_next = &if6, .ifa_name = "eth0",
+			       .ifa_addr = (struct sockaddr *)&a4,
+			       .ifa_netmask = (struct sockaddr *)&m4 };
+	const struct { const char *peer; bool ok; } local[] = {
+		{ "192.168.1.77", true }, { "192.168.1.255", true }, { "::ffff:192.168.1.3", true },
+		{ "192.168.2.1", false }, { "203.0.113.9", false }, { "fd00:1::abcd", true },
+		{ "fd00:1:0:1::1", false }, { "2001:db8::5", false }, { "127.0.0.1", false },
+	};
+	for (size_t i = 0; i < sizeof(local) / sizeof(local[0]); i++) {
+		struct sockaddr_in p4 = { .sin_family = AF_INET };
+		struct sockaddr_in6 p6 = { .sin6_family = AF_INET6 };
+		const struct sockaddr *p = (const struct sockaddr *)&p4;
+		if (inet_pton(AF_INET, local[i].peer, &p4.sin_addr) != 1) {
+			CU_ASSERT_FATAL(inet_pton(AF_INET6, local[i].peer, &p6.sin6_addr) == 1);
+			p = (const struct sockaddr *)&p6;
+		}
+		if (wui_netacl_allows_on(&c.firstrun_acl, p, &if4) != local[i].ok)
+			fprintf(stderr, "\nlocal: %s\n", local[i].peer);
+		CU_ASSERT_EQUAL(wui_netacl_allows_on(&c.firstrun_acl, p, &if4), local[i].ok);
+	}
+	CU_ASSERT_FALSE(wui_netacl_allows_on(&c.firstrun_acl, (struct sockaddr *)&a4, NULL));
+
+	CU_ASSERT_EQUAL(wui_netacl_parse(&acl, "any", err, sizeof(err)), 0);
+	CU_ASSERT_TRUE(acl_allows(&acl, "192.0.2.77"));
+	CU_ASSERT_TRUE(acl_allows(&acl, "2001:db8::5"));
+
+	CU_ASSERT_EQUAL(conf_try("firstrun_from = 10.1.0.0/16  192.0.2.7 2001:db8:a::/48 "
+				 "172.16.0.0/12\n", &c, err, sizeof(err)), 0);
+	CU_ASSERT_EQUAL(c.firstrun_acl.mode, WUI_NETACL_LIST);
+	CU_ASSERT_EQUAL(c.firstrun_acl.n, 4);
+	CU_ASSERT_TRUE(acl_allows(&c.firstrun_acl, "10.1.255.3"));
+	CU_ASSERT_FALSE(acl_allows(&c.firstrun_acl, "10.2.0.1"));
+	CU_ASSERT_TRUE(acl_allows(&c.firstrun_acl, "192.0.2.7"));
+	CU_ASSERT_FALSE(acl_allows(&c.firstrun_acl, "192.0.2.8"));
+	CU_ASSERT_TRUE(acl_allows(&c.firstrun_acl, "::ffff:192.0.2.7"));
+	CU_ASSERT_TRUE(acl_allows(&c.firstrun_acl, "172.31.255.255"));
+	CU_ASSERT_FALSE(acl_allows(&c.firstrun_acl, "172.32.0.0"));
+	CU_ASSERT_TRUE(acl_allows(&c.firstrun_acl, "2001:db8:a:ffff::1"));
+	CU_ASSERT_FALSE(acl_allows(&c.firstrun_acl, "2001:db8:b::1"));
+	CU_ASSERT_FALSE(acl_allows(&c.firstrun_acl, "127.0.0.1"));
+	/* a whole family */
+	CU_ASSERT_EQUAL(wui_netacl_parse(&acl, "0.0.0.0/0", err, sizeof(err)), 0);
+	CU_ASSERT_TRUE(acl_allows(&acl, "203.0.113.1"));
+	CU_ASSERT_FALSE(acl_allows(&acl, "2001:db8::1"));
+
+	conf_refused("firstrun_from =\n", "F:1: firstrun_from: value may not be empty");
+	conf_refused("firstrun_from = nowhere\n",
+		     "F:1: firstrun_from: not an IPv4 or IPv6 address: nowhere");
+	conf_refused("firstrun_from = 10.0.0.1/8\n",
+		     "F:1: firstrun_from: host bits set after the prefix: 10.0.0.1/8");
+	conf_refused("firstrun_from = 10.0.0.0/33\n",
+		     "F:1: firstrun_from: bad prefix length: 10.0.0.0/33");
+	conf_refused("firstrun_from = 10.0.0.0/\n", "F:1: firstrun_from: bad prefix length: 10.0.0.0/");
+	conf_refused("firstrun_from = 10.0.0.0/-8\n",
+		     "F:1: firstrun_from: bad prefix length: 10.0.0.0/-8");
+	conf_refused("firstrun_from = 2001:db8::/129\n",
+		     "F:1: firstrun_from: bad prefix length: 2001:db8::/129");
+	conf_refused("firstrun_from = local 10.0.0.0/8\n",
+		     "F:1: firstrun_from: not an IPv4 or IPv6 address: local");
+	conf_refused("firstrun_from = 1.0.0.0 2.0.0.0 3.0.0.0 4.0.0.0 5.0.0.0 6.0.0.0 7.0.0.0 "
+		     "8.0.0.0 9.0.0.0 10.0.0.0 11.0.0.0 12.0.0.0 13.0.0.0 14.0.0.0 15.0.0.0 "
+		     "16.0.0.0 17.0.0.0\n",
+		     "F:1: firstrun_from: more than 16 networks at: 17.0.0.0");
+}
+
 int main(void)
 {
 	if (CU_initialize_registry() != CUE_SUCCESS)
@@ -246,6 +352,7 @@ int main(void)
 	CU_add_test(s, "escape", test_form_escape);
 	CU_add_test(s, "conf", test_conf);
 	CU_add_test(s, "conf: connection guard keys", test_conf_guard);
+	CU_add_test(s, "conf: first-run networks", test_netacl);
 	CU_basic_set_mode(CU_BRM_NORMAL);
 	CU_basic_run_tests();
 	unsigned fails = CU_get_number_of_failures();

@@ -3,7 +3,8 @@
 # what the provider locked stays as the provider set it. A locked admin password is neither
 # offered nor taken from the form, a locked user name is shown and kept, a locked Basic stays
 # Basic; the first run is recorded as the phone's administrator. A provider that locks the web
-# UI's password keeps the first run closed (403, nothing changed).
+# UI's password keeps the first run closed (403, nothing changed). Only clients on the networks of
+# firstrun_from get the page.
 set -u
 T_NAME=firstrun
 . "${top_srcdir:-.}/tests/wui_lib.sh"
@@ -65,4 +66,35 @@ c=$(curl -s -o "$T/b" -w '%{http_code}' -H 'Accept-Language: de' "$H/")
 grep -q 'legt Ihr Anbieter fest' "$T/b" || fail "the closed first run in German"
 stop_wui
 ok "the web UI password locked by the provider: the first run closed (403), nothing changed"
+
+# ------------------------------------------------------------------ from where (firstrun_from)
+# default "local": the networks of the phone's interfaces (every test here runs on loopback);
+# a list: only those networks
+python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.2", 0))' ||
+	fail "127.0.0.2 cannot be bound on this machine"
+rm -f "$ST" "$ST-wal" "$ST-shm" "$T/wuid.log"
+init_wui
+printf 'firstrun_from = 127.0.0.2/32 2001:db8::/32\n' >>"$T/wuid.conf"
+start_wui
+wait_until 10 port_open "$HP" || fail "http port not open"
+H="http://127.0.0.1:$HP"
+for i in 1 2 3; do
+	c=$(curl -s -o "$T/b" -w '%{http_code}' -d "$FORM" "$H/")
+	[ "$c" = 403 ] || fail "first run from a network not in firstrun_from: $c"
+done
+grep -q 'open this page from a computer in the phone.#39;s own network' "$T/b" ||
+	fail "no word of where the first run is possible"
+grep -q '<form' "$T/b" && fail "a form offered outside firstrun_from"
+[ "$(get http_user)" = "" ] || fail "a first run outside firstrun_from changed something"
+[ "$(grep -c 'first-run page refused to 127.0.0.1' "$T/wuid.log")" = 1 ] ||
+	fail "refusals not logged once: $(grep -c 'first-run page refused' "$T/wuid.log")"
+c=$(curl -s -o "$T/b" -w '%{http_code}' --interface 127.0.0.2 "$H/")
+[ "$c" = 200 ] && grep -q 'name="pass2"' "$T/b" || fail "first-run page from 127.0.0.2: $c"
+c=$(curl -s -o "$T/b" -w '%{http_code}' --interface 127.0.0.2 \
+	-d 'admin_pass=Adm1n-pass-x&admin_pass2=Adm1n-pass-x&user=desk&pass=wui-secret-1&pass2=wui-secret-1' "$H/")
+[ "$c" = 200 ] && [ "$(get http_user)" = desk ] || fail "first run from 127.0.0.2: $c"
+# once done, logins come from anywhere as before
+c=$(w "$H/"); [ "$c" = 200 ] || fail "login from 127.0.0.1 after the first run: $c"
+stop_wui
+ok "the first-run page only from firstrun_from (403 elsewhere, logged once); logins from anywhere"
 exit 0

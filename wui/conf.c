@@ -11,6 +11,7 @@
 
 #include "conf.h"
 #include "conffile.h"
+#include "netacl.h"
 
 enum conf_check {
 	CONF_TEXT = 1, /* printable ASCII */
@@ -18,6 +19,7 @@ enum conf_check {
 	CONF_NAMES,    /* host names separated by blanks: [A-Za-z0-9.-] */
 	CONF_PATH,     /* "" or an absolute path */
 	CONF_NUMBER,   /* min..max */
+	CONF_NETS,     /* "local", "any" or networks (wui/netacl) */
 };
 
 /* .min set (not a number): the key may not be set to "" */
@@ -37,6 +39,7 @@ static const struct conffile_key conf_keys[] = {
 	KEY(idle_timeout, CONF_NUMBER, 1, 3600, "15"),
 	KEY(max_conns_per_source, CONF_NUMBER, 1, 4096, "16"),
 	KEY(request_timeout, CONF_NUMBER, 1, 3600, "10"),
+	KEY(firstrun_from, CONF_NETS, 1, 0, "local"),
 	KEY(model, CONF_TEXT, 1, 0, "DeskPhone"),
 	KEY(sw_version, CONF_TEXT, 1, 0, PACKAGE_VERSION),
 	KEY(serial, CONF_TOKEN, 1, 0, "000000000000"),
@@ -80,6 +83,11 @@ static const char *conf_check_value(const struct conffile_key *k, const char *v)
 			return "number out of range";
 		return NULL;
 	}
+	case CONF_NETS: {
+		static char why[128]; /* the loop thread alone reads the configuration */
+		struct wui_netacl acl;
+		return wui_netacl_parse(&acl, v, why, sizeof(why)) ? why : NULL;
+	}
 	}
 	return "bad table row";
 }
@@ -93,6 +101,8 @@ static void conf_finish(struct wui_conf *out)
 	out->idle_timeout_s = (unsigned)strtoul(out->idle_timeout, NULL, 10);
 	out->max_conns_per_source_n = (unsigned)strtoul(out->max_conns_per_source, NULL, 10);
 	out->request_timeout_s = (unsigned)strtoul(out->request_timeout, NULL, 10);
+	/* checked when read: the default and any value that got here parse */
+	(void)wui_netacl_parse(&out->firstrun_acl, out->firstrun_from, NULL, 0);
 }
 
 int wui_conf_load(struct wui_conf *out, const char *path, char *err, size_t errlen)

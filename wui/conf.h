@@ -10,6 +10,8 @@
 
 #include <stddef.h>
 
+#include "netacl.h"
+
 struct wui_conf {
 	char bind[64];          /* address of both listeners (default 0.0.0.0) */
 	char names[512];        /* host names of the phone, blank-separated: the generated
@@ -23,9 +25,12 @@ struct wui_conf {
 	char max_conns_per_source[8]; /* connections of one address (IPv6: /64) (default 16) */
 	char request_timeout[8]; /* seconds from the accept (or a 401) to a complete request
 				    (default 10) */
+	char firstrun_from[512]; /* who gets the first-run page: "local" (the networks of the
+				    phone's interfaces, default), "any", or networks (wui/netacl) */
 	char model[65], sw_version[65], serial[65], mac[32]; /* System Info (after login only) */
 	unsigned max_conns_n, conn_life_s, idle_timeout_s;
 	unsigned max_conns_per_source_n, request_timeout_s;
+	struct wui_netacl firstrun_acl;
 };
 
 /* Defaults, then (path non-NULL) the file. Returns 0, or -1 with the reason in err. */

@@ -1,7 +1,7 @@
 # wui/: phonesec-wuid, the phone's web UI (library + thin main), its configuration and tests.
 noinst_LIBRARIES += wui/libphonesec-wui.a
 wui_libphonesec_wui_a_SOURCES = wui/wui.h wui/internal.h wui/form.c wui/form.h wui/conf.c \
-	wui/conf.h wui/tls.c wui/tls.h wui/wuid.c wui/page.c
+	wui/conf.h wui/netacl.c wui/netacl.h wui/tls.c wui/tls.h wui/wuid.c wui/page.c
 wui_libphonesec_wui_a_CFLAGS = $(AM_CFLAGS) $(EVENT_CFLAGS) $(SSL_CFLAGS)
 WUI_LIBS = wui/libphonesec-wui.a $(CONNGUARD_LIBS) $(HTTP_LIBS) $(STORE_LIBS) $(UTIL_LIBS) $(EVENT_LIBS) \
 	$(SSL_LIBS) $(CRYPTO_LIBS)

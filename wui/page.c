@@ -2,9 +2,12 @@
  * writes the running layer, Save copies it to the saved one), the first-run page and unlock. */
 #include "config.h"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <time.h>
 
 #include <event2/buffer.h>
@@ -24,7 +27,7 @@ enum msg {
 	M_WUI_USER, M_WUI_PW, M_MISMATCH, M_FIRSTRUN_DONE, M_APPLIED, M_SAVED, M_NOW_AT,
 	M_NOW_OFF, M_NOT_APPLIED, M_MODEL, M_FIRMWARE, M_SERIAL, M_MAC, M_RULE, M_RESULT,
 	M_AUDIT, M_LOGGED_OUT, M_RELOGIN, M_BACKUP, M_RESTORE, M_RESTORED, M_ADMIN_ONLY, M_LOCKED_OUT, M_TOKEN, M_HOST,
-	M_PROVIDER_WUI, M_COUNT
+	M_PROVIDER_WUI, M_FIRSTRUN_REMOTE, M_COUNT
 };
 
 static const char *const texts[M_COUNT][2] = {
@@ -87,6 +90,8 @@ static const char *const texts[M_COUNT][2] = {
 	[M_HOST] = { "Address", "Adresse" },
 	[M_PROVIDER_WUI] = { "Your provider sets the web UI's password: ask your provider for it.",
 			     "Das Passwort der Web-Oberfläche legt Ihr Anbieter fest: fragen Sie Ihren Anbieter danach." },
+	[M_FIRSTRUN_REMOTE] = { "The phone is not set up yet: open this page from a computer in the phone's own network.",
+				"Das Telefon ist noch nicht eingerichtet: öffnen Sie diese Seite von einem Computer im Netz des Telefons." },
 };
 
 /* German labels of the settings (the registry's wui_label is English). */
@@ -924,10 +929,41 @@ static void page_firstrun_set(struct wui_req *r, struct store_txn *txn, const ch
 		store_txn_set(txn, key, value);
 }
 
+/* Whether r's client may use the first-run page (firstrun_from); a refusal is logged, at most
+ * once in 10 s (a scan would fill the log). */
+static bool page_firstrun_peer_ok(struct wui_req *r)
+{
+	static int64_t logged_ms = -1;
+	struct evhttp_connection *c = evhttp_request_get_connection(r->req);
+	const struct sockaddr *sa = c ? evhttp_connection_get_addr(c) : NULL;
+
+	if (wui_netacl_allows(&wui_conf(r->w)->firstrun_acl, sa))
+		return true;
+	int64_t now = store_now_ms();
+	if (logged_ms < 0 || now - logged_ms >= 10000) {
+		char addr[INET6_ADDRSTRLEN] = "?";
+		if (sa && sa->sa_family == AF_INET)
+			inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr,
+				  addr, sizeof(addr));
+		else if (sa && sa->sa_family == AF_INET6)
+			inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr,
+				  addr, sizeof(addr));
+		log_msg(LOG_NOTICE, "wui: first-run page refused to %s (not in firstrun_from)", addr);
+		logged_ms = now;
+	}
+	return false;
+}
+
 void wui_page_firstrun(struct wui_req *r)
 {
 	struct wui_form *f = NULL;
 
+	if (!page_firstrun_peer_ok(r)) {
+		page_head(r, T(r, M_FIRSTRUN));
+		page_note(r, "error", T(r, M_FIRSTRUN_REMOTE));
+		page_send(r, 403, "Forbidden");
+		return;
+	}
 	if (r->method != EVHTTP_REQ_POST) {
 		page_firstrun_form(r, NULL, 200, "OK");
 		return;
