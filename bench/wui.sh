@@ -34,8 +34,10 @@ printf 'bind = 127.0.0.1\n' >"$tmp/wuid.conf"
 "$WUID" -s "$ST" -c "$tmp/wuid.conf" -f 2>"$tmp/wuid.log" &
 wpid=$!
 for _ in $(seq 1 100); do grep -q 'wui: started' "$tmp/wuid.log" && break; sleep 0.1; done
-curl -s -o /dev/null --max-time 30 -d 'admin_pass=Adm1n-pass-x&admin_pass2=Adm1n-pass-x&user=desk&pass=wui-secret-1&pass2=wui-secret-1' \
-	"http://127.0.0.1:$HP/"
+# what the first-run page sets: the admin password, the web UI's user and password, Digest,
+# hidden tags
+printf 'Adm1n-pass-x\nwui-secret-1\n' | "$CLI" -s "$ST" set --save admin_mode_password=- \
+	http_user=desk http_pass=- http_scheme=digest use_hidden_tags=on >/dev/null
 PAGE=/network
 mkdir -p "$tmp/www"
 curl -s -k --digest -u desk:wui-secret-1 -o "$tmp/www/page.html" "https://127.0.0.1:$SP$PAGE"

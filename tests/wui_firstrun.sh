@@ -29,8 +29,8 @@ grep -q 'carrier' "$T/b" || fail "the provider's user name not shown"
 grep -q 'set by your provider' "$T/b" || fail "no 'set by your provider' on the first run"
 grep -q 'name="pass2"' "$T/b" || fail "the web UI password not offered"
 # someone sends the whole form all the same
-c=$(curl -s -o "$T/b" -w '%{http_code}' -d "$FORM" "$H/")
-[ "$c" = 200 ] || fail "first run with the provider's locks: $c $(cat "$T/b")"
+c=$(fr_post "$FORM")
+[ "$c" = 200 ] || fail "first run with the provider's locks: $c $(cat "$T/fr.html")"
 printf 'Pr0vider-admin\n' | "$CLI" -s "$ST" verify admin_mode_password >/dev/null ||
 	fail "the first run replaced the provider's locked admin password"
 [ "$(get http_user)" = carrier ] || fail "the first run replaced the provider's user name: $(get http_user)"
@@ -57,7 +57,7 @@ c=$(curl -s -o "$T/b" -w '%{http_code}' "$H/")
 [ "$c" = 403 ] || fail "first-run page with the password locked by the provider: $c"
 grep -q 'Your provider sets the web UI' "$T/b" || fail "no word of the provider on the closed first run"
 grep -q '<form' "$T/b" && fail "a form on the closed first run"
-c=$(curl -s -o "$T/b" -w '%{http_code}' -d "$FORM" "$H/")
+c=$(fr_post "$FORM")
 [ "$c" = 403 ] || fail "first run posted with the password locked: $c"
 [ "$(get http_user)" = "" ] && [ "$(get http_scheme)" = basic ] || fail "a closed first run changed something"
 printf '0000\n' | "$CLI" -s "$ST" verify admin_mode_password >/dev/null ||
@@ -79,7 +79,7 @@ start_wui
 wait_until 10 port_open "$HP" || fail "http port not open"
 H="http://127.0.0.1:$HP"
 for i in 1 2 3; do
-	c=$(curl -s -o "$T/b" -w '%{http_code}' -d "$FORM" "$H/")
+	c=$(fr_post "$FORM"); cp "$T/fr.html" "$T/b"
 	[ "$c" = 403 ] || fail "first run from a network not in firstrun_from: $c"
 done
 grep -q 'open this page from a computer in the phone.#39;s own network' "$T/b" ||
@@ -90,8 +90,8 @@ grep -q '<form' "$T/b" && fail "a form offered outside firstrun_from"
 	fail "refusals not logged once: $(grep -c 'first-run page refused' "$T/wuid.log")"
 c=$(curl -s -o "$T/b" -w '%{http_code}' --interface 127.0.0.2 "$H/")
 [ "$c" = 200 ] && grep -q 'name="pass2"' "$T/b" || fail "first-run page from 127.0.0.2: $c"
-c=$(curl -s -o "$T/b" -w '%{http_code}' --interface 127.0.0.2 \
-	-d 'admin_pass=Adm1n-pass-x&admin_pass2=Adm1n-pass-x&user=desk&pass=wui-secret-1&pass2=wui-secret-1' "$H/")
+c=$(fr_post 'admin_pass=Adm1n-pass-x&admin_pass2=Adm1n-pass-x&user=desk&pass=wui-secret-1&pass2=wui-secret-1' \
+	--interface 127.0.0.2)
 [ "$c" = 200 ] && [ "$(get http_user)" = desk ] || fail "first run from 127.0.0.2: $c"
 # once done, logins come from anywhere as before
 c=$(w "$H/"); [ "$c" = 200 ] || fail "login from 127.0.0.1 after the first run: $c"

@@ -83,11 +83,21 @@ stop_wui() {
 	[ "$st" -ne 97 ] || fail "the daemon's checker reported errors (see $T/wuid.log)"
 }
 
+# fr_post FORM [CURL ARGS...]: posts FORM to the first-run page as a browser does: fetches the
+# page first (its token, and the same as a SameSite cookie), then posts with both. Prints the
+# status; the answer goes to $T/fr.html.
+fr_post() {
+	frd=$1; shift
+	rm -f "$T/fr.jar"
+	curl -s -o "$T/fr.html" --max-time "$MAXT" -c "$T/fr.jar" "$@" "http://127.0.0.1:$HP/" || true
+	frt=$(sed -n 's/.*name="token" value="\([0-9a-f]*\)".*/\1/p' "$T/fr.html" | head -n 1)
+	curl -s -o "$T/fr.html" -w '%{http_code}' --max-time "$MAXT" -b "$T/fr.jar" \
+		-d "token=$frt&$frd" "$@" "http://127.0.0.1:$HP/"
+}
+
 # The first-run page's form: admin password Adm1n-pass-x, web UI user desk / wui-secret-1
 first_run() {
-	c=$(curl -s -o "$T/fr.html" -w '%{http_code}' --max-time "$MAXT" \
-		-d 'admin_pass=Adm1n-pass-x&admin_pass2=Adm1n-pass-x&user=desk&pass=wui-secret-1&pass2=wui-secret-1' \
-		"http://127.0.0.1:$HP/")
+	c=$(fr_post 'admin_pass=Adm1n-pass-x&admin_pass2=Adm1n-pass-x&user=desk&pass=wui-secret-1&pass2=wui-secret-1')
 	[ "$c" = 200 ] || fail "first run answered $c"
 }
 

@@ -26,16 +26,35 @@ for p in / /security /network /status /nothing; do
 done
 c=$(curl -s -o /dev/null -w '%{http_code}' -d 'webserver_type=off' "$H/network")
 [ "$c" = 403 ] || fail "a settings form before the first run answered $c"
-c=$(curl -s -o "$T/b" -w '%{http_code}' -d 'admin_pass=Adm1n-pass-x&admin_pass2=other&user=desk&pass=wui-secret-1&pass2=wui-secret-1' "$H/")
+c=$(fr_post 'admin_pass=Adm1n-pass-x&admin_pass2=other&user=desk&pass=wui-secret-1&pass2=wui-secret-1')
 [ "$c" = 400 ] || fail "differing admin passwords answered $c"
+# the form's token and its SameSite cookie go together: a form posted from a page elsewhere
+# (no cookie, or no token) is refused, also when it is otherwise right
+curl -s -D "$T/h" -o "$T/b" "$H/" || true
+grep -i '^Set-Cookie: wuifr=[0-9a-f]\{32\}; Path=/; HttpOnly; SameSite=Strict' "$T/h" >/dev/null ||
+	fail "the first-run page's cookie: $(grep -i set-cookie "$T/h")"
+ck=$(sed -n 's/^[Ss]et-[Cc]ookie: wuifr=\([0-9a-f]*\);.*/\1/p' "$T/h")
+grep -q "name=\"token\" value=\"$ck\"" "$T/b" || fail "the first-run form's token is not its cookie"
+curl -s -D "$T/h" -o "$T/b" -b "wuifr=$ck" "$H/favicon.ico" || true
+grep -qi '^Set-Cookie: wuifr' "$T/h" && fail "a new first-run cookie although the browser has one"
+grep -q "name=\"token\" value=\"$ck\"" "$T/b" || fail "the kept cookie's token not in the form"
+FR='admin_pass=Adm1n-pass-x&admin_pass2=Adm1n-pass-x&user=evil&pass=wui-secret-1&pass2=wui-secret-1'
+c=$(curl -s -o "$T/b" -w '%{http_code}' -d "$FR" "$H/")
+[ "$c" = 403 ] || fail "a first run without token and cookie answered $c"
+c=$(curl -s -o "$T/b" -w '%{http_code}' -d "token=0123456789abcdef0123456789abcdef&$FR" "$H/")
+[ "$c" = 403 ] || fail "a first run with a token but no cookie answered $c"
+grep -q 'The form has expired' "$T/b" || fail "no word of the expired form"
+c=$(curl -s -o "$T/b" -w '%{http_code}' -b 'wuifr=0123456789abcdef0123456789abcdef' \
+	-d "token=0123456789abcdef0123456789abcdee&$FR" "$H/")
+[ "$c" = 403 ] || fail "a first run whose token is not its cookie answered $c"
 [ "$(get webserver_type)" = http_https ] && [ "$(get http_user)" = "" ] || fail "a refused first run changed something"
 first_run
 [ "$(get http_scheme)" = digest ] && [ "$(get use_hidden_tags)" = on ] && [ "$(get http_user)" = desk ] ||
 	fail "first run did not set user, Digest and hidden tags"
-c=$(curl -s -o "$T/b" -w '%{http_code}' -d 'admin_pass=x1234&admin_pass2=x1234&user=evil&pass=p&pass2=p' "$H/")
+c=$(fr_post 'admin_pass=x1234&admin_pass2=x1234&user=evil&pass=p&pass2=p')
 [ "$c" = 401 ] || fail "the first-run page still answers after it was done ($c)"
 [ "$(get http_user)" = desk ] || fail "a second first run changed the user"
-ok "first run: the only page until done; sets admin password, user, Digest, hidden tags; then gone"
+ok "first run: the only page until done, its form token bound to a SameSite cookie; sets admin password, user, Digest, hidden tags; then gone"
 
 # ------------------------------------------------------------------ headers, pages, language
 c=$(w -D "$T/h" "$H/preferences"); [ "$c" = 200 ] || fail "preferences: $c"

@@ -50,6 +50,9 @@ struct wui_req {
 	char lang_cookie[8];             /* set when ?lang= switched the language */
 };
 
+/* hexlen random hex digits (hexlen even, <= 128) and a NUL into out: 0, or -1 (no entropy). */
+int wui_random_hex(char *out, size_t hexlen);
+
 /* Daemon-wide accessors for page.c. */
 const struct wui_conf *wui_conf(const struct wuid *w);
 struct store *wui_store(const struct wuid *w);

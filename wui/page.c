@@ -873,6 +873,16 @@ static bool page_provider_locked(struct wui_req *r, const char *key)
 	return !row || row->lock == STORE_LOCK_PROVIDER;
 }
 
+/* The first-run form's token from the request's cookie into tok (WUI_TOKEN_HEX + 1 bytes):
+ * true when there is one of the right length. */
+static bool page_firstrun_cookie(struct wui_req *r, char *tok)
+{
+	const char *cookies = evhttp_find_header(evhttp_request_get_input_headers(r->req), "Cookie");
+
+	return cookies && wui_form_cookie(tok, WUI_TOKEN_HEX + 1, cookies, "wuifr") == 0 &&
+	       strlen(tok) == WUI_TOKEN_HEX;
+}
+
 static void page_firstrun_form(struct wui_req *r, const char *error, int code, const char *reason)
 {
 	static const struct { const char *name, *key; enum msg label; bool pw; } fields[] = {
@@ -891,8 +901,24 @@ static void page_firstrun_form(struct wui_req *r, const char *error, int code, c
 		page_send(r, code == 200 ? 403 : code, code == 200 ? "Forbidden" : reason);
 		return;
 	}
+	/* no session yet: the form's token is also a SameSite=Strict cookie (double submit), so
+	 * a page elsewhere that makes a browser on the phone's network post this form sends no
+	 * cookie and is refused */
+	char tok[WUI_TOKEN_HEX + 1], ck[128];
+	if (!page_firstrun_cookie(r, tok)) { /* kept while the browser has it (its other requests,
+						the favicon, get this page too) */
+		if (wui_random_hex(tok, WUI_TOKEN_HEX)) {
+			wui_reply_error(r, 503, "Service Unavailable", "no random numbers");
+			return;
+		}
+		snprintf(ck, sizeof(ck), "wuifr=%s; Path=/; HttpOnly; SameSite=Strict%s", tok,
+			 r->tls ? "; Secure" : "");
+		evhttp_add_header(evhttp_request_get_output_headers(r->req), "Set-Cookie", ck);
+	}
 	page_note(r, "", T(r, M_FIRSTRUN_TEXT));
-	P(r, "<form method=\"post\" action=\"/\">");
+	P(r, "<form method=\"post\" action=\"/\"><input type=\"hidden\" name=\"token\" value=\"");
+	P(r, tok);
+	P(r, "\">");
 	for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
 		evbuffer_add_printf(r->out, "<div class=\"field\"><label for=\"%s\">", fields[i].name);
 		E(r, T(r, fields[i].label));
@@ -929,8 +955,19 @@ static void page_firstrun_set(struct wui_req *r, struct store_txn *txn, const ch
 		store_txn_set(txn, key, value);
 }
 
-/* Whether r's client may use the first-run page (firstrun_from); a refusal is logged, at most
- * once in 10 s (a scan would fill the log). */
+/* Whether a refusal anyone may cause is logged now: at most once in 10 s per *last (a scan
+ * or a flood would fill the log). */
+static bool page_log_due(int64_t *last)
+{
+	int64_t now = store_now_ms();
+
+	if (*last >= 0 && now - *last < 10000)
+		return false;
+	*last = now;
+	return true;
+}
+
+/* Whether r's client may use the first-run page (firstrun_from); a refusal is logged. */
 static bool page_firstrun_peer_ok(struct wui_req *r)
 {
 	static int64_t logged_ms = -1;
@@ -939,8 +976,7 @@ static bool page_firstrun_peer_ok(struct wui_req *r)
 
 	if (wui_netacl_allows(&wui_conf(r->w)->firstrun_acl, sa))
 		return true;
-	int64_t now = store_now_ms();
-	if (logged_ms < 0 || now - logged_ms >= 10000) {
+	if (page_log_due(&logged_ms)) {
 		char addr[INET6_ADDRSTRLEN] = "?";
 		if (sa && sa->sa_family == AF_INET)
 			inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr,
@@ -949,7 +985,6 @@ static bool page_firstrun_peer_ok(struct wui_req *r)
 			inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr,
 				  addr, sizeof(addr));
 		log_msg(LOG_NOTICE, "wui: first-run page refused to %s (not in firstrun_from)", addr);
-		logged_ms = now;
 	}
 	return false;
 }
@@ -983,6 +1018,16 @@ void wui_page_firstrun(struct wui_req *r)
 	}
 	if (page_form(r, f))
 		goto out;
+	const char *tok = wui_form_get(f, "token");
+	char ck[WUI_TOKEN_HEX + 1];
+	if (!tok || strlen(tok) != WUI_TOKEN_HEX || !page_firstrun_cookie(r, ck) ||
+	    CRYPTO_memcmp(tok, ck, WUI_TOKEN_HEX) != 0) {
+		static int64_t logged_ms = -1;
+		if (page_log_due(&logged_ms))
+			log_msg(LOG_NOTICE, "wui: first-run form without its token refused");
+		page_firstrun_form(r, T(r, M_TOKEN), 403, "Forbidden");
+		goto out;
+	}
 	const bool admin_locked = page_provider_locked(r, "admin_mode_password");
 	const bool user_locked = page_provider_locked(r, "http_user");
 	const char *ap = wui_form_get(f, "admin_pass"), *ap2 = wui_form_get(f, "admin_pass2");
@@ -1025,6 +1070,8 @@ void wui_page_firstrun(struct wui_req *r)
 	store_txn_free(txn);
 	log_msg(LOG_NOTICE, "wui: first run done, web UI user %s", principal);
 	wui_refresh(r->w);
+	evhttp_add_header(evhttp_request_get_output_headers(r->req), "Set-Cookie",
+			  "wuifr=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict");
 	page_head(r, T(r, M_FIRSTRUN));
 	page_note(r, "ok", T(r, M_FIRSTRUN_DONE));
 	P(r, "<p><a href=\"/\">OK</a></p>");

@@ -86,7 +86,7 @@ static int64_t wuid_mono_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-static int wuid_random_hex(char *out, size_t hexlen)
+int wui_random_hex(char *out, size_t hexlen)
 {
 	unsigned char b[64];
 
@@ -703,7 +703,7 @@ static struct wui_session *wuid_session(struct wui_req *r)
 	if (!s)
 		s = old;
 	memset(s, 0, sizeof(*s));
-	if (wuid_random_hex(s->id, WUI_TOKEN_HEX) || wuid_random_hex(s->token, WUI_TOKEN_HEX)) {
+	if (wui_random_hex(s->id, WUI_TOKEN_HEX) || wui_random_hex(s->token, WUI_TOKEN_HEX)) {
 		memset(s, 0, sizeof(*s));
 		wui_reply_error(r, 500, "Internal Server Error", "no random numbers");
 		return NULL;
