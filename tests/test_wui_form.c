@@ -238,6 +238,44 @@ static void test_conf_guard(void)
 	conf_refused("request_timeout =\n", "F:1: request_timeout: a number is needed");
 }
 
+/* Origin against Host: the check of a form posted from another site. */
+static void test_same_origin(void)
+{
+	static const struct { const char *origin, *host; bool tls, same; } cases[] = {
+		{ "http://127.0.0.1:8080", "127.0.0.1:8080", false, true },
+		{ "HTTP://Phone.Example:8080", "phone.example:8080", false, true },
+		{ "http://phone", "phone", false, true },
+		{ "http://phone:80", "phone", false, true },
+		{ "http://phone", "phone:80", false, true },
+		{ "https://phone", "phone:443", true, true },
+		{ "https://[fd00::2]:8443", "[FD00::2]:8443", true, true },
+		{ "http://phone", "phone", true, false },       /* https listener, http origin */
+		{ "https://phone", "phone", false, false },
+		{ "http://evil.example", "phone", false, false },
+		{ "http://phone:8081", "phone:8080", false, false },
+		{ "http://phone.evil", "phone", false, false },
+		{ "http://phone/", "phone", false, false },      /* an origin has no path */
+		{ "null", "phone", false, false },
+		{ "", "phone", false, false },
+		{ "http://", "", false, false },
+		{ "http://phone:0", "phone:0", false, false },
+		{ "http://phone:65536", "phone:65536", false, false },
+		{ "http://phone:80x", "phone:80x", false, false },
+		{ "http://ph one", "ph one", false, false },
+		{ "http://[fd00::2", "[fd00::2", false, false },
+		{ "http://phone", NULL, false, false },
+		{ NULL, "phone", false, false },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		bool got = wui_form_same_origin(cases[i].origin, cases[i].host, cases[i].tls);
+		if (got != cases[i].same)
+			fprintf(stderr, "\nsame origin %zu: '%s' '%s'\n", i,
+				cases[i].origin ? cases[i].origin : "(null)",
+				cases[i].host ? cases[i].host : "(null)");
+		CU_ASSERT_EQUAL(got, cases[i].same);
+	}
+}
+
 /* A peer address as the listener sees it: IPv4, IPv6, or IPv4 mapped into IPv6. */
 static bool acl_allows(const struct wui_netacl *acl, const char *addr)
 {
@@ -353,6 +391,7 @@ int main(void)
 	CU_add_test(s, "conf", test_conf);
 	CU_add_test(s, "conf: connection guard keys", test_conf_guard);
 	CU_add_test(s, "conf: first-run networks", test_netacl);
+	CU_add_test(s, "same origin", test_same_origin);
 	CU_basic_set_mode(CU_BRM_NORMAL);
 	CU_basic_run_tests();
 	unsigned fails = CU_get_number_of_failures();

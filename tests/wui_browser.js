@@ -68,7 +68,35 @@ function check(cond, what) {
 		await page.goto(`${S}/network`);
 		check(!(await page.content()).includes('banner unsaved'), 'the unsaved banner gone after Save');
 		await page.screenshot({ path: `${shots}/08-saved.png`, fullPage: true });
+		// a page of another site posts a settings form to the phone, with hidden tags off (the
+		// legacy mode): the browser answers the Digest challenge, the phone refuses the form
+		await page.goto(`${S}/security`);
+		await page.selectOption('#use_hidden_tags', 'off');
+		await Promise.all([page.waitForNavigation(), page.click('button[name=apply]')]);
+		check((await page.inputValue('#use_hidden_tags')) === 'off', 'hidden tags off');
+		await ctx.route('http://attacker.test/**', (route) => route.fulfill({
+			contentType: 'text/html',
+			body: `<form method="post" action="${S}/preferences">` +
+				'<input name="keyboard_lock_timeout" value="99"></form>' +
+				'<script>document.forms[0].submit()</script>',
+		}));
+		const evil = await ctx.newPage();
+		const posted = evil.waitForResponse((res) => res.url() === `${S}/preferences` &&
+			res.request().method() === 'POST' && res.status() !== 401);
+		await evil.goto('http://attacker.test/');
+		check((await posted).status() === 403, 'a form posted from another site refused');
+		await evil.close();
+		await page.goto(`${S}/preferences`);
+		check((await page.inputValue('#keyboard_lock_timeout')) !== '99',
+			'the other site\'s form changed nothing');
+		// the phone's own form still works with hidden tags off
+		await page.fill('#keyboard_lock_timeout', '98');
+		await Promise.all([page.waitForNavigation(), page.click('button[name=apply]')]);
+		await page.goto(`${S}/preferences`);
+		check((await page.inputValue('#keyboard_lock_timeout')) === '98',
+			'the phone\'s own form with hidden tags off');
 		// German
+		await page.goto(`${S}/network`);
 		await page.click('a[href="?lang=de"]');
 		text = await page.content();
 		check(text.includes('Übernehmen') && text.includes('Webserver-Verbindungstyp') &&

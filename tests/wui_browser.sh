@@ -18,7 +18,8 @@ mkdir -p "$T/tmp"
 TMPDIR="$T/tmp" HOME="$T" node "$top_srcdir/tests/wui_browser.js" "$HP" "$SP" "$SHOTS" || fail "browser test"
 [ "$(ls "$SHOTS"/*.png | wc -l)" = 9 ] || fail "screenshots missing"
 [ "$("$CLI" -s "$ST" get webserver_type)" = https ] || fail "webserver_type not https"
-"$CLI" -s "$ST" audit -n 2 | grep -q 'save .*wui .*desk' || fail "Save not audited"
+[ "$("$CLI" -s "$ST" get keyboard_lock_timeout)" = 98 ] || fail "the other site's form changed the store"
+"$CLI" -s "$ST" audit -n 5 | grep -q 'save .*wui .*desk' || fail "Save not audited"
 ok "browser flow; screenshots in $SHOTS"
 stop_wui
 exit 0

@@ -41,6 +41,8 @@ grep -q "name=\"token\" value=\"$ck\"" "$T/b" || fail "the kept cookie's token n
 FR='admin_pass=Adm1n-pass-x&admin_pass2=Adm1n-pass-x&user=evil&pass=wui-secret-1&pass2=wui-secret-1'
 c=$(curl -s -o "$T/b" -w '%{http_code}' -d "$FR" "$H/")
 [ "$c" = 403 ] || fail "a first run without token and cookie answered $c"
+c=$(fr_post "$FR" -H 'Origin: http://evil.example')
+[ "$c" = 403 ] || fail "a first run posted from another site answered $c"
 c=$(curl -s -o "$T/b" -w '%{http_code}' -d "token=0123456789abcdef0123456789abcdef&$FR" "$H/")
 [ "$c" = 403 ] || fail "a first run with a token but no cookie answered $c"
 grep -q 'The form has expired' "$T/b" || fail "no word of the expired form"
@@ -59,7 +61,8 @@ ok "first run: the only page until done, its form token bound to a SameSite cook
 # ------------------------------------------------------------------ headers, pages, language
 c=$(w -D "$T/h" "$H/preferences"); [ "$c" = 200 ] || fail "preferences: $c"
 for hd in "Content-Security-Policy: default-src 'none'; style-src 'self'" "frame-ancestors 'none'" \
-	'X-Content-Type-Options: nosniff' 'Cache-Control: no-store' 'X-Frame-Options: DENY'; do
+	'X-Content-Type-Options: nosniff' 'Cache-Control: no-store' 'X-Frame-Options: DENY' \
+	'Referrer-Policy: same-origin'; do
 	grep -qi "$hd" "$T/h" || fail "header missing: $hd"
 done
 grep -qi 'Strict-Transport-Security' "$T/h" && fail "HSTS over plain http"
@@ -98,8 +101,26 @@ c=$(w -d "keyboard_lock_timeout=130" "$H/preferences")
 [ "$c" = 200 ] && [ "$(get keyboard_lock_timeout)" = 130 ] || fail "hidden tags off: legacy form refused ($c)"
 c=$(curl -s -o /dev/null -w '%{http_code}' -d "keyboard_lock_timeout=140" "$H/preferences")
 [ "$c" = 401 ] || fail "hidden tags off: an anonymous form answered $c"
+# whatever use_hidden_tags says, a form a browser posts from another site changes nothing
+c=$(w -H 'Origin: http://evil.example' -d "keyboard_lock_timeout=150" "$H/preferences")
+[ "$c" = 403 ] || fail "a form with another site's Origin answered $c"
+for sfs in cross-site same-site; do
+	c=$(w -H "Sec-Fetch-Site: $sfs" -d "keyboard_lock_timeout=150" "$H/preferences")
+	[ "$c" = 403 ] || fail "a $sfs form (Sec-Fetch-Site) answered $c"
+done
+c=$(w -H 'Origin: null' -d "keyboard_lock_timeout=150" "$H/preferences")
+[ "$c" = 403 ] || fail "a form with Origin: null answered $c"
+c=$(w -H "Origin: https://127.0.0.1:$HP" -d "keyboard_lock_timeout=150" "$H/preferences")
+[ "$c" = 403 ] || fail "a form whose Origin has another scheme answered $c"
+[ "$(get keyboard_lock_timeout)" = 130 ] || fail "a cross-site form changed the setting"
+grep -q 'a form from another site refused' "$T/wuid.log" || fail "cross-site form not logged"
+c=$(w -H "Origin: http://127.0.0.1:$HP" -H 'Sec-Fetch-Site: same-origin' -d "keyboard_lock_timeout=150" \
+	"$H/preferences")
+[ "$c" = 200 ] && [ "$(get keyboard_lock_timeout)" = 150 ] || fail "a same-origin form answered $c"
+c=$(w -H "Origin: https://127.0.0.1:$SP" -d "keyboard_lock_timeout=130" "$S/preferences")
+[ "$c" = 200 ] && [ "$(get keyboard_lock_timeout)" = 130 ] || fail "a same-origin form over https: $c"
 "$CLI" -s "$ST" set use_hidden_tags=on >/dev/null
-ok "hidden tags: token required and checked; GET changes nothing; off: legacy forms, still authenticated"
+ok "hidden tags: token required and checked; GET changes nothing; off: legacy forms, still authenticated; a form from another site refused either way"
 
 # ------------------------------------------------------------------ errors at their field
 c=$(w "$H/preferences"); TOK=$(token)

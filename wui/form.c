@@ -1,5 +1,5 @@
-/* wui/form: parsing of forms, cookies and Accept-Language from the request, and HTML escaping;
- * bounded, all-or-nothing (see form.h). */
+/* wui/form: parsing of forms, cookies, Accept-Language and Origin from the request, and HTML
+ * escaping; bounded, all-or-nothing (see form.h). */
 #include "config.h"
 
 #include <ctype.h>
@@ -241,4 +241,64 @@ int wui_form_escape(char *out, size_t outlen, const char *s)
 	}
 	out[o] = '\0';
 	return (int)o;
+}
+
+/* host[:port] of an authority (Host header, or an Origin's after "://") into host (hostlen
+ * bytes, lower case) and *port (def when omitted). An IPv6 address stays in brackets. 0, or -1
+ * when malformed. */
+static int form_authority(const char *a, size_t len, char *host, size_t hostlen, unsigned *port,
+			  unsigned def)
+{
+	size_t h = 0;
+
+	if (len && a[0] == '[') {
+		const char *close = memchr(a, ']', len);
+		if (!close)
+			return -1;
+		h = (size_t)(close - a) + 1;
+	} else {
+		while (h < len && a[h] != ':')
+			h++;
+	}
+	if (h == 0 || h >= hostlen)
+		return -1;
+	for (size_t i = 0; i < h; i++) {
+		unsigned char c = (unsigned char)a[i];
+		if (!isalnum(c) && c != '.' && c != '-' && c != ':' && c != '[' && c != ']')
+			return -1;
+		host[i] = (char)tolower(c);
+	}
+	host[h] = '\0';
+	*port = def;
+	if (h == len)
+		return 0;
+	if (a[h] != ':' || h + 1 == len || len - h - 1 > 5)
+		return -1;
+	unsigned long p = 0;
+	for (size_t i = h + 1; i < len; i++) {
+		if (!isdigit((unsigned char)a[i]))
+			return -1;
+		p = p * 10 + (unsigned long)(a[i] - '0');
+	}
+	if (p == 0 || p > 65535)
+		return -1;
+	*port = (unsigned)p;
+	return 0;
+}
+
+bool wui_form_same_origin(const char *origin, const char *host, bool tls)
+{
+	const char *scheme = tls ? "https://" : "http://";
+	const size_t sl = strlen(scheme);
+	const unsigned def = tls ? 443 : 80;
+	char oh[256], hh[256];
+	unsigned op = 0, hp = 0;
+
+	if (!origin || !host || strncasecmp(origin, scheme, sl) != 0)
+		return false;
+	const char *a = origin + sl;
+	if (form_authority(a, strlen(a), oh, sizeof(oh), &op, def) ||
+	    form_authority(host, strlen(host), hh, sizeof(hh), &hp, def))
+		return false;
+	return strcmp(oh, hh) == 0 && op == hp;
 }

@@ -1,5 +1,6 @@
 /* wui/form: the web UI's handling of untrusted request text: urlencoded forms, cookies,
- * Accept-Language, and HTML escaping of everything a page prints. No I/O, no allocation.
+ * Accept-Language, Origin against Host, and HTML escaping of everything a page prints. No I/O,
+ * no allocation.
  *
  * Contract: every function bounds its output; input that does not fit or is malformed is refused
  * as a whole (the caller answers 400), never cut. Decoded values are printable ASCII only.
@@ -48,6 +49,12 @@ enum wui_lang {
 /* The language of an Accept-Language header (NULL allowed): the one of highest q among en and
  * de, English when neither is named. */
 enum wui_lang wui_form_lang(const char *accept_language);
+
+/* Whether an Origin header ("scheme://host[:port]") names the origin of a request with Host
+ * header host (NULL: none) on the http (tls false) or https listener: same scheme, host (case
+ * ignored) and port (the scheme's default when omitted). "null", a path or anything malformed
+ * is another origin. */
+bool wui_form_same_origin(const char *origin, const char *host, bool tls);
 
 /* Writes s HTML-escaped (& < > " ' escaped) into out. Returns the length written, or -1 when it
  * does not fit (out then holds ""). */

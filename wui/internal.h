@@ -53,6 +53,10 @@ struct wui_req {
 /* hexlen random hex digits (hexlen even, <= 128) and a NUL into out: 0, or -1 (no entropy). */
 int wui_random_hex(char *out, size_t hexlen);
 
+/* Whether a refusal anyone may cause is to be logged now: at most once in 10 s per *last
+ * (monotonic ms of the last line, 0 at first), so that a scan or a flood cannot fill the log. */
+bool wui_log_due(int64_t *last);
+
 /* Daemon-wide accessors for page.c. */
 const struct wui_conf *wui_conf(const struct wuid *w);
 struct store *wui_store(const struct wuid *w);

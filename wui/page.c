@@ -955,28 +955,16 @@ static void page_firstrun_set(struct wui_req *r, struct store_txn *txn, const ch
 		store_txn_set(txn, key, value);
 }
 
-/* Whether a refusal anyone may cause is logged now: at most once in 10 s per *last (a scan
- * or a flood would fill the log). */
-static bool page_log_due(int64_t *last)
-{
-	int64_t now = store_now_ms();
-
-	if (*last >= 0 && now - *last < 10000)
-		return false;
-	*last = now;
-	return true;
-}
-
 /* Whether r's client may use the first-run page (firstrun_from); a refusal is logged. */
 static bool page_firstrun_peer_ok(struct wui_req *r)
 {
-	static int64_t logged_ms = -1;
+	static int64_t logged_ms;
 	struct evhttp_connection *c = evhttp_request_get_connection(r->req);
 	const struct sockaddr *sa = c ? evhttp_connection_get_addr(c) : NULL;
 
 	if (wui_netacl_allows(&wui_conf(r->w)->firstrun_acl, sa))
 		return true;
-	if (page_log_due(&logged_ms)) {
+	if (wui_log_due(&logged_ms)) {
 		char addr[INET6_ADDRSTRLEN] = "?";
 		if (sa && sa->sa_family == AF_INET)
 			inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr,
@@ -1022,8 +1010,8 @@ void wui_page_firstrun(struct wui_req *r)
 	char ck[WUI_TOKEN_HEX + 1];
 	if (!tok || strlen(tok) != WUI_TOKEN_HEX || !page_firstrun_cookie(r, ck) ||
 	    CRYPTO_memcmp(tok, ck, WUI_TOKEN_HEX) != 0) {
-		static int64_t logged_ms = -1;
-		if (page_log_due(&logged_ms))
+		static int64_t logged_ms;
+		if (wui_log_due(&logged_ms))
 			log_msg(LOG_NOTICE, "wui: first-run form without its token refused");
 		page_firstrun_form(r, T(r, M_TOKEN), 403, "Forbidden");
 		goto out;

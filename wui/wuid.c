@@ -55,6 +55,7 @@ struct wui_listener {
 
 struct wuid {
 	struct event_base *base;
+	int64_t cross_site_logged_ms;       /* a cross-site form last logged (wui_log_due) */
 	struct store *st;
 	struct wui_conf conf;
 	SSL_CTX *tls;
@@ -95,6 +96,16 @@ int wui_random_hex(char *out, size_t hexlen)
 	for (size_t i = 0; i < hexlen / 2; i++)
 		snprintf(out + 2 * i, 3, "%02x", b[i]);
 	return 0;
+}
+
+bool wui_log_due(int64_t *last)
+{
+	int64_t now = store_now_ms();
+
+	if (*last > 0 && now - *last < 10000)
+		return false;
+	*last = now;
+	return true;
 }
 
 const struct wui_conf *wui_conf(const struct wuid *w)
@@ -434,7 +445,8 @@ void wui_reply(struct wui_req *r, int code, const char *reason, const char *ctyp
 			  "frame-ancestors 'none'; base-uri 'none'");
 	evhttp_add_header(h, "X-Frame-Options", "DENY");
 	evhttp_add_header(h, "X-Content-Type-Options", "nosniff");
-	evhttp_add_header(h, "Referrer-Policy", "no-referrer");
+	/* not no-referrer: under it a browser sends "Origin: null" with our own forms */
+	evhttp_add_header(h, "Referrer-Policy", "same-origin");
 	if (strncmp(ctype, "text/css", 8) != 0)
 		evhttp_add_header(h, "Cache-Control", "no-store");
 	if (r->tls)
@@ -753,6 +765,21 @@ static void wuid_handle(struct evhttp_request *req, void *arg)
 			r.lang = query[5] == 'd' ? WUI_LANG_DE : WUI_LANG_EN;
 		} else {
 			wui_reply_error(&r, 400, "Bad Request", "unknown query");
+			goto out;
+		}
+	}
+	/* a form a browser posts from another site changes nothing, whatever use_hidden_tags
+	 * says: Sec-Fetch-Site other than same-origin or none (typed), or an Origin that is not
+	 * this listener's ("null" included: our pages' referrer policy has the browser send the
+	 * real one). Clients that send neither are not browsers. */
+	if (r.method == EVHTTP_REQ_POST) {
+		const char *sfs = evhttp_find_header(in, "Sec-Fetch-Site");
+		const char *origin = evhttp_find_header(in, "Origin");
+		if ((sfs && strcasecmp(sfs, "same-origin") != 0 && strcasecmp(sfs, "none") != 0) ||
+		    (origin && !wui_form_same_origin(origin, evhttp_find_header(in, "Host"), r.tls))) {
+			if (wui_log_due(&w->cross_site_logged_ms))
+				log_msg(LOG_NOTICE, "wui: a form from another site refused");
+			wui_reply_error(&r, 403, "Forbidden", "a form from another site is refused");
 			goto out;
 		}
 	}

@@ -1,13 +1,16 @@
 /* Fuzz target: the web UI's handling of request text (wui/form): the input is a form body, a
- * Cookie header, an Accept-Language header and a text to escape, separated by NUL bytes. Checks
+ * Cookie header, an Accept-Language (and Host) header and a text to escape (and Origin),
+ * separated by NUL bytes. Checks
  * besides crashes: a parsed form holds only [a-z0-9_] names, no name twice and printable ASCII
  * values, or nothing; a cookie value is alphanumeric; escaped text holds no markup character and
  * unescapes to the input. */
 #include "config.h"
 
 #include <ctype.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "fuzz.h"
 #include "wui/form.h"
@@ -101,6 +104,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (l != WUI_LANG_EN && l != WUI_LANG_DE)
 		abort();
 	check_escape(part[3]);
+	/* the fourth part as an Origin against the third as a Host: same origin only with the
+	 * listener's scheme, and a Host is the same origin as its own http:// origin or not
+	 * valid at all */
+	bool tls = size & 1;
+	if (wui_form_same_origin(part[3], part[2], tls) &&
+	    strncasecmp(part[3], tls ? "https://" : "http://", tls ? 8 : 7) != 0)
+		abort();
+	if (plen[2] < 200) {
+		char o[256];
+		snprintf(o, sizeof(o), "http://%s", part[2]);
+		if (wui_form_same_origin(o, part[2], true))
+			abort();
+	}
 out:
 	free(buf);
 	return 0;
