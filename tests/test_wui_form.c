@@ -276,6 +276,31 @@ static void test_same_origin(void)
 	}
 }
 
+/* Host against the phone's names: the first-run page's defence against DNS rebinding. */
+static void test_host_known(void)
+{
+	static const char names[] = "localhost  phone.example desk-7";
+	static const struct { const char *host; bool known; } cases[] = {
+		{ "192.168.1.10", true }, { "192.168.1.10:8080", true }, { "[fd00::2]", true },
+		{ "[FD00::2]:443", true }, { "localhost", true }, { "LOCALHOST:80", true },
+		{ "phone.example", true }, { "Phone.Example:8443", true }, { "desk-7", true },
+		{ "evil.example", false }, { "phone.example.evil", false }, { "phone", false },
+		{ "desk", false }, { "192.168.1", false }, { "192.168.1.10.evil", false },
+		{ "[fd00::2", false }, { "[not-an-address]", false }, { "", false }, { ":80", false },
+		{ "phone.example:", false }, { "phone.example:99999", false }, { NULL, false },
+		{ "1.2.3.4 5", false },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		bool got = wui_form_host_known(cases[i].host, names);
+		if (got != cases[i].known)
+			fprintf(stderr, "\nhost %zu: '%s'\n", i, cases[i].host ? cases[i].host : "(null)");
+		CU_ASSERT_EQUAL(got, cases[i].known);
+	}
+	CU_ASSERT_FALSE(wui_form_host_known("phone.example", ""));
+	CU_ASSERT_FALSE(wui_form_host_known("phone.example", NULL));
+	CU_ASSERT_TRUE(wui_form_host_known("10.0.0.1", NULL));
+}
+
 /* A peer address as the listener sees it: IPv4, IPv6, or IPv4 mapped into IPv6. */
 static bool acl_allows(const struct wui_netacl *acl, const char *addr)
 {
@@ -392,6 +417,7 @@ int main(void)
 	CU_add_test(s, "conf: connection guard keys", test_conf_guard);
 	CU_add_test(s, "conf: first-run networks", test_netacl);
 	CU_add_test(s, "same origin", test_same_origin);
+	CU_add_test(s, "host known", test_host_known);
 	CU_basic_set_mode(CU_BRM_NORMAL);
 	CU_basic_run_tests();
 	unsigned fails = CU_get_number_of_failures();

@@ -4,7 +4,7 @@
 # offered nor taken from the form, a locked user name is shown and kept, a locked Basic stays
 # Basic; the first run is recorded as the phone's administrator. A provider that locks the web
 # UI's password keeps the first run closed (403, nothing changed). Only clients on the networks of
-# firstrun_from get the page.
+# firstrun_from get the page, and only by the phone's address or names (no DNS rebinding).
 set -u
 T_NAME=firstrun
 . "${top_srcdir:-.}/tests/wui_lib.sh"
@@ -28,6 +28,17 @@ grep -q 'name="user"' "$T/b" && fail "a provider-locked user name offered on the
 grep -q 'carrier' "$T/b" || fail "the provider's user name not shown"
 grep -q 'set by your provider' "$T/b" || fail "no 'set by your provider' on the first run"
 grep -q 'name="pass2"' "$T/b" || fail "the web UI password not offered"
+# by the phone's address or its names only (DNS rebinding: another site's name pointed at it)
+c=$(curl -s -o "$T/b" -w '%{http_code}' -H 'Host: evil.example' "$H/")
+[ "$c" = 403 ] && grep -q 'by the phone.#39;s IP address' "$T/b" ||
+	fail "first-run page for another site's host name: $c"
+c=$(fr_post "$FORM" -H "Host: evil.example:$HP")
+[ "$c" = 403 ] || fail "first run posted for another site's host name: $c"
+grep -q 'first-run page refused for a host name' "$T/wuid.log" || fail "refused host name not logged"
+for h in "phone.test:$HP" "LOCALHOST:$HP" "127.0.0.1"; do
+	c=$(curl -s -o "$T/b" -w '%{http_code}' -H "Host: $h" "$H/")
+	[ "$c" = 200 ] || fail "first-run page for the phone's own name $h: $c"
+done
 # someone sends the whole form all the same
 c=$(fr_post "$FORM")
 [ "$c" = 200 ] || fail "first run with the provider's locks: $c $(cat "$T/fr.html")"

@@ -2,6 +2,7 @@
  * escaping; bounded, all-or-nothing (see form.h). */
 #include "config.h"
 
+#include <arpa/inet.h>
 #include <ctype.h>
 #include <stdbool.h>
 #include <stdlib.h>
@@ -301,4 +302,30 @@ bool wui_form_same_origin(const char *origin, const char *host, bool tls)
 	    form_authority(host, strlen(host), hh, sizeof(hh), &hp, def))
 		return false;
 	return strcmp(oh, hh) == 0 && op == hp;
+}
+
+bool wui_form_host_known(const char *host, const char *names)
+{
+	char h[256];
+	unsigned port = 0;
+	unsigned char addr[16];
+
+	if (!host || form_authority(host, strlen(host), h, sizeof(h), &port, 0))
+		return false;
+	size_t hl = strlen(h);
+	if (h[0] == '[') {
+		h[hl - 1] = '\0';
+		return inet_pton(AF_INET6, h + 1, addr) == 1;
+	}
+	if (inet_pton(AF_INET, h, addr) == 1)
+		return true;
+	for (const char *p = names ? names : ""; *p;) {
+		while (*p == ' ')
+			p++;
+		size_t n = strcspn(p, " ");
+		if (n && n == hl && strncasecmp(p, h, n) == 0)
+			return true;
+		p += n;
+	}
+	return false;
 }

@@ -56,6 +56,11 @@ enum wui_lang wui_form_lang(const char *accept_language);
  * is another origin. */
 bool wui_form_same_origin(const char *origin, const char *host, bool tls);
 
+/* Whether a Host header names the phone itself, not a name an attacker's DNS points at it (DNS
+ * rebinding): an IPv4 or bracketed IPv6 address, or one of names (blank-separated, case
+ * ignored), with an optional port. NULL or malformed: false. */
+bool wui_form_host_known(const char *host, const char *names);
+
 /* Writes s HTML-escaped (& < > " ' escaped) into out. Returns the length written, or -1 when it
  * does not fit (out then holds ""). */
 int wui_form_escape(char *out, size_t outlen, const char *s);

@@ -27,7 +27,7 @@ enum msg {
 	M_WUI_USER, M_WUI_PW, M_MISMATCH, M_FIRSTRUN_DONE, M_APPLIED, M_SAVED, M_NOW_AT,
 	M_NOW_OFF, M_NOT_APPLIED, M_MODEL, M_FIRMWARE, M_SERIAL, M_MAC, M_RULE, M_RESULT,
 	M_AUDIT, M_LOGGED_OUT, M_RELOGIN, M_BACKUP, M_RESTORE, M_RESTORED, M_ADMIN_ONLY, M_LOCKED_OUT, M_TOKEN, M_HOST,
-	M_PROVIDER_WUI, M_FIRSTRUN_REMOTE, M_COUNT
+	M_PROVIDER_WUI, M_FIRSTRUN_REMOTE, M_FIRSTRUN_HOST, M_COUNT
 };
 
 static const char *const texts[M_COUNT][2] = {
@@ -92,6 +92,8 @@ static const char *const texts[M_COUNT][2] = {
 			     "Das Passwort der Web-Oberfläche legt Ihr Anbieter fest: fragen Sie Ihren Anbieter danach." },
 	[M_FIRSTRUN_REMOTE] = { "The phone is not set up yet: open this page from a computer in the phone's own network.",
 				"Das Telefon ist noch nicht eingerichtet: öffnen Sie diese Seite von einem Computer im Netz des Telefons." },
+	[M_FIRSTRUN_HOST] = { "The phone is not set up yet: open this page by the phone's IP address.",
+			      "Das Telefon ist noch nicht eingerichtet: öffnen Sie diese Seite über die IP-Adresse des Telefons." },
 };
 
 /* German labels of the settings (the registry's wui_label is English). */
@@ -984,6 +986,19 @@ void wui_page_firstrun(struct wui_req *r)
 	if (!page_firstrun_peer_ok(r)) {
 		page_head(r, T(r, M_FIRSTRUN));
 		page_note(r, "error", T(r, M_FIRSTRUN_REMOTE));
+		page_send(r, 403, "Forbidden");
+		return;
+	}
+	/* by the phone's address or one of its names only: a name of another site that its DNS
+	 * points at the phone (DNS rebinding) makes that site's page the first-run page's origin */
+	const char *host = evhttp_find_header(evhttp_request_get_input_headers(r->req), "Host");
+	if (!wui_form_host_known(host, wui_conf(r->w)->names) &&
+	    !wui_form_host_known(host, "localhost")) {
+		static int64_t logged_ms;
+		if (wui_log_due(&logged_ms))
+			log_msg(LOG_NOTICE, "wui: first-run page refused for a host name not the phone's");
+		page_head(r, T(r, M_FIRSTRUN));
+		page_note(r, "error", T(r, M_FIRSTRUN_HOST));
 		page_send(r, 403, "Forbidden");
 		return;
 	}

@@ -111,6 +111,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (wui_form_same_origin(part[3], part[2], tls) &&
 	    strncasecmp(part[3], tls ? "https://" : "http://", tls ? 8 : 7) != 0)
 		abort();
+	/* a known host is an address or one of the names: never with a blank or a slash */
+	if (wui_form_host_known(part[2], part[1]) && strpbrk(part[2], " /\t"))
+		abort();
 	if (plen[2] < 200) {
 		char o[256];
 		snprintf(o, sizeof(o), "http://%s", part[2]);
