@@ -97,4 +97,37 @@ q inform-xml $((n_inf + 2)) | grep -q '0 BOOTSTRAP' ||
 wait_until 15 ended_ge $((n_end + 2)) || fail "the session after the change back did not end"
 no_violations
 ok "a change back before the last change's record was written: 0 BOOTSTRAP again"
+
+# A URL change the loop could not read: another program keeps every reader out of the store (it
+# holds all of SQLite's WAL read-mark locks in the -shm file) when the daemon wakes for the
+# change. The wake-up is gone (the feed drained), so the daemon reads again by itself once the
+# store is free; it used to see the change only at the next commit of anyone, i.e. keep the old ACS.
+lock_readers() {
+	ps_lock_readers "$ST" "$T"
+	LOCKER=$PS_LOCKER
+	EXTRA_PIDS="$EXTRA_PIDS $LOCKER"
+	wait_until 15 test -s "$T/locked" || fail "the store's readers could not be locked out: $(cat "$T/locker.out")"
+}
+wait_until 15 sh -c "[ \$(grep -c 'cwmp: session done' '$T/cwmpd.log') -gt $((done0 + 1)) ]" ||
+	fail "the session after the change back did not finish"
+n_inf=$(q informs) n_end=$(q ended)
+failed0=$(logged_n 'cwmp: reading the audit log failed')
+stop_idle
+"$CLI" -s "$ST" set tr69_acs_url="$BASE/acs-unread" >/dev/null || fail "phonesec set (unread)"
+lock_readers
+kill -CONT "$D_PID"
+# (SQLite's reader retries for about 10 s before it gives up: a generous deadline)
+wait_until 60 sh -c "[ \$(grep -c 'cwmp: reading the audit log failed' '$T/cwmpd.log') -gt $failed0 ]" ||
+	fail "the daemon did not report the audit log it could not read"
+sleep 1 # the locker holds on a while: the daemon keeps trying meanwhile
+touch "$T/unlock"
+wait "$LOCKER"; LOCKER=
+wait_until 15 informs_ge $((n_inf + 1)) || fail "no session with $BASE/acs-unread once the store was free"
+[ "$(q inform-urls | sed -n "$((n_inf + 1))p")" = /acs-unread ] ||
+	fail "the session did not go to /acs-unread"
+q inform-xml $((n_inf + 1)) | grep -q '0 BOOTSTRAP' || fail "the Inform to /acs-unread lacks 0 BOOTSTRAP"
+grep -q 'cwmp: the settings read again' "$T/cwmpd.log" || fail "the daemon did not report reading again"
+wait_until 15 ended_ge $((n_end + 1)) || fail "the session with /acs-unread did not end"
+no_violations
+ok "a URL change the loop could not read at once: read again, 0 BOOTSTRAP to the new ACS"
 stop_daemon

@@ -27,6 +27,8 @@ ACS_PID= ; D_PID= ; EXTRA_PIDS= # more servers a test started, stopped at exit t
 cleanup() {
 	vg=0
 	for p in $EXTRA_PIDS; do kill "$p" 2>/dev/null && wait "$p" 2>/dev/null; done
+	# a daemon a failed check left stopped (SIGSTOP) would never see the TERM
+	[ -n "$D_PID" ] && kill -CONT "$D_PID" 2>/dev/null
 	if [ -n "$D_PID" ] && kill "$D_PID" 2>/dev/null; then
 		wait "$D_PID" 2>/dev/null
 		[ $? -ne 97 ] || { vg=1; echo "FAIL: the daemon's checker reported errors"; tail -n 60 "$T/cwmpd.log"; }

@@ -21,3 +21,20 @@ ps_stop() {
 	wait "$1" 2>/dev/null
 	return 0
 }
+
+# ps_lock_readers DB DIR: a process that keeps every reader out of the SQLite WAL database DB (it
+# holds all the WAL read-mark locks of DB-shm) until DIR/unlock exists; DIR/locked appears once
+# they are held. Its PID in PS_LOCKER. Readers with a busy timeout wait, the daemons' loops (a
+# short one) fail and must read again by themselves.
+ps_lock_readers() {
+	rm -f "$2/locked" "$2/unlock"
+	python3 - "$1-shm" "$2/locked" "$2/unlock" <<'PY' >"$2/locker.out" 2>&1 &
+import fcntl, os, sys, time
+fd = os.open(sys.argv[1], os.O_RDWR)
+fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB, 5, 123, 0)  # WAL_READ_LOCK(0..4)
+open(sys.argv[2], "w").write("locked\n")
+while not os.path.exists(sys.argv[3]):
+    time.sleep(0.02)
+PY
+	PS_LOCKER=$!
+}

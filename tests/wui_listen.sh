@@ -119,5 +119,28 @@ https_up() { [ "$(curl -s -k -o /dev/null -w '%{http_code}' --max-time 5 "https:
 wait_until 60 https_up || fail "https did not open on port $BUSY once it was free"
 grep -q "wui: https listener on 127.0.0.1 port $BUSY" "$T/wuid.log" || fail "no log of the late listener"
 ok "a busy https port opens by itself once freed (logged once, retried every second)"
+
+# ------------------------------------------------------------------ a change it could not read
+# Another program keeps every reader out of the store when the daemon wakes for webserver_type
+# = off (the daemon is stopped meanwhile, so that the wake-up finds the store locked): it reads
+# again by itself once the store is free and closes both ports, without a request or another
+# commit (it used to wait for one, keeping the web UI up).
+SP=$BUSY
+kill -STOP "$D_PID"
+set_cli webserver_type=off
+ps_lock_readers "$ST" "$T"
+EXTRA_PIDS="$EXTRA_PIDS $PS_LOCKER"
+wait_until 15 test -s "$T/locked" || fail "the store's readers could not be locked out: $(cat "$T/locker.out")"
+kill -CONT "$D_PID"
+# (SQLite's reader retries for about 10 s before it gives up: a generous deadline)
+wait_until 60 grep -q 'wui: following the store: .*read again every 500 ms' "$T/wuid.log" ||
+	fail "the daemon did not report the store it could not read"
+sleep 1 # the store stays locked a while: the daemon keeps trying meanwhile
+touch "$T/unlock"
+wait "$PS_LOCKER" 2>/dev/null
+mode closed closed
+grep -q 'wui: the store read again' "$T/wuid.log" || fail "the daemon did not report reading again"
+[ "$(grep -c 'wui: following the store' "$T/wuid.log")" = 1 ] || fail "the failed reads logged more than once"
+ok "webserver_type=off the daemon could not read at once: read again, both ports closed"
 stop_wui
 exit 0

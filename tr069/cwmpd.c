@@ -135,6 +135,9 @@ struct cwmpd {
 	bool pend;                 /* the queue (if changed) and the records in pend_what */
 	unsigned pend_what;        /* CWMPD_PERSIST_* */
 	bool pend_acs;             /* pend_acs_url: the URL the queue is for */
+	unsigned recheck;          /* CWMPD_RECHECK_*: what a failed read left to do (ev_write) */
+	bool recheck_start;        /* the ACS URL check left is the one at start */
+	bool recheck_warned;
 	char pend_acs_url[1025];
 	bool pend_boot;            /* boot_id as the last start's */
 	bool deferred;             /* writes are deferred */
@@ -476,9 +479,55 @@ static void cwmpd_reboot_go(struct cwmpd *d)
 	pthread_mutex_unlock(&d->sh.lock);
 }
 
+/* What the loop could not read (another program held the store) and does again soon: a change
+ * missed would otherwise go unseen until the next one (the old ACS kept, periodic informs
+ * stopped, a wanted session not started). */
+enum {
+	CWMPD_RECHECK_ACS = 1u << 0,      /* cwmpd_check_acs_url */
+	CWMPD_RECHECK_PERIODIC = 1u << 1, /* cwmpd_plan_periodic */
+	CWMPD_RECHECK_START = 1u << 2,    /* cwmpd_maybe_start */
+	CWMPD_RECHECK_FEED = 1u << 3,     /* cwmpd_on_feed: the entries after the last handled */
+};
+
+static void cwmpd_check_acs_url(struct cwmpd *d, bool at_start);
+static void cwmpd_on_feed(evutil_socket_t fd, short what, void *arg);
+static void cwmpd_plan_periodic(struct cwmpd *d);
+static void cwmpd_maybe_start(struct cwmpd *d);
+static void cwmpd_arm(struct cwmpd *d);
+
+static void cwmpd_recheck_later(struct cwmpd *d, unsigned what, const char *name)
+{
+	if (!d->recheck_warned)
+		log_msg(LOG_WARNING, "cwmp: reading %s failed (%s): tried again every %d ms", name,
+			store_errmsg(d->st), CWMPD_RETRY_WRITE_MS);
+	d->recheck_warned = true;
+	d->recheck |= what;
+	struct timeval tv = { .tv_sec = 0, .tv_usec = CWMPD_RETRY_WRITE_MS * 1000 };
+	if (d->ev_write && !evtimer_pending(d->ev_write, NULL))
+		evtimer_add(d->ev_write, &tv);
+}
+
 static void cwmpd_on_write(evutil_socket_t fd, short what, void *arg)
 {
-	cwmpd_flush(arg);
+	struct cwmpd *d = arg;
+	unsigned redo = d->recheck;
+
+	cwmpd_flush(d);
+	if (!redo)
+		return;
+	d->recheck = 0;
+	if (redo & CWMPD_RECHECK_FEED)
+		cwmpd_on_feed(-1, 0, d);
+	if (redo & CWMPD_RECHECK_ACS)
+		cwmpd_check_acs_url(d, d->recheck_start);
+	if (redo & CWMPD_RECHECK_PERIODIC)
+		cwmpd_plan_periodic(d);
+	cwmpd_maybe_start(d);
+	cwmpd_arm(d);
+	if (!d->recheck) {
+		log_msg(LOG_NOTICE, "cwmp: the settings read again");
+		d->recheck_warned = false;
+	}
 }
 
 /* Loop thread: writes the queue (if changed), the records in what and, when acs_url is
@@ -926,8 +975,12 @@ static void cwmpd_plan_periodic(struct cwmpd *d)
 	int64_t ref_s = 0;
 
 	d->periodic_at_ms = 0;
-	if (store_get_bool(&on, d->st, "tr69_periodic_enable") || !on ||
-	    store_get_uint(&interval, d->st, "tr69_periodic_interval") || interval == 0)
+	if (store_get_bool(&on, d->st, "tr69_periodic_enable") ||
+	    (on && store_get_uint(&interval, d->st, "tr69_periodic_interval"))) {
+		cwmpd_recheck_later(d, CWMPD_RECHECK_PERIODIC, "the periodic inform settings");
+		return;
+	}
+	if (!on || interval == 0)
 		return;
 	bool has_ref = !store_get(&ref, d->st, "tr69_periodic_time") &&
 		       cwmp_retry_parse_time(&ref_s, ref);
@@ -1017,7 +1070,11 @@ static void cwmpd_maybe_start(struct cwmpd *d)
 	cwmpd_maybe_transfer(d);
 	if (!d->want || (d->retry_at_ms && d->retry_at_ms > cwmpd_now_ms()))
 		return;
-	if (store_get_bool(&enabled, d->st, "tr69_enable") || !enabled || !d->acs_url[0])
+	if (store_get_bool(&enabled, d->st, "tr69_enable")) {
+		cwmpd_recheck_later(d, CWMPD_RECHECK_START, "tr69_enable");
+		return;
+	}
+	if (!enabled || !d->acs_url[0])
 		return; /* kept wanted: a later change of the settings starts it */
 	pthread_mutex_lock(&d->sh.lock);
 	if (!d->sh.running && !d->sh.go) {
@@ -1260,15 +1317,23 @@ static void cwmpd_check_acs_url(struct cwmpd *d, bool at_start)
 {
 	char *url = NULL, *known = NULL;
 
-	/* the URL and the one last contacted, from one state of the store */
-	if (store_read_begin(d->st))
-		return;
-	if (store_get(&url, d->st, "tr69_acs_url")) {
+	/* the URL and the one last contacted, from one state of the store; when another program
+	 * holds the store, read again soon (a change missed here would go unseen until the next
+	 * one: the daemon would keep the old ACS, or at start have none) */
+	int known_rc = STORE_E_INVALID;
+	if (store_read_begin(d->st) == STORE_OK) {
+		if (store_get(&url, d->st, "tr69_acs_url") == STORE_OK)
+			known_rc = store_state_get(&known, d->st, CWMPD_ACS_STATE);
 		store_read_end(d->st);
+	}
+	if (!url || (known_rc != STORE_OK && known_rc != STORE_E_NOT_FOUND)) {
+		d->recheck_start = d->recheck_start || at_start;
+		free(url);
+		free(known);
+		cwmpd_recheck_later(d, CWMPD_RECHECK_ACS, "the ACS URL");
 		return;
 	}
-	int known_rc = store_state_get(&known, d->st, CWMPD_ACS_STATE);
-	store_read_end(d->st);
+	d->recheck_start = false;
 	if (d->pend_acs) {
 		/* the URL of the last change is not written yet (the store was busy): the queue is
 		 * for that one, not for the older URL the store still holds */
@@ -1371,8 +1436,9 @@ static void cwmpd_on_feed(evutil_socket_t fd, short what, void *arg)
 
 	/* Most commits are our own state writes (queue, transfer records), which add no audit
 	 * entry and wake nobody; the call reads the head first and the entries only past it. */
+	/* on an error the feed is drained all the same: the entries left are read again soon */
 	if (store_feed_follow(&d->audit_seq, &resync, d->st, cwmpd_feed_change, &f))
-		log_msg(LOG_ERR, "cwmp: reading the audit log failed: %s", store_errmsg(d->st));
+		cwmpd_recheck_later(d, CWMPD_RECHECK_FEED, "the audit log");
 	if (resync) {
 		/* the entries since the last one handled are no longer kept: each setting changed
 		 * since then counts as changed once, by the source of its last change (a factory

@@ -195,18 +195,34 @@ static void wuid_on_change(void *arg, const struct store_change *c)
 	}
 }
 
+static void wuid_on_later(evutil_socket_t fd, short what, void *arg);
+
+/* A read of the store failed (another program keeps readers out): the old snapshot stays, and
+ * the store is read again at the next request or in half a second, whichever comes first; a
+ * change missed meanwhile (webserver_type off from the ACS) would otherwise wait for the next
+ * request or commit. Logged once per failure. */
+static void wuid_stale(struct wuid *w, const char *what)
+{
+	if (!w->stale)
+		log_msg(LOG_WARNING, "wui: %s: %s (read again every 500 ms)", what, store_errmsg(w->st));
+	w->stale = true;
+	struct timeval tv = { .tv_sec = 0, .tv_usec = 500000 };
+	if (w->later && !evtimer_pending(w->later, NULL))
+		evtimer_add(w->later, &tv);
+}
+
 /* Follows the store with store_feed_follow(): the one place that reads what changed. Any new
  * entry re-reads the snapshot the pages render from (a resync hands one); a change of the WUI
  * credentials ends every session; the listeners follow webserver_type and the ports. On a store
- * error the old snapshot stays and w->stale makes the next request or wake-up try again. */
+ * error the old snapshot stays and w->stale makes the next request or wuid_stale's timer try
+ * again. */
 static void wuid_follow(struct wuid *w)
 {
 	struct wuid_changes ch = { 0 };
 	struct store_snapshot *snap = NULL;
 
 	if (store_feed_follow(&w->feed_seq, &snap, w->st, wuid_on_change, &ch) != STORE_OK) {
-		log_msg(LOG_WARNING, "wui: following the store: %s", store_errmsg(w->st));
-		w->stale = true;
+		wuid_stale(w, "following the store");
 		if (!ch.entries)
 			return;
 	}
@@ -219,13 +235,14 @@ static void wuid_follow(struct wuid *w)
 		if (!w->snap || w->stale)
 			ch.listeners = true;
 		if (store_snapshot_take(&snap, w->st)) {
-			log_msg(LOG_WARNING, "wui: reading the store: %s", store_errmsg(w->st));
-			w->stale = true;
+			wuid_stale(w, "reading the store");
 			return;
 		}
 	} else {
 		return;
 	}
+	if (w->stale)
+		log_msg(LOG_NOTICE, "wui: the store read again");
 	w->stale = false;
 	store_snapshot_free(w->snap);
 	w->snap = snap;
