@@ -143,13 +143,28 @@ queue() { # queue NAME JSON: scenario for a coming session
 }
 
 # start_acs ARGS...: the test ACS with CPE Digest credentials cpe-1 / 'acs pass' and more ARGS
+# A new ACS (no --port) gets another port than the last one: the kernel may hand out the same
+# one again, and the daemon would then see no change of the ACS URL (no 0 BOOTSTRAP, no session).
+ACS_LAST_PORT=
 start_acs() {
 	mkdir -p "$T/q" "$T/log"
-	node "$ACS_JS" --port-file "$T/port" --log "$T/log" --queue "$T/q" --user cpe-1 \
-		--pass 'acs pass' "$@" 2>"$T/acs.err" &
-	ACS_PID=$!
-	wait_until 10 test -s "$T/port" || fail "the ACS did not start"
-	ACS_PORT=$(cat "$T/port")
+	for _ in 1 2 3 4 5; do
+		rm -f "$T/port"
+		node "$ACS_JS" --port-file "$T/port" --log "$T/log" --queue "$T/q" --user cpe-1 \
+			--pass 'acs pass' "$@" 2>"$T/acs.err" &
+		ACS_PID=$!
+		wait_until 10 test -s "$T/port" || fail "the ACS did not start"
+		ACS_PORT=$(cat "$T/port")
+		case " $* " in *" --port "*) break ;; esac
+		[ "$ACS_PORT" = "$ACS_LAST_PORT" ] || break
+		kill "$ACS_PID" 2>/dev/null; wait "$ACS_PID" 2>/dev/null
+		prev=
+		for a in "$@"; do # the port files it wrote besides: written again by the next one
+			case $prev in --http-port-file | --files2-port-file) rm -f "$a" ;; esac
+			prev=$a
+		done
+	done
+	ACS_LAST_PORT=$ACS_PORT
 }
 stop_acs() {
 	kill "$ACS_PID" 2>/dev/null; wait "$ACS_PID" 2>/dev/null; ACS_PID=

@@ -1731,6 +1731,9 @@ static int cwmpd_start(struct cwmpd *d)
 	}
 	d->worker_started = true;
 	cwmpd_plan_periodic(d);
+	/* why a session starts now or not: for an operator (and a test) that waits for one */
+	log_msg(LOG_DEBUG, "cwmp: at start %zu events queued, session %s, ACS %s", d->sh.events.n,
+		d->want ? "wanted" : "not wanted", d->acs_url[0] ? d->acs_url : "(none)");
 	cwmpd_maybe_start(d);
 	cwmpd_arm(d);
 	return 0;
