@@ -745,6 +745,15 @@ static void test_forbidden_char_refs(void)
 		REF_SPV(PII, "112\x1b", "k"),
 		REF_SPV(PII, "112", "a\xef\xbf\xbe"),
 		REF_SPV(PII, "112", "a\xed\xa0\x80"),
+		/* not well-formed UTF-8: overlong forms (gSOAP decodes "\xc0\x96" to U+0016), a
+		 * stray continuation byte, a cut sequence, beyond U+10FFFF, a byte UTF-8 never has */
+		REF_SPV(PII, "112", "a\xc0\x96"),
+		REF_SPV(PII, "112", "a\xc1\xbf"),
+		REF_SPV(PII, "112", "a\xe0\x80\x96"),
+		REF_SPV(PII, "112", "a\xf0\x80\x80\x96"),
+		REF_SPV(PII, "112", "a\x96"),
+		REF_SPV(PII, "112", "a\xf4\x90\x80\x80"),
+		REF_SPV(PII, "112", "a\xff"),
 		/* in an attribute value too */
 		REF_ENV("<cwmp:Reboot x=\"&#0;\"><CommandKey>a</CommandKey></cwmp:Reboot>"),
 		/* gSOAP reads markup inside a string as text, an end tag's references decoded */
@@ -793,6 +802,11 @@ static void test_forbidden_char_refs(void)
 	CU_ASSERT_STRING_EQUAL(((struct _cwmp__Reboot *)in.body)->CommandKey,
 			       "A\t\n\r\xe2\x82\xac\xef\xbf\xbd" "B\xf0\x90\x80\x80\xc4\x80\xc5\x81&#0;");
 	CU_ASSERT_EQUAL(parse_text(&in, REF_SPV(PII, "112", "a&amp;#0;")), CWMP_MSG_OK);
+	/* a sequence cut by the next tag: gSOAP takes the '<' into it, the envelope breaks */
+	CU_ASSERT_NOT_EQUAL(parse_text(&in, REF_SPV(PII, "112", "a\xe2\x82")), CWMP_MSG_OK);
+	/* well-formed UTF-8 of every length, the last code points before the forbidden ones */
+	CU_ASSERT_EQUAL(parse_text(&in, REF_SPV(PII, "112", "caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x93\x9e "
+					      "\xed\x9f\xbf \xef\xbf\xbd \xf4\x8f\xbf\xbf")), CWMP_MSG_OK);
 	CU_ASSERT_EQUAL(parse_text(&in, REF_ENV("<!-- &#0; --><cwmp:Reboot><CommandKey>a</CommandKey>"
 						"</cwmp:Reboot>")), CWMP_MSG_OK);
 	/* not a request: the session fails rather than answer */
