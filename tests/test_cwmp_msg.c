@@ -745,13 +745,12 @@ static void test_forbidden_char_refs(void)
 		REF_SPV(PII, "112\x1b", "k"),
 		REF_SPV(PII, "112", "a\xef\xbf\xbe"),
 		REF_SPV(PII, "112", "a\xed\xa0\x80"),
-		/* not well-formed UTF-8: overlong forms (gSOAP decodes "\xc0\x96" to U+0016), a
-		 * stray continuation byte, a cut sequence, beyond U+10FFFF, a byte UTF-8 never has */
+		/* UTF-8 forms gSOAP decodes to what it does not show: overlong ones ("\xc0\x96" is
+		 * read as U+0016), beyond U+10FFFF, bytes UTF-8 never has */
 		REF_SPV(PII, "112", "a\xc0\x96"),
 		REF_SPV(PII, "112", "a\xc1\xbf"),
 		REF_SPV(PII, "112", "a\xe0\x80\x96"),
 		REF_SPV(PII, "112", "a\xf0\x80\x80\x96"),
-		REF_SPV(PII, "112", "a\x96"),
 		REF_SPV(PII, "112", "a\xf4\x90\x80\x80"),
 		REF_SPV(PII, "112", "a\xff"),
 		/* in an attribute value too */

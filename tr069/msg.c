@@ -527,38 +527,26 @@ static bool msg_bad_refs(const char *buf, size_t len)
 }
 
 /* True when buf[0..len) holds, as a literal, a character XML 1.0 forbids (a C0 control other
- * than tab and line ends, U+FFFE, U+FFFF, a surrogate) or is not well-formed UTF-8 (RFC 3629:
- * a stray continuation byte, a truncated sequence, a code point beyond U+10FFFF, an overlong
- * form: gSOAP decodes "\xC0\x96" to U+0016). gSOAP would take such a character and write it
- * back as a reference: refused like a reference to it. */
+ * than tab and line ends, U+FFFE, U+FFFF, a surrogate), or a UTF-8 form gSOAP decodes to a code
+ * point it does not show: an overlong form ("\xC0\x96" is read as U+0016), or one beyond
+ * U+10FFFF. gSOAP would take such a character and write it back as a reference: refused like a
+ * reference to it. (Other bytes that are not UTF-8 gSOAP keeps as they are.) */
 static bool msg_bad_literals(const char *buf, size_t len)
 {
 	const unsigned char *p = (const unsigned char *)buf;
 
 	for (size_t i = 0; i < len; i++) {
-		unsigned char c = p[i];
-		if (c < 0x80) {
-			if (c < 0x20 && c != '\t' && c != '\n' && c != '\r')
-				return true;
-			continue;
-		}
-		size_t n = c >= 0xC2 && c <= 0xDF ? 1 : c >= 0xE0 && c <= 0xEF ? 2
-			   : c >= 0xF0 && c <= 0xF4 ? 3 : 0;
-		if (!n || len - i - 1 < n)
-			return true; /* not a lead byte (C0, C1: overlong), or cut short */
-		for (size_t k = 1; k <= n; k++)
-			if (p[i + k] < 0x80 || p[i + k] > 0xBF)
-				return true;
-		unsigned char c1 = p[i + 1];
-		if ((c == 0xE0 && c1 < 0xA0) || (c == 0xF0 && c1 < 0x90))
-			return true; /* overlong */
-		if (c == 0xED && c1 >= 0xA0)
+		unsigned char c = p[i], c1 = i + 1 < len ? p[i + 1] : 0;
+		if (c < 0x20 && c != '\t' && c != '\n' && c != '\r')
+			return true;
+		if (c == 0xC0 || c == 0xC1 || c >= 0xF5)
+			return true; /* overlong two-byte forms; beyond U+10FFFF */
+		if ((c == 0xE0 && c1 < 0xA0) || (c == 0xF0 && c1 < 0x90) || (c == 0xF4 && c1 > 0x8F))
+			return true; /* overlong three- and four-byte forms; beyond U+10FFFF */
+		if (c == 0xED && c1 >= 0xA0 && c1 <= 0xBF)
 			return true; /* U+D800..U+DFFF */
-		if (c == 0xF4 && c1 > 0x8F)
-			return true; /* beyond U+10FFFF */
-		if (c == 0xEF && c1 == 0xBF && (p[i + 2] == 0xBE || p[i + 2] == 0xBF))
+		if (c == 0xEF && c1 == 0xBF && i + 2 < len && (p[i + 2] == 0xBE || p[i + 2] == 0xBF))
 			return true; /* U+FFFE, U+FFFF */
-		i += n;
 	}
 	return false;
 }
