@@ -471,7 +471,13 @@ static void msg_set_method(struct cwmp_msg_in *out, const char *tag)
 	const char *local = colon ? colon + 1 : tag;
 	size_t n = strnlen(local, sizeof(out->method) - 1); /* longer names are cut: not ours */
 
-	memcpy(out->method, local, n);
+	/* CWMP's method names are ASCII; anything else in a name we do not know is shown as '?'
+	 * (the name goes into the 9000 fault's FaultString, and the rest of such a message is not
+	 * read, so nothing else checks it) */
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)local[i];
+		out->method[i] = c > 0x20 && c < 0x7F ? (char)c : '?';
+	}
 	out->method[n] = '\0';
 }
 
