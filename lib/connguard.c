@@ -71,12 +71,7 @@ static int64_t guard_mono_ms(void)
 /* True once a window per reason: a flood would fill the log. */
 static bool guard_log_due(struct connguard *g, enum guard_log why)
 {
-	int64_t now = guard_mono_ms();
-
-	if (g->logged_ms[why] && now - g->logged_ms[why] < GUARD_LOG_WINDOW_MS)
-		return false;
-	g->logged_ms[why] = now;
-	return true;
+	return log_due(&g->logged_ms[why], GUARD_LOG_WINDOW_MS);
 }
 
 static const char *guard_peer(const struct connguard *g, const struct guard_conn *c)

@@ -110,3 +110,15 @@ void log_close(void)
 	}
 	log_state.to_stderr = true;
 }
+
+bool log_due(int64_t *last_ms, int64_t window_ms)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	int64_t now = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+
+	if (*last_ms && now - *last_ms < window_ms)
+		return false;
+	*last_ms = now;
+	return true;
+}

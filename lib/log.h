@@ -16,6 +16,7 @@
 
 #include <stdarg.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <syslog.h>
 
 #define LOG_LINE_MAX 1024
@@ -25,6 +26,9 @@
 void log_init(const char *ident, bool to_stderr, bool debug);
 void log_msg(int prio, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void log_vmsg(int prio, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
+/* For a line anyone may cause (a flood, a scan): true at most once per window_ms per *last_ms,
+ * which holds the monotonic time of the last line (0 at first) and is updated when true. */
+bool log_due(int64_t *last_ms, int64_t window_ms);
 /* True when LOG_DEBUG messages are written (to skip building costly debug text). */
 bool log_debug_enabled(void);
 /* Closes syslog; later messages go to stderr. Safe to call twice. */

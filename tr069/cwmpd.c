@@ -1435,8 +1435,8 @@ static void cwmpd_on_feed(evutil_socket_t fd, short what, void *arg)
 	uint64_t last = d->audit_seq;
 
 	/* Most commits are our own state writes (queue, transfer records), which add no audit
-	 * entry and wake nobody; the call reads the head first and the entries only past it. */
-	/* on an error the feed is drained all the same: the entries left are read again soon */
+	 * entry and wake nobody; the call reads the head first and the entries only past it. On an
+	 * error the feed is drained all the same: the entries left are read again soon. */
 	if (store_feed_follow(&d->audit_seq, &resync, d->st, cwmpd_feed_change, &f))
 		cwmpd_recheck_later(d, CWMPD_RECHECK_FEED, "the audit log");
 	if (resync) {

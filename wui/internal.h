@@ -17,6 +17,7 @@
 #define WUI_REALM "phonesec"          /* the realm of http_pass's stored HA1s */
 #define WUI_SESSIONS_MAX 64           /* sessions at once; the oldest idle one makes room */
 #define WUI_TOKEN_HEX 32              /* session ids and form tokens: 128 random bits */
+#define WUI_LOG_WINDOW_MS 10000       /* a refusal anyone may cause: one line per window (log_due) */
 #define WUI_LOCKOUT_LOGIN "wui:login" /* lock-out of the HTTP login (store_lockout_*) */
 #define WUI_LOCKOUT_ADMIN "wui:admin" /* lock-out of the admin password (unlock, first run) */
 #ifdef STORE_CONFIG_MAX
@@ -52,10 +53,6 @@ struct wui_req {
 
 /* hexlen random hex digits (hexlen even, <= 128) and a NUL into out: 0, or -1 (no entropy). */
 int wui_random_hex(char *out, size_t hexlen);
-
-/* Whether a refusal anyone may cause is to be logged now: at most once in 10 s per *last
- * (monotonic ms of the last line, 0 at first), so that a scan or a flood cannot fill the log. */
-bool wui_log_due(int64_t *last);
 
 /* Daemon-wide accessors for page.c. */
 const struct wui_conf *wui_conf(const struct wuid *w);

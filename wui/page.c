@@ -966,7 +966,7 @@ static bool page_firstrun_peer_ok(struct wui_req *r)
 
 	if (wui_netacl_allows(&wui_conf(r->w)->firstrun_acl, sa))
 		return true;
-	if (wui_log_due(&logged_ms)) {
+	if (log_due(&logged_ms, WUI_LOG_WINDOW_MS)) {
 		char addr[INET6_ADDRSTRLEN] = "?";
 		if (sa && sa->sa_family == AF_INET)
 			inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr,
@@ -995,7 +995,7 @@ void wui_page_firstrun(struct wui_req *r)
 	if (!wui_form_host_known(host, wui_conf(r->w)->names) &&
 	    !wui_form_host_known(host, "localhost")) {
 		static int64_t logged_ms;
-		if (wui_log_due(&logged_ms))
+		if (log_due(&logged_ms, WUI_LOG_WINDOW_MS))
 			log_msg(LOG_NOTICE, "wui: first-run page refused for a host name not the phone's");
 		page_head(r, T(r, M_FIRSTRUN));
 		page_note(r, "error", T(r, M_FIRSTRUN_HOST));
@@ -1026,7 +1026,7 @@ void wui_page_firstrun(struct wui_req *r)
 	if (!tok || strlen(tok) != WUI_TOKEN_HEX || !page_firstrun_cookie(r, ck) ||
 	    CRYPTO_memcmp(tok, ck, WUI_TOKEN_HEX) != 0) {
 		static int64_t logged_ms;
-		if (wui_log_due(&logged_ms))
+		if (log_due(&logged_ms, WUI_LOG_WINDOW_MS))
 			log_msg(LOG_NOTICE, "wui: first-run form without its token refused");
 		page_firstrun_form(r, T(r, M_TOKEN), 403, "Forbidden");
 		goto out;
@@ -1054,8 +1054,7 @@ void wui_page_firstrun(struct wui_req *r)
 	struct store_txn *txn = NULL;
 	int rc = store_txn_begin(&txn, wui_store(r->w), STORE_TXN_BOTH, &who);
 	if (!rc) {
-		if (!admin_locked)
-			store_txn_set(txn, "admin_mode_password", ap);
+		page_firstrun_set(r, txn, "admin_mode_password", ap);
 		page_firstrun_set(r, txn, "http_user", u);
 		store_txn_set(txn, "http_pass", p);
 		page_firstrun_set(r, txn, "http_scheme", "digest");

@@ -55,7 +55,7 @@ struct wui_listener {
 
 struct wuid {
 	struct event_base *base;
-	int64_t cross_site_logged_ms;       /* a cross-site form last logged (wui_log_due) */
+	int64_t cross_site_logged_ms;       /* a cross-site form last logged (log_due) */
 	struct store *st;
 	struct wui_conf conf;
 	SSL_CTX *tls;
@@ -96,16 +96,6 @@ int wui_random_hex(char *out, size_t hexlen)
 	for (size_t i = 0; i < hexlen / 2; i++)
 		snprintf(out + 2 * i, 3, "%02x", b[i]);
 	return 0;
-}
-
-bool wui_log_due(int64_t *last)
-{
-	int64_t now = store_now_ms();
-
-	if (*last > 0 && now - *last < 10000)
-		return false;
-	*last = now;
-	return true;
 }
 
 const struct wui_conf *wui_conf(const struct wuid *w)
@@ -794,7 +784,7 @@ static void wuid_handle(struct evhttp_request *req, void *arg)
 		const char *origin = evhttp_find_header(in, "Origin");
 		if ((sfs && strcasecmp(sfs, "same-origin") != 0 && strcasecmp(sfs, "none") != 0) ||
 		    (origin && !wui_form_same_origin(origin, evhttp_find_header(in, "Host"), r.tls))) {
-			if (wui_log_due(&w->cross_site_logged_ms))
+			if (log_due(&w->cross_site_logged_ms, WUI_LOG_WINDOW_MS))
 				log_msg(LOG_NOTICE, "wui: a form from another site refused");
 			wui_reply_error(&r, 403, "Forbidden", "a form from another site is refused");
 			goto out;
